@@ -1,0 +1,27 @@
+package facefarm.common.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What GET /api/v1/jobs/{id} and the progress stream return. */
+public record JobStatus(
+        String id,
+        JobState state,
+        long framesTotal,
+        long framesDone,
+        String frameRate,
+        int width,
+        int height,
+        boolean hasAudio,
+        int chunksTotal,
+        Map<ChunkState, Integer> chunks,
+        double framesPerSecond,
+        Double etaSeconds,
+        StageTimings timings,
+        List<String> processors,
+        String error,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt) {
+}

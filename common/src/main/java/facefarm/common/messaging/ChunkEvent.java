@@ -1,0 +1,30 @@
+package facefarm.common.messaging;
+
+import facefarm.common.jobs.StageTimings;
+import java.util.Objects;
+
+/** What a worker reports about one attempt. Progress events double as the attempt's heartbeat. */
+public record ChunkEvent(
+        Kind kind,
+        String jobId,
+        int chunkIndex,
+        String attemptId,
+        String workerId,
+        long framesDone,
+        long framesOwned,
+        double framesPerSecond,
+        String outputKey,
+        StageTimings timings,
+        String error) {
+
+    public enum Kind { STARTED, PROGRESS, COMPLETED, FAILED }
+
+    public ChunkEvent {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(attemptId, "attemptId");
+        if (timings == null) {
+            timings = StageTimings.ZERO;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package facefarm.common.messaging;
+
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Work offer for one attempt at one chunk. The worker decodes {@code decoded} starting at {@code seek}, runs the
+ * processors over all of it, and writes only the {@code owned} frames to {@code outputKey} (attempt-scoped).
+ */
+public record ChunkOffer(
+        String jobId,
+        int chunkIndex,
+        String attemptId,
+        int attemptNumber,
+        FrameRange owned,
+        FrameRange decoded,
+        Keyframe seek,
+        long framesTotal,
+        int fpsNumerator,
+        int fpsDenominator,
+        int width,
+        int height,
+        String targetKey,
+        List<String> sourceKeys,
+        List<String> processors,
+        String outputKey) {
+
+    public ChunkOffer {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(attemptId, "attemptId");
+        Objects.requireNonNull(owned, "owned");
+        Objects.requireNonNull(decoded, "decoded");
+        Objects.requireNonNull(targetKey, "targetKey");
+        Objects.requireNonNull(outputKey, "outputKey");
+        sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
+        processors = List.copyOf(processors == null ? List.of() : processors);
+        if (seek == null) {
+            seek = Keyframe.FIRST;
+        }
+        if (fpsNumerator <= 0 || fpsDenominator <= 0) {
+            throw new IllegalArgumentException("frame rate must be positive, got " + fpsNumerator + "/" + fpsDenominator);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+package facefarm.coordinator; final class Placeholder {}

@@ -1,0 +1,1 @@
+package facefarm.deploy; final class Placeholder {}

@@ -1,0 +1,1 @@
+package facefarm.models; final class Placeholder {}

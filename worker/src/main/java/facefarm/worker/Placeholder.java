@@ -1,0 +1,1 @@
+package facefarm.worker; final class Placeholder {}
