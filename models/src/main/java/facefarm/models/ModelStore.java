@@ -1,0 +1,160 @@
+package facefarm.models;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Finds model files: first in the folders of the search path (FARM_MODEL_PATH), then in the local cache, then by
+ * downloading into the cache from the manifest's URLs (resuming a partial download), checking size and sha256.
+ */
+public final class ModelStore {
+    private static final System.Logger LOG = System.getLogger(ModelStore.class.getName());
+
+    private final ModelManifest manifest;
+    private final List<Path> searchPath;
+    private final Path cacheDir;
+    private final boolean downloads;
+    private final HttpClient http;
+
+    public ModelStore(ModelManifest manifest, List<Path> searchPath, Path cacheDir, boolean downloads) {
+        this.manifest = manifest;
+        this.searchPath = List.copyOf(searchPath);
+        this.cacheDir = cacheDir;
+        this.downloads = downloads;
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(15)).build();
+    }
+
+    /** FARM_MODEL_PATH (folders separated by ':'), cache FARM_MODEL_CACHE or $FARM_HOME/models; FARM_OFFLINE=1 stops downloads. */
+    public static ModelStore fromEnvironment() {
+        String path = System.getenv().getOrDefault("FARM_MODEL_PATH", "");
+        List<Path> folders = Arrays.stream(path.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();
+        String cache = System.getenv("FARM_MODEL_CACHE");
+        Path cacheDir = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getenv().getOrDefault("FARM_HOME", ".farm"), "models");
+        return new ModelStore(ModelManifest.bundled(), folders, cacheDir, !"1".equals(System.getenv("FARM_OFFLINE")));
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    /** The local file of a model, downloading it if needed; a {@link ModelNotFoundException} says what to do otherwise. */
+    public Path resolve(String modelId) {
+        ModelSpec spec = manifest.get(modelId);
+        for (Path folder : searchPath) {
+            for (String name : spec.fileNames()) {
+                Path candidate = folder.resolve(name);
+                if (Files.isRegularFile(candidate)) {
+                    checkSize(spec, candidate);
+                    return candidate;
+                }
+            }
+        }
+        Path cached = cacheDir.resolve(spec.file());
+        if (Files.isRegularFile(cached)) {
+            checkSize(spec, cached);
+            return cached;
+        }
+        List<String> failures = new ArrayList<>();
+        if (downloads) {
+            for (String url : spec.urls()) {
+                try {
+                    return download(spec, URI.create(url), cached);
+                } catch (IOException | RuntimeException e) {
+                    failures.add(url + ": " + e.getMessage());
+                    LOG.log(Level.WARNING, "model={0} url={1} download failed: {2}", spec.id(), url, e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ModelNotFoundException("interrupted while downloading model '" + spec.id() + "'", e);
+                }
+            }
+        }
+        throw new ModelNotFoundException("model '" + spec.id() + "' (" + String.join(" or ", spec.fileNames()) + ") is not in FARM_MODEL_PATH "
+                + searchPath + " nor in the cache " + cacheDir
+                + (downloads ? " and could not be downloaded: " + String.join("; ", failures) : " and downloads are off (FARM_OFFLINE=1)")
+                + ". Put the file in one of those folders (from " + String.join(" or ", spec.urls()) + ") or add its folder to FARM_MODEL_PATH.");
+    }
+
+    private static void checkSize(ModelSpec spec, Path file) {
+        try {
+            long size = Files.size(file);
+            if (spec.size() > 0 && size != spec.size()) {
+                throw new ModelNotFoundException("model file " + file + " has " + size + " bytes but model '" + spec.id() + "' has "
+                        + spec.size() + "; the file is truncated or a different model: replace it");
+            }
+        } catch (IOException e) {
+            throw new ModelNotFoundException("cannot read model file " + file, e);
+        }
+    }
+
+    private Path download(ModelSpec spec, URI url, Path target) throws IOException, InterruptedException {
+        Files.createDirectories(target.getParent());
+        Path partial = target.resolveSibling(target.getFileName() + ".part");
+        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET();
+        if (have > 0) {
+            request.header("Range", "bytes=" + have + "-");
+        }
+        LOG.log(Level.INFO, "model={0} downloading from {1} (resuming at {2} bytes)", spec.id(), url, have);
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        boolean resumed = response.statusCode() == 206;
+        if (response.statusCode() != 200 && !resumed) {
+            response.body().close();
+            throw new IOException("HTTP " + response.statusCode());
+        }
+        try (InputStream in = response.body();
+             OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            in.transferTo(out);
+        }
+        verify(spec, partial);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    private static void verify(ModelSpec spec, Path file) throws IOException {
+        long size = Files.size(file);
+        if (spec.size() > 0 && size != spec.size()) {
+            if (size > spec.size()) {
+                Files.delete(file);
+            }
+            throw new IOException("got " + size + " bytes, expected " + spec.size());
+        }
+        if (spec.sha256() != null && !spec.sha256().isBlank()) {
+            String actual = sha256(file);
+            if (!actual.equalsIgnoreCase(spec.sha256())) {
+                Files.delete(file);
+                throw new IOException("sha256 " + actual + " does not match the manifest's " + spec.sha256());
+            }
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

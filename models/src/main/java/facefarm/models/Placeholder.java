@@ -1,1 +1,0 @@
-package facefarm.models; final class Placeholder {}
