@@ -1,1 +1,0 @@
-package facefarm.worker; final class Placeholder {}

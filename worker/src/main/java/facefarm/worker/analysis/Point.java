@@ -1,0 +1,4 @@
+package facefarm.worker.analysis;
+
+public record Point(float x, float y) {
+}

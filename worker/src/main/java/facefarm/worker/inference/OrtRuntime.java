@@ -1,0 +1,126 @@
+package facefarm.worker.inference;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One ONNX Runtime environment per process and the sessions made from it. Execution providers come from
+ * FARM_EXECUTION_PROVIDERS (e.g. "tensorrt,cuda,cpu"), keeping those this build of ONNX Runtime offers.
+ */
+public final class OrtRuntime {
+    private static final System.Logger LOG = System.getLogger(OrtRuntime.class.getName());
+    private static final String[] NATIVE_LIBRARIES = {"libonnxruntime.so", "libonnxruntime4j_jni.so", "libonnxruntime_providers_shared.so",
+            "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"};
+    private static volatile OrtEnvironment environment;
+
+    private OrtRuntime() {
+    }
+
+    public static OrtEnvironment environment() {
+        if (environment == null) {
+            synchronized (OrtRuntime.class) {
+                if (environment == null) {
+                    unpackNativesOnce();
+                    environment = OrtEnvironment.getEnvironment();
+                }
+            }
+        }
+        return environment;
+    }
+
+    /** Providers to use, best first, out of those requested that this ONNX Runtime build has. */
+    public static List<OrtProvider> providers() {
+        String requested = System.getenv().getOrDefault("FARM_EXECUTION_PROVIDERS", "tensorrt,cuda,cpu");
+        EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+        List<OrtProvider> chosen = new ArrayList<>();
+        for (String name : requested.toLowerCase(Locale.ROOT).split(",")) {
+            OrtProvider provider = switch (name.trim()) {
+                case "tensorrt" -> OrtProvider.TENSOR_RT;
+                case "cuda" -> OrtProvider.CUDA;
+                case "cpu" -> OrtProvider.CPU;
+                default -> throw new IllegalArgumentException("unknown execution provider '" + name + "' in FARM_EXECUTION_PROVIDERS (use tensorrt, cuda, cpu)");
+            };
+            if (available.contains(provider)) {
+                chosen.add(provider);
+            }
+        }
+        if (chosen.isEmpty()) {
+            chosen.add(OrtProvider.CPU);
+        }
+        return chosen;
+    }
+
+    /** "cuda:0" or "cpu", for heartbeats and logs. */
+    public static String device() {
+        List<OrtProvider> providers = providers();
+        return providers.get(0) == OrtProvider.CPU ? "cpu" : providers.get(0).name().toLowerCase(Locale.ROOT) + ":0";
+    }
+
+    public static OrtSession open(Path model) {
+        try {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(Integer.parseInt(System.getenv().getOrDefault("FARM_ORT_THREADS", "1")));
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            for (OrtProvider provider : providers()) {
+                switch (provider) {
+                    case TENSOR_RT -> options.addTensorrt(0);
+                    case CUDA -> options.addCUDA(0);
+                    default -> { }
+                }
+            }
+            return environment().createSession(model.toString(), options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot load " + model + ": " + e.getMessage()
+                    + " (the file may be damaged or not an ONNX model: delete it so it is fetched again)", e);
+        }
+    }
+
+    /**
+     * ONNX Runtime's Java binding unpacks its libraries into a new temporary folder at every start and leaves it
+     * behind; unpack them once into the native cache folder instead.
+     */
+    private static void unpackNativesOnce() {
+        if (System.getProperty("onnxruntime.native.path") != null) {
+            return;
+        }
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache == null) {
+            return;
+        }
+        try {
+            String jar = Path.of(OrtEnvironment.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getFileName().toString();
+            Path folder = Path.of(cache).getParent().resolve(jar.replace(".jar", ""));
+            Files.createDirectories(folder);
+            for (String library : NATIVE_LIBRARIES) {
+                Path target = folder.resolve(library);
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try (InputStream in = OrtEnvironment.class.getResourceAsStream("/ai/onnxruntime/native/linux-x64/" + library)) {
+                    if (in == null) {
+                        continue;
+                    }
+                    Path partial = Files.createTempFile(folder, library, ".part");
+                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            System.setProperty("onnxruntime.native.path", folder.toString());
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "cannot unpack ONNX Runtime natives once; it will use a temporary folder: {0}", Arrays.toString(new Object[] {e}));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package facefarm.worker.media;
+
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Reads frames [start, end) of a video by decoded index, exactly: it seeks to a keyframe found at ingest, checks
+ * that the decoder really landed on it (by its timestamp), and counts decoded frames from there. If the seek cannot
+ * be trusted it decodes from the first frame instead. Frames are BGR {@link Mat}s owned by the caller.
+ */
+public final class FrameReader implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(FrameReader.class.getName());
+
+    private final FFmpegFrameGrabber grabber;
+    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final FrameRange range;
+    private long nextIndex;
+    private Mat pending;
+    private boolean seekVerified;
+
+    public FrameReader(Path video, FrameRange range, Keyframe seek) {
+        this.range = range;
+        this.grabber = new FFmpegFrameGrabber(video.toFile());
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        try {
+            grabber.start();
+            if (!seek.isStart() && seek.index() <= range.start()) {
+                seekTo(seek);
+            }
+            if (!seekVerified) {
+                nextIndex = 0;
+            }
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            close();
+            throw new MediaException("cannot open " + video + " for decoding: " + VideoProbe.firstLine(e), e);
+        }
+    }
+
+    private void seekTo(Keyframe seek) throws org.bytedeco.javacv.FrameGrabber.Exception {
+        grabber.setTimestamp(seek.timestampMicros());
+        Frame frame;
+        while ((frame = grabber.grabImage()) != null && frame.timestamp < seek.timestampMicros()) {
+            // frames before the keyframe in presentation order belong to the previous group: skip them
+        }
+        if (frame != null && frame.timestamp == seek.timestampMicros()) {
+            pending = converter.convert(frame).clone();
+            nextIndex = seek.index();
+            seekVerified = true;
+            return;
+        }
+        LOG.log(Level.WARNING, "seek to keyframe {0} at {1} us landed elsewhere; decoding from the first frame", seek.index(), seek.timestampMicros());
+        grabber.restart();
+    }
+
+    /** The next frame of the range with its index, or null after the last one. */
+    public IndexedFrame next() {
+        try {
+            while (nextIndex < range.end()) {
+                Mat image;
+                if (pending != null) {
+                    image = pending;
+                    pending = null;
+                } else {
+                    Frame frame = grabber.grabImage();
+                    if (frame == null) {
+                        return null;
+                    }
+                    image = nextIndex >= range.start() ? converter.convert(frame).clone() : null;
+                }
+                long index = nextIndex++;
+                if (index >= range.start()) {
+                    return new IndexedFrame(index, image);
+                }
+                if (image != null) {
+                    image.close();
+                }
+            }
+            return null;
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            throw new MediaException("decoding failed at frame " + nextIndex + ": " + VideoProbe.firstLine(e), e);
+        }
+    }
+
+    public boolean seekVerified() {
+        return seekVerified;
+    }
+
+    @Override
+    public void close() {
+        try {
+            grabber.close();
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            LOG.log(Level.DEBUG, "closing grabber failed", e);
+        }
+        if (pending != null) {
+            pending.close();
+        }
+    }
+
+    /** A decoded frame and its index in the whole video. */
+    public record IndexedFrame(long index, Mat image) {
+    }
+}

@@ -1,0 +1,7 @@
+package facefarm.worker.storage;
+
+public class StorageException extends RuntimeException {
+    public StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

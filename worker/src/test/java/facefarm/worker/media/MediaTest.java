@@ -1,0 +1,115 @@
+package facefarm.worker.media;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import facefarm.common.planning.ChunkPlan;
+import facefarm.common.planning.ChunkPlanner;
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import facefarm.worker.SharedFiles;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MediaTest {
+    @TempDir
+    Path dir;
+
+    static byte[] bytes(Mat mat) {
+        byte[] out = new byte[(int) (mat.total() * mat.channels())];
+        ((ByteBuffer) mat.createBuffer()).get(out);
+        return out;
+    }
+
+    static List<byte[]> readAll(Path video, FrameRange range, Keyframe seek) {
+        List<byte[]> frames = new ArrayList<>();
+        try (FrameReader reader = new FrameReader(video, range, seek)) {
+            FrameReader.IndexedFrame frame;
+            long expected = range.start();
+            while ((frame = reader.next()) != null) {
+                assertEquals(expected++, frame.index());
+                frames.add(bytes(frame.image()));
+                frame.image().close();
+            }
+        }
+        return frames;
+    }
+
+    @Test
+    void probeCountsDecodedFramesAndReadsTheExactRate() {
+        VideoInfo info = VideoProbe.probe(SharedFiles.media("face_2.mp4"));
+        assertEquals(125, info.frames());
+        assertEquals(25, info.fpsNumerator() / info.fpsDenominator());
+        assertEquals(844, info.width());
+        assertTrue(info.hasAudio());
+        assertEquals(0, info.keyframes().get(0).index());
+        VideoInfo avi = VideoProbe.probe(SharedFiles.media("Megamind.avi"));
+        assertEquals(270, avi.frames());
+        assertEquals(23.976, avi.fps(), 0.001, "the AVI declares its rate as " + avi.frameRate());
+    }
+
+    @Test
+    void chunkedReadsEqualOneFullDecode() {
+        for (String name : List.of("Megamind.avi", "WDA_KatieHill_000.mp4")) {
+            Path video = SharedFiles.media(name);
+            VideoInfo info = VideoProbe.probe(video);
+            List<byte[]> full = readAll(video, new FrameRange(0, info.frames()), Keyframe.FIRST);
+            assertEquals(info.frames(), full.size(), name);
+            List<ChunkPlan> chunks = ChunkPlanner.plan(info.frames(), 37, 0, 0, info.keyframes());
+            assertTrue(info.keyframes().size() > 1, name + " should have several keyframes for this test to mean something");
+            for (ChunkPlan chunk : chunks) {
+                List<byte[]> part = readAll(video, chunk.owned(), chunk.seek());
+                assertEquals(chunk.owned().length(), part.size(), name + " chunk " + chunk.index());
+                for (int i = 0; i < part.size(); i++) {
+                    assertArrayEquals(full.get((int) chunk.owned().start() + i), part.get(i), name + " frame " + (chunk.owned().start() + i));
+                }
+            }
+        }
+    }
+
+    @Test
+    void losslessWriterRoundTripsFramesExactly() {
+        Path video = SharedFiles.media("face_2.mp4");
+        VideoInfo info = VideoProbe.probe(video);
+        List<byte[]> original = readAll(video, new FrameRange(10, 16), Keyframe.FIRST);
+        Path chunk = dir.resolve("chunk.mkv");
+        try (LosslessChunkWriter writer = new LosslessChunkWriter(chunk, info.width(), info.height(), info.fpsNumerator(), info.fpsDenominator());
+             FrameReader reader = new FrameReader(video, new FrameRange(10, 16), Keyframe.FIRST)) {
+            FrameReader.IndexedFrame frame;
+            while ((frame = reader.next()) != null) {
+                writer.write(frame.image());
+                frame.image().close();
+            }
+            writer.finish();
+            assertEquals(6, writer.frames());
+        }
+        VideoInfo written = VideoProbe.probe(chunk);
+        assertEquals(6, written.frames());
+        assertEquals(info.frameRate(), written.frameRate());
+        List<byte[]> back = readAll(chunk, new FrameRange(0, 6), Keyframe.FIRST);
+        for (int i = 0; i < 6; i++) {
+            assertArrayEquals(original.get(i), back.get(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void badInputGetsAClearError() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.mp4"));
+        assertTrue(assertThrows(MediaException.class, () -> VideoProbe.probe(empty)).getMessage().contains("empty"));
+        Path text = Files.writeString(dir.resolve("notes.mp4"), "this is not a video at all ".repeat(100));
+        assertTrue(assertThrows(MediaException.class, () -> VideoProbe.probe(text)).getMessage().contains("not a video"));
+        byte[] whole = Files.readAllBytes(SharedFiles.media("face_2.mp4"));
+        Path truncated = Files.write(dir.resolve("truncated.mp4"), java.util.Arrays.copyOf(whole, whole.length / 3));
+        MediaException damaged = assertThrows(MediaException.class, () -> VideoProbe.probe(truncated));
+        assertNotNull(damaged.getMessage());
+    }
+}
