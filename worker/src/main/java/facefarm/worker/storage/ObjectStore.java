@@ -62,6 +62,15 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
+    /** Streams an object into {@code out}. */
+    public void copyTo(String key, java.io.OutputStream out) {
+        try (java.io.InputStream in = client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            in.transferTo(out);
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
     public boolean exists(String key) {
         try {
             client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());

@@ -1,1 +1,0 @@
-package facefarm.coordinator; final class Placeholder {}

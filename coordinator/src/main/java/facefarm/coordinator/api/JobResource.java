@@ -1,0 +1,154 @@
+package facefarm.coordinator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import facefarm.common.jobs.ChunkStatus;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
+import facefarm.common.messaging.Messages;
+import facefarm.coordinator.ingest.BadInputException;
+import facefarm.coordinator.ingest.IngestService;
+import facefarm.coordinator.jobs.JobRow;
+import facefarm.coordinator.jobs.JobStore;
+import facefarm.coordinator.jobs.JobViews;
+import facefarm.worker.storage.ObjectStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.PartType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobResource {
+    @Inject
+    IngestService ingest;
+
+    @Inject
+    JobViews views;
+
+    @Inject
+    JobStore store;
+
+    @Inject
+    ObjectStore objects;
+
+    @POST
+    @Path("/jobs")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Submit a job: a target video, one or more source face images, and JSON options "
+            + "{\"processors\": [...], \"chunkFrames\": N, \"outputFormat\": \"mp4\"|\"mkv\"}")
+    public Response submit(@RestForm("target") FileUpload target, @RestForm("source") List<FileUpload> sources,
+                           @RestForm("options") @PartType(MediaType.TEXT_PLAIN) String options) {
+        JobOptions parsed = null;
+        if (options != null && !options.isBlank()) {
+            try {
+                parsed = Messages.JSON.readValue(options, JobOptions.class);
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(400, "options are not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+        IngestService.Upload targetUpload = target == null ? null : new IngestService.Upload(target.uploadedFile(), target.fileName());
+        List<IngestService.Upload> sourceUploads = sources == null ? List.of()
+                : sources.stream().filter(Objects::nonNull).map(s -> new IngestService.Upload(s.uploadedFile(), s.fileName())).toList();
+        UUID id = ingest.submit(targetUpload, sourceUploads, parsed);
+        return Response.created(URI.create("/api/v1/jobs/" + id)).entity(views.status(id).orElseThrow()).build();
+    }
+
+    @GET
+    @Path("/jobs")
+    public List<JobStatus> list(@QueryParam("limit") @DefaultValue("50") int limit) {
+        return store.jobs(Math.max(1, Math.min(limit, 500))).stream().map(views::status).toList();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    public JobStatus get(@PathParam("id") UUID id) {
+        return views.status(id).orElseThrow(() -> notFound(id));
+    }
+
+    @GET
+    @Path("/jobs/{id}/chunks")
+    public List<ChunkStatus> chunks(@PathParam("id") UUID id) {
+        get(id);
+        return views.chunks(id);
+    }
+
+    @GET
+    @Path("/jobs/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Progress as Server-Sent Events, one JobStatus when anything changes (at most every 500 ms), ending with the final state")
+    public Multi<JobStatus> events(@PathParam("id") UUID id) {
+        get(id);
+        return Multi.createFrom().<JobStatus>emitter(emitter -> {
+            JobStatus last = null;
+            try {
+                while (!emitter.isCancelled()) {
+                    JobStatus now = views.status(id).orElseThrow();
+                    if (last == null || !sameProgress(last, now)) {
+                        emitter.emit(now);
+                        last = now;
+                    }
+                    if (now.state().isTerminal()) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                emitter.complete();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                emitter.complete();
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static boolean sameProgress(JobStatus a, JobStatus b) {
+        return a.state() == b.state() && a.framesDone() == b.framesDone() && a.chunks().equals(b.chunks());
+    }
+
+    @GET
+    @Path("/jobs/{id}/output")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response output(@PathParam("id") UUID id) {
+        JobRow job = store.job(id).orElseThrow(() -> notFound(id));
+        if (job.state() != JobState.DONE || job.outputKey() == null) {
+            return Response.status(409).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "job " + id + " is " + job.state() + "; its output exists once it is DONE")).build();
+        }
+        String name = job.targetName().replaceAll("\\.[^.]*$", "") + "-facefarm." + job.outputFormat();
+        return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> objects.copyTo(job.outputKey(), out))
+                .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"").build();
+    }
+
+    @GET
+    @Path("/workers")
+    public List<Map<String, Object>> workers() {
+        return store.workers();
+    }
+
+    private static NotFoundException notFound(UUID id) {
+        return new NotFoundException("no job " + id);
+    }
+}

@@ -1,0 +1,62 @@
+package facefarm.coordinator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The coordinator's own settings (prefix "farm", or FARM_* environment variables); every default is here. */
+@ConfigMapping(prefix = "farm")
+public interface FarmConfig {
+
+    /** Frames a chunk owns when the job does not say. */
+    @WithDefault("48")
+    int chunkFrames();
+
+    /** Attempts a chunk gets before its job fails. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** A running attempt with no event for this long is given up and re-offered. */
+    @WithDefault("60s")
+    Duration heartbeatTimeout();
+
+    /** An offer no worker started within this long is offered again. */
+    @WithDefault("30m")
+    Duration offerTimeout();
+
+    @WithDefault("face_debugger")
+    List<String> defaultProcessors();
+
+    /** Scratch space for ingest and stitching. */
+    @WithDefault(".farm/coordinator")
+    Path workDir();
+
+    Kafka kafka();
+
+    S3 s3();
+
+    interface Kafka {
+        /** Partitions of the offer topic: at least the largest worker count, since a busy worker holds its partitions. */
+        @WithDefault("12")
+        int partitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+    }
+
+    interface S3 {
+        @WithDefault("http://127.0.0.1:9000")
+        String endpoint();
+
+        @WithDefault("facefarm")
+        String accessKey();
+
+        @WithDefault("facefarm-secret")
+        String secretKey();
+
+        @WithDefault("facefarm")
+        String bucket();
+    }
+}

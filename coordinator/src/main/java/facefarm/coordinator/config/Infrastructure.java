@@ -1,0 +1,55 @@
+package facefarm.coordinator.config;
+
+import facefarm.common.messaging.Topics;
+import facefarm.worker.storage.ObjectStore;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** The object store client, and the farm's topics, created at start-up with enough partitions. */
+@ApplicationScoped
+public class Infrastructure {
+    private static final Logger LOG = Logger.getLogger(Infrastructure.class);
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore(FarmConfig config) {
+        ObjectStore store = new ObjectStore(config.s3().endpoint(), config.s3().accessKey(), config.s3().secretKey(), config.s3().bucket());
+        store.ensureBucket();
+        return store;
+    }
+
+    void close(@Disposes ObjectStore store) {
+        store.close();
+    }
+
+    void createTopics(@Observes StartupEvent event, FarmConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.CHUNK_EVENTS, Topics.WORKER_HEARTBEATS, Topics.DEAD_LETTERS)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor()))).all().get();
+                    LOG.infof("created topic %s with %d partitions", topic, config.kafka().partitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap + ": " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

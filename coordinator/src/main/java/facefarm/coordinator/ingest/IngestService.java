@@ -1,0 +1,133 @@
+package facefarm.coordinator.ingest;
+
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.StageTimings;
+import facefarm.common.planning.ChunkPlan;
+import facefarm.common.planning.ChunkPlanner;
+import facefarm.common.storage.ObjectKeys;
+import facefarm.coordinator.config.FarmConfig;
+import facefarm.coordinator.jobs.JobRow;
+import facefarm.coordinator.jobs.JobService;
+import facefarm.coordinator.messaging.FarmPublisher;
+import facefarm.models.ModelNotFoundException;
+import facefarm.worker.media.MediaException;
+import facefarm.worker.media.VideoInfo;
+import facefarm.worker.media.VideoProbe;
+import facefarm.worker.processors.FrameProcessor;
+import facefarm.worker.processors.ProcessorRegistry;
+import facefarm.worker.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns an upload into a running job: check options, probe the video, check the source faces — all before anything
+ * is stored — then store the inputs, plan and persist the chunks, and offer them. A failure after storing starts
+ * removes what was stored, so nothing is left half-written.
+ */
+@ApplicationScoped
+public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    @Inject
+    FarmConfig config;
+
+    @Inject
+    ObjectStore objects;
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    FarmPublisher publisher;
+
+    @Inject
+    SourceFaces sourceFaces;
+
+    public record Upload(Path file, String name) {
+    }
+
+    public UUID submit(Upload target, List<Upload> sources, JobOptions options) {
+        JobOptions opts = options == null ? new JobOptions(null, null, null) : options;
+        List<String> problems = opts.problems(ProcessorRegistry.KNOWN);
+        if (!problems.isEmpty()) {
+            throw new BadInputException(400, String.join("; ", problems));
+        }
+        if (target == null) {
+            throw new BadInputException(400, "the 'target' part (the video to process) is missing");
+        }
+        if (sources.isEmpty()) {
+            throw new BadInputException(400, "at least one 'source' part (a face image) is required");
+        }
+        List<String> processors = opts.processors() == null ? config.defaultProcessors() : opts.processors();
+        int chunkFrames = opts.chunkFrames() == null ? config.chunkFrames() : opts.chunkFrames();
+        String outputFormat = opts.outputFormat() == null ? "mp4" : opts.outputFormat();
+
+        long probeStart = System.nanoTime();
+        VideoInfo video;
+        try {
+            video = VideoProbe.probe(target.file());
+        } catch (MediaException e) {
+            throw new BadInputException(400, "target '" + target.name() + "': " + e.getMessage(), e);
+        }
+        long probeMs = (System.nanoTime() - probeStart) / 1_000_000L;
+        for (Upload source : sources) {
+            int faces;
+            try {
+                faces = sourceFaces.count(source.file());
+            } catch (ModelNotFoundException e) {
+                throw new BadInputException(424, e.getMessage(), e);
+            }
+            if (faces < 0) {
+                throw new BadInputException(400, "source '" + source.name() + "' is not an image the farm can read: upload a PNG or JPEG");
+            }
+            if (faces == 0) {
+                throw new BadInputException(422, "no face found in source '" + source.name() + "': upload a clear, frontal photo of the face");
+            }
+        }
+        List<FrameProcessor> chain = processors.stream().map(ProcessorRegistry::create).toList();
+        int warmup = ProcessorRegistry.warmup(chain);
+        int lookahead = ProcessorRegistry.lookahead(chain);
+        chain.forEach(FrameProcessor::close);
+        List<ChunkPlan> plans = ChunkPlanner.plan(video.frames(), chunkFrames, warmup, lookahead, video.keyframes());
+
+        UUID id = UUID.randomUUID();
+        String jobId = id.toString();
+        JobService.Followup followup;
+        try {
+            String targetKey = ObjectKeys.target(jobId, target.name());
+            objects.upload(target.file(), targetKey);
+            List<String> sourceKeys = new ArrayList<>();
+            for (int i = 0; i < sources.size(); i++) {
+                String key = ObjectKeys.source(jobId, i, sources.get(i).name());
+                objects.upload(sources.get(i).file(), key);
+                sourceKeys.add(key);
+            }
+            JobRow job = new JobRow(id, JobState.RUNNING, target.name(), targetKey, sourceKeys, processors, outputFormat, video.frames(),
+                    video.fpsNumerator(), video.fpsDenominator(), video.width(), video.height(), video.videoCodec(), video.hasAudio(),
+                    chunkFrames, warmup, lookahead, null, null, StageTimings.ZERO.withProbeMs(probeMs), null, null, null);
+            followup = jobs.create(job, plans);
+        } catch (RuntimeException e) {
+            try {
+                objects.deletePrefix(ObjectKeys.jobPrefix(jobId));
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        LOG.infof("job=%s target=%s frames=%d rate=%s size=%dx%d chunks=%d processors=%s", jobId, target.name(), video.frames(),
+                video.frameRate(), video.width(), video.height(), plans.size(), processors);
+        try {
+            followup.offers().forEach(publisher::offer);
+        } catch (RuntimeException e) {
+            // the job is stored: the scheduler offers again what did not reach Kafka
+            LOG.warnf("job=%s: offering chunks failed (%s); they will be offered again after farm.offer-timeout", jobId, e.getMessage());
+        }
+        return id;
+    }
+}

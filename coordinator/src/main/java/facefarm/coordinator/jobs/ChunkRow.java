@@ -1,0 +1,23 @@
+package facefarm.coordinator.jobs;
+
+import facefarm.common.jobs.ChunkState;
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import java.util.UUID;
+
+/** A chunk as stored, with what its current attempt reported. */
+public record ChunkRow(
+        UUID jobId,
+        int index,
+        FrameRange owned,
+        FrameRange decoded,
+        Keyframe seek,
+        ChunkState state,
+        int attempts,
+        UUID currentAttempt,
+        String outputKey,
+        String error,
+        String workerId,
+        long framesDone,
+        double framesPerSecond) {
+}

@@ -1,0 +1,334 @@
+package facefarm.coordinator.jobs;
+
+import facefarm.common.jobs.AttemptState;
+import facefarm.common.jobs.ChunkState;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.StageTimings;
+import facefarm.common.messaging.WorkerHeartbeat;
+import facefarm.common.planning.ChunkPlan;
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SQL for jobs, chunks, attempts and workers. Callers hold the transaction (@Transactional); row locks
+ * ({@code for update}) serialise concurrent events for the same chunk.
+ */
+@ApplicationScoped
+public class JobStore {
+    private static final String LIST_SEPARATOR = "\n";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public void insertJob(JobRow job, List<ChunkPlan> chunks) {
+        sql("""
+                insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
+                                  fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+            ps.setObject(1, job.id());
+            ps.setString(2, job.state().name());
+            ps.setString(3, job.targetName());
+            ps.setString(4, job.targetKey());
+            ps.setString(5, String.join(LIST_SEPARATOR, job.sourceKeys()));
+            ps.setString(6, String.join(LIST_SEPARATOR, job.processors()));
+            ps.setString(7, job.outputFormat());
+            ps.setLong(8, job.framesTotal());
+            ps.setInt(9, job.fpsNumerator());
+            ps.setInt(10, job.fpsDenominator());
+            ps.setInt(11, job.width());
+            ps.setInt(12, job.height());
+            ps.setString(13, job.videoCodec());
+            ps.setBoolean(14, job.hasAudio());
+            ps.setInt(15, job.chunkFrames());
+            ps.setInt(16, job.warmup());
+            ps.setInt(17, job.lookahead());
+            ps.setLong(18, job.timings().probeMs());
+            return ps.executeUpdate();
+        });
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     insert into chunks (job_id, idx, own_start, own_end, dec_start, dec_end, seek_index, seek_ts, state)
+                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            for (ChunkPlan chunk : chunks) {
+                ps.setObject(1, job.id());
+                ps.setInt(2, chunk.index());
+                ps.setLong(3, chunk.owned().start());
+                ps.setLong(4, chunk.owned().end());
+                ps.setLong(5, chunk.decoded().start());
+                ps.setLong(6, chunk.decoded().end());
+                ps.setLong(7, chunk.seek().index());
+                ps.setLong(8, chunk.seek().timestampMicros());
+                ps.setString(9, ChunkState.OFFERED.name());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the chunks of job " + job.id(), e);
+        }
+    }
+
+    /** Starts a new attempt at a chunk and makes it the current one: earlier attempts are fenced off from here on. */
+    public AttemptRow newAttempt(UUID jobId, int chunkIndex, String outputKeyPattern) {
+        UUID attemptId = UUID.randomUUID();
+        String outputKey = outputKeyPattern.replace("{attempt}", attemptId.toString());
+        int number = query("update chunks set attempts = attempts + 1, current_attempt = ?, state = 'OFFERED', output_key = null "
+                + "where job_id = ? and idx = ? returning attempts", ps -> {
+            ps.setObject(1, attemptId);
+            ps.setObject(2, jobId);
+            ps.setInt(3, chunkIndex);
+        }, rs -> rs.getInt(1)).get(0);
+        sql("insert into attempts (id, job_id, chunk_idx, number, state, output_key) values (?, ?, ?, ?, 'OFFERED', ?)", ps -> {
+            ps.setObject(1, attemptId);
+            ps.setObject(2, jobId);
+            ps.setInt(3, chunkIndex);
+            ps.setInt(4, number);
+            ps.setString(5, outputKey);
+            return ps.executeUpdate();
+        });
+        return new AttemptRow(attemptId, jobId, chunkIndex, number, AttemptState.OFFERED, null, outputKey);
+    }
+
+    public Optional<JobRow> job(UUID id) {
+        return query("select * from jobs where id = ?", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
+    }
+
+    public Optional<JobRow> jobForUpdate(UUID id) {
+        return query("select * from jobs where id = ? for update", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
+    }
+
+    public List<JobRow> jobs(int limit) {
+        return query("select * from jobs order by created_at desc limit ?", ps -> ps.setInt(1, limit), JobStore::jobRow);
+    }
+
+    public List<JobRow> jobsIn(JobState state) {
+        return query("select * from jobs where state = ?", ps -> ps.setString(1, state.name()), JobStore::jobRow);
+    }
+
+    public List<ChunkRow> chunks(UUID jobId) {
+        return query("""
+                select c.*, a.worker_id, coalesce(a.frames_done, 0) as frames_done, coalesce(a.fps, 0) as fps
+                from chunks c left join attempts a on a.id = c.current_attempt
+                where c.job_id = ? order by c.idx""", ps -> ps.setObject(1, jobId), JobStore::chunkRow);
+    }
+
+    public Optional<ChunkRow> chunkForUpdate(UUID jobId, int index) {
+        return query("""
+                select c.*, null as worker_id, 0 as frames_done, 0 as fps from chunks c
+                where c.job_id = ? and c.idx = ? for update""", ps -> {
+            ps.setObject(1, jobId);
+            ps.setInt(2, index);
+        }, JobStore::chunkRow).stream().findFirst();
+    }
+
+    public Optional<AttemptRow> attempt(UUID attemptId) {
+        return query("select * from attempts where id = ?", ps -> ps.setObject(1, attemptId), JobStore::attemptRow).stream().findFirst();
+    }
+
+    public void attemptStarted(UUID attemptId, String workerId) {
+        update("update attempts set state = 'RUNNING', worker_id = ?, started_at = now(), last_seen_at = now() where id = ?", workerId, attemptId);
+    }
+
+    public void attemptProgress(UUID attemptId, String workerId, long framesDone, double fps) {
+        update("update attempts set worker_id = ?, frames_done = ?, fps = ?, last_seen_at = now(), "
+                + "state = case when state = 'OFFERED' then 'RUNNING' else state end where id = ?", workerId, framesDone, fps, attemptId);
+    }
+
+    public void attemptEnded(UUID attemptId, AttemptState state, long framesDone, String error) {
+        update("update attempts set state = ?, frames_done = greatest(frames_done, ?), error = ?, finished_at = now() where id = ?",
+                state.name(), framesDone, error, attemptId);
+    }
+
+    public void chunkState(UUID jobId, int index, ChunkState state, String outputKey, String error) {
+        update("update chunks set state = ?, output_key = coalesce(?, output_key), error = ? where job_id = ? and idx = ?",
+                state.name(), outputKey, error, jobId, index);
+    }
+
+    public void cancelLiveChunks(UUID jobId) {
+        update("update chunks set state = 'CANCELLED' where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
+        update("update attempts set state = 'CANCELLED', finished_at = now() where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
+    }
+
+    public Map<ChunkState, Integer> chunkCounts(UUID jobId) {
+        Map<ChunkState, Integer> counts = new EnumMap<>(ChunkState.class);
+        query("select state, count(*) from chunks where job_id = ? group by state", ps -> ps.setObject(1, jobId),
+                rs -> counts.put(ChunkState.valueOf(rs.getString(1)), rs.getInt(2)));
+        return counts;
+    }
+
+    /** Frames finished: all of each done chunk plus what running attempts reported. */
+    public long framesDone(UUID jobId) {
+        return query("""
+                select coalesce(sum(case when c.state = 'DONE' then c.own_end - c.own_start
+                                         when a.state in ('OFFERED', 'RUNNING') then least(a.frames_done, c.own_end - c.own_start)
+                                         else 0 end), 0)
+                from chunks c left join attempts a on a.id = c.current_attempt where c.job_id = ?""",
+                ps -> ps.setObject(1, jobId), rs -> rs.getLong(1)).get(0);
+    }
+
+    public void jobState(UUID jobId, JobState state, String error) {
+        update("update jobs set state = ?, error = coalesce(?, error), updated_at = now(), "
+                + "finished_at = case when ? in ('DONE', 'FAILED') then now() else finished_at end where id = ?",
+                state.name(), error, state.name(), jobId);
+    }
+
+    public void jobOutput(UUID jobId, String outputKey, long stitchMs) {
+        update("update jobs set output_key = ?, stitch_ms = ?, updated_at = now() where id = ?", outputKey, stitchMs, jobId);
+    }
+
+    public void addTimings(UUID jobId, StageTimings t) {
+        update("update jobs set decode_ms = decode_ms + ?, process_ms = process_ms + ?, encode_ms = encode_ms + ?, "
+                + "transfer_ms = transfer_ms + ?, updated_at = now() where id = ?", t.decodeMs(), t.processMs(), t.encodeMs(), t.transferMs(), jobId);
+    }
+
+    public void touchJob(UUID jobId) {
+        update("update jobs set updated_at = now() where id = ?", jobId);
+    }
+
+    public void workerFailed(UUID jobId, String workerId, String error) {
+        if (workerId == null) {
+            return;
+        }
+        update("""
+                insert into job_failed_workers (job_id, worker_id, last_error) values (?, ?, ?)
+                on conflict (job_id, worker_id) do update set failures = job_failed_workers.failures + 1, last_error = excluded.last_error""",
+                jobId, workerId, error);
+    }
+
+    public List<String> failedWorkers(UUID jobId) {
+        return query("select worker_id from job_failed_workers where job_id = ? order by worker_id", ps -> ps.setObject(1, jobId), rs -> rs.getString(1));
+    }
+
+    /** Live attempts that have gone quiet: running ones past the heartbeat timeout, offered ones past the offer timeout. */
+    public List<AttemptRow> silentAttempts(Duration heartbeatTimeout, Duration offerTimeout) {
+        Instant now = Instant.now();
+        return query("""
+                select a.* from attempts a join chunks c on c.current_attempt = a.id
+                where (a.state = 'RUNNING' and a.last_seen_at < ?) or (a.state = 'OFFERED' and a.offered_at < ?)
+                for update of a skip locked""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now.minus(heartbeatTimeout)));
+            ps.setTimestamp(2, Timestamp.from(now.minus(offerTimeout)));
+        }, JobStore::attemptRow);
+    }
+
+    public void heartbeat(WorkerHeartbeat beat) {
+        update("""
+                insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, now())
+                on conflict (id) do update set host = excluded.host, device = excluded.device, models = excluded.models, fps = excluded.fps,
+                  current_job = excluded.current_job, current_chunk = excluded.current_chunk,
+                  chunks_completed = excluded.chunks_completed, last_seen_at = now()""",
+                beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
+                beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted());
+    }
+
+    public List<Map<String, Object>> workers() {
+        return query("select id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at from workers order by id",
+                ps -> { }, rs -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("id", rs.getString("id"));
+                    row.put("host", rs.getString("host"));
+                    row.put("device", rs.getString("device"));
+                    row.put("models", rs.getString("models"));
+                    row.put("framesPerSecond", rs.getDouble("fps"));
+                    row.put("currentJob", rs.getString("current_job"));
+                    row.put("currentChunk", rs.getObject("current_chunk"));
+                    row.put("chunksCompleted", rs.getLong("chunks_completed"));
+                    row.put("lastSeenAt", rs.getTimestamp("last_seen_at").toInstant());
+                    return row;
+                });
+    }
+
+    private static JobRow jobRow(ResultSet rs) throws SQLException {
+        return new JobRow(rs.getObject("id", UUID.class), JobState.valueOf(rs.getString("state")), rs.getString("target_name"),
+                rs.getString("target_key"), split(rs.getString("source_keys")), split(rs.getString("processors")), rs.getString("output_format"),
+                rs.getLong("frames_total"), rs.getInt("fps_num"), rs.getInt("fps_den"), rs.getInt("width"), rs.getInt("height"),
+                rs.getString("video_codec"), rs.getBoolean("has_audio"), rs.getInt("chunk_frames"), rs.getInt("warmup"), rs.getInt("lookahead"),
+                rs.getString("output_key"), rs.getString("error"),
+                new StageTimings(rs.getLong("probe_ms"), rs.getLong("decode_ms"), rs.getLong("process_ms"), rs.getLong("encode_ms"),
+                        rs.getLong("transfer_ms"), rs.getLong("stitch_ms")),
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"));
+    }
+
+    private static ChunkRow chunkRow(ResultSet rs) throws SQLException {
+        return new ChunkRow(rs.getObject("job_id", UUID.class), rs.getInt("idx"), new FrameRange(rs.getLong("own_start"), rs.getLong("own_end")),
+                new FrameRange(rs.getLong("dec_start"), rs.getLong("dec_end")), new Keyframe(rs.getLong("seek_index"), rs.getLong("seek_ts")),
+                ChunkState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getObject("current_attempt", UUID.class),
+                rs.getString("output_key"), rs.getString("error"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"));
+    }
+
+    private static AttemptRow attemptRow(ResultSet rs) throws SQLException {
+        return new AttemptRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class), rs.getInt("chunk_idx"), rs.getInt("number"),
+                AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"), rs.getString("output_key"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static List<String> split(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(LIST_SEPARATOR));
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Statement<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T sql(String sql, Statement<T> statement) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            return statement.run(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        sql(sql, ps -> {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        });
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        return sql(sql, ps -> {
+            binder.bind(ps);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package facefarm.coordinator.messaging;
+
+import facefarm.common.messaging.ChunkEvent;
+import facefarm.common.messaging.DeadLetter;
+import facefarm.common.messaging.InvalidMessageException;
+import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.WorkerHeartbeat;
+import facefarm.coordinator.jobs.JobService;
+import facefarm.coordinator.jobs.JobStore;
+import facefarm.coordinator.stitching.Stitcher;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/** Reads worker events and heartbeats. A record that is not a current farm message is dead-lettered, never retried. */
+@ApplicationScoped
+public class FarmEventConsumer {
+    private static final Logger LOG = Logger.getLogger(FarmEventConsumer.class);
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    JobStore store;
+
+    @Inject
+    FarmPublisher publisher;
+
+    @Inject
+    Stitcher stitcher;
+
+    @Incoming(Channels.CHUNK_EVENTS)
+    @Blocking(ordered = true)
+    public CompletionStage<Void> onChunkEvent(Message<String> message) {
+        ChunkEvent event;
+        try {
+            event = Messages.decode(message.getPayload(), ChunkEvent.class).payload();
+        } catch (InvalidMessageException e) {
+            deadLetter(message, e.getMessage());
+            return message.ack();
+        }
+        JobService.Followup followup = jobs.onEvent(event);
+        followup.offers().forEach(publisher::offer);
+        if (followup.stitch() != null) {
+            stitcher.submit(followup.stitch());
+        }
+        return message.ack();
+    }
+
+    @Incoming(Channels.WORKER_HEARTBEATS)
+    @Blocking
+    public CompletionStage<Void> onHeartbeat(Message<String> message) {
+        try {
+            store.heartbeat(Messages.decode(message.getPayload(), WorkerHeartbeat.class).payload());
+        } catch (InvalidMessageException e) {
+            deadLetter(message, e.getMessage());
+        }
+        return message.ack();
+    }
+
+    private void deadLetter(Message<String> message, String reason) {
+        var meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        String topic = meta == null ? "?" : meta.getTopic();
+        int partition = meta == null ? -1 : meta.getPartition();
+        long offset = meta == null ? -1 : meta.getOffset();
+        String key = meta == null || meta.getKey() == null ? null : meta.getKey().toString();
+        LOG.warnf("dead-lettering %s-%d@%d: %s", topic, partition, offset, reason);
+        publisher.deadLetter(new DeadLetter(topic, partition, offset, key, reason, message.getPayload(), "coordinator"));
+    }
+}

@@ -1,0 +1,40 @@
+package facefarm.coordinator.messaging;
+
+import facefarm.common.messaging.ChunkOffer;
+import facefarm.common.messaging.DeadLetter;
+import facefarm.common.messaging.Messages;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Sends chunk offers and dead letters, waiting for the broker's acknowledgement. */
+@ApplicationScoped
+public class FarmPublisher {
+    private static final String SOURCE = "coordinator";
+
+    @Inject
+    @Channel(Channels.CHUNK_OFFERS)
+    MutinyEmitter<String> offers;
+
+    @Inject
+    @Channel(Channels.DEAD_LETTERS)
+    MutinyEmitter<String> deadLetters;
+
+    /** Keyed by job and chunk so one job's chunks spread over partitions, and so over workers. */
+    public void offer(ChunkOffer offer) {
+        String key = offer.jobId() + "/" + offer.chunkIndex();
+        offers.sendMessage(keyed(key, Messages.encode(SOURCE, offer.jobId(), offer))).await().atMost(Duration.ofSeconds(30));
+    }
+
+    public void deadLetter(DeadLetter letter) {
+        deadLetters.sendMessage(keyed(letter.key(), Messages.encode(SOURCE, null, letter))).await().atMost(Duration.ofSeconds(30));
+    }
+
+    private static Message<String> keyed(String key, String value) {
+        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+    }
+}

@@ -1,0 +1,68 @@
+package facefarm.worker;
+
+import facefarm.common.messaging.ChunkOffer;
+import facefarm.common.messaging.WorkerHeartbeat;
+import facefarm.models.ModelStore;
+import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.messaging.EventPublisher;
+import facefarm.worker.messaging.OfferConsumer;
+import facefarm.worker.pipeline.ChunkRunner;
+import facefarm.worker.storage.ObjectStore;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A worker process: loads the models, then takes chunk offers until stopped, heartbeating all the while. */
+public final class WorkerMain {
+    private static final System.Logger LOG = System.getLogger(WorkerMain.class.getName());
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
+        ModelStore models = ModelStore.fromEnvironment();
+        AtomicLong chunksCompleted = new AtomicLong();
+        try (FaceAnalyser analyser = FaceAnalyser.withDefaultDetector(models);
+             ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
+             EventPublisher publisher = new EventPublisher(config.kafkaBootstrap(), config.workerId())) {
+            ChunkRunner runner = new ChunkRunner(config.workerId(), store, analyser, config.workDir());
+            double[] lastFps = {0};
+            OfferConsumer consumer = new OfferConsumer(config, publisher, offer -> {
+                var result = runner.run(offer, publisher::chunkEvent);
+                if (result.kind() == facefarm.common.messaging.ChunkEvent.Kind.COMPLETED) {
+                    chunksCompleted.incrementAndGet();
+                    lastFps[0] = result.framesPerSecond();
+                }
+                return result;
+            });
+            ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "heartbeat");
+                thread.setDaemon(true);
+                return thread;
+            });
+            String host = WorkerConfig.hostName();
+            String device = OrtRuntime.device();
+            heartbeats.scheduleAtFixedRate(() -> {
+                try {
+                    ChunkOffer current = consumer.current();
+                    publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, device, analyser.modelsLoaded(), lastFps[0],
+                            current == null ? null : current.jobId(), current == null ? null : current.chunkIndex(),
+                            current == null ? null : current.attemptId(), chunksCompleted.get()));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
+                }
+            }, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            Runtime.getRuntime().addShutdownHook(new Thread(consumer::stop, "worker-shutdown"));
+            LOG.log(Level.INFO, "worker={0} device={1} kafka={2} s3={3} ready", config.workerId(), device, config.kafkaBootstrap(), config.s3Endpoint());
+            consumer.run();
+            heartbeats.shutdownNow();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "worker " + config.workerId() + " stopped: " + e.getMessage(), e);
+            System.exit(1);
+        }
+    }
+}

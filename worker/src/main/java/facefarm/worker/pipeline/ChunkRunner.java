@@ -1,0 +1,137 @@
+package facefarm.worker.pipeline;
+
+import facefarm.common.jobs.StageTimings;
+import facefarm.common.messaging.ChunkEvent;
+import facefarm.common.messaging.ChunkOffer;
+import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.media.FrameReader;
+import facefarm.worker.media.LosslessChunkWriter;
+import facefarm.worker.processors.FrameProcessor;
+import facefarm.worker.processors.ProcessorRegistry;
+import facefarm.worker.storage.ObjectStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs one chunk attempt end to end: fetch the target (cached per job), decode the chunk's range exactly, run the
+ * pipeline, encode the owned frames losslessly, upload to the attempt's key, and report. Never throws: a failure
+ * becomes a FAILED event with the reason.
+ */
+public final class ChunkRunner {
+    private static final System.Logger LOG = System.getLogger(ChunkRunner.class.getName());
+    private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
+
+    private final String workerId;
+    private final ObjectStore store;
+    private final FaceAnalyser analyser;
+    private final Path workDir;
+
+    public ChunkRunner(String workerId, ObjectStore store, FaceAnalyser analyser, Path workDir) {
+        this.workerId = workerId;
+        this.store = store;
+        this.analyser = analyser;
+        this.workDir = workDir;
+    }
+
+    /** Progress of the attempt in flight, for heartbeats. */
+    public volatile long framesDone;
+
+    public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events) {
+        long owned = offer.owned().length();
+        framesDone = 0;
+        events.accept(event(offer, ChunkEvent.Kind.STARTED, 0, 0, null, StageTimings.ZERO, null));
+        long started = System.nanoTime();
+        long transferNanos = 0;
+        Path output = workDir.resolve("chunks").resolve(offer.jobId() + "-" + offer.chunkIndex() + "-" + offer.attemptId() + ".mkv");
+        List<FrameProcessor> chain = new ArrayList<>();
+        try {
+            long t0 = System.nanoTime();
+            Path target = fetchTarget(offer);
+            transferNanos += System.nanoTime() - t0;
+            for (String name : offer.processors()) {
+                chain.add(ProcessorRegistry.create(name));
+            }
+            Files.createDirectories(output.getParent());
+            ChunkPipeline.Timings timings = new ChunkPipeline.Timings();
+            long emitted;
+            long[] lastReport = {System.nanoTime()};
+            try (FrameReader reader = new FrameReader(target, offer.decoded(), offer.seek());
+                 LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
+                emitted = new ChunkPipeline(analyser, chain).run(reader, offer.owned(), (index, frame) -> writer.write(frame), done -> {
+                    framesDone = done;
+                    long now = System.nanoTime();
+                    if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
+                        lastReport[0] = now;
+                        events.accept(event(offer, ChunkEvent.Kind.PROGRESS, done, rate(done, now - started), null, StageTimings.ZERO, null));
+                    }
+                }, timings);
+                long t1 = System.nanoTime();
+                writer.finish();
+                timings.sinkNanos += System.nanoTime() - t1;
+            }
+            if (emitted != owned) {
+                throw new IllegalStateException("decoded only " + emitted + " of the " + owned + " frames in " + offer.owned()
+                        + "; the video has fewer frames than ingest counted");
+            }
+            long t2 = System.nanoTime();
+            store.upload(output, offer.outputKey());
+            transferNanos += System.nanoTime() - t2;
+            StageTimings stages = new StageTimings(0, ms(timings.decodeNanos), ms(timings.processNanos), ms(timings.sinkNanos), ms(transferNanos), 0);
+            double fps = rate(emitted, System.nanoTime() - started);
+            LOG.log(Level.INFO, "worker={0} job={1} chunk={2} attempt={3} frames={4} fps={5}", workerId, offer.jobId(), offer.chunkIndex(),
+                    offer.attemptId(), emitted, String.format(java.util.Locale.ROOT, "%.1f", fps));
+            return event(offer, ChunkEvent.Kind.COMPLETED, emitted, fps, offer.outputKey(), stages, null);
+        } catch (RuntimeException | IOException | LinkageError e) {
+            LOG.log(Level.WARNING, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " failed", e);
+            return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, describe(e));
+        } finally {
+            chain.forEach(FrameProcessor::close);
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "cannot delete " + output, e);
+            }
+        }
+    }
+
+    private Path fetchTarget(ChunkOffer offer) {
+        String key = offer.targetKey();
+        Path cached = workDir.resolve("jobs").resolve(offer.jobId()).resolve(key.substring(key.lastIndexOf('/') + 1));
+        if (!Files.isRegularFile(cached)) {
+            store.download(key, cached);
+        }
+        return cached;
+    }
+
+    private ChunkEvent event(ChunkOffer offer, ChunkEvent.Kind kind, long done, double fps, String key, StageTimings timings, String error) {
+        return new ChunkEvent(kind, offer.jobId(), offer.chunkIndex(), offer.attemptId(), workerId, done, offer.owned().length(), fps, key, timings, error);
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000L;
+    }
+
+    private static double rate(long frames, long nanos) {
+        return nanos <= 0 ? 0 : frames * 1e9 / nanos;
+    }
+
+    /** The whole cause chain in one line, so the coordinator and the studio see the root cause. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(": caused by ");
+            }
+            text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+}
