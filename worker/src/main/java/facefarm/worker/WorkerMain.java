@@ -22,7 +22,11 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /** Held so the JUL level set below is not garbage-collected with its logger. */
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     public static void main(String[] args) {
+        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
         ModelStore models = ModelStore.fromEnvironment();
         AtomicLong chunksCompleted = new AtomicLong();

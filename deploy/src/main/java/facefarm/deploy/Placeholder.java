@@ -1,1 +1,0 @@
-package facefarm.deploy; final class Placeholder {}

@@ -1,0 +1,175 @@
+package facefarm.deploy.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobStatus;
+import facefarm.common.messaging.Messages;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** The coordinator's REST API as the CLI uses it. */
+public final class CoordinatorClient {
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public CoordinatorClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** A refusal by the coordinator, with its message. */
+    public static final class ApiException extends RuntimeException {
+        private final int status;
+
+        ApiException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    public JobStatus submit(Path target, List<Path> sources, JobOptions options) {
+        String boundary = "facefarm-" + UUID.randomUUID();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        try {
+            parts.add(text(boundary, "options", Messages.JSON.writeValueAsString(options)));
+            parts.add(file(boundary, "target", target));
+            for (Path source : sources) {
+                parts.add(file(boundary, "source", source));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the inputs: " + e.getMessage(), e);
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))
+                .build();
+        return Messages.JSON.convertValue(send(request), JobStatus.class);
+    }
+
+    public JobStatus job(String id) {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id)), JobStatus.class);
+    }
+
+    public List<JobStatus> jobs() {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs")), new TypeReference<>() { });
+    }
+
+    public List<Map<String, Object>> workers() {
+        return Messages.JSON.convertValue(send(get("/api/v1/workers")), new TypeReference<>() { });
+    }
+
+    /** Follows the job's Server-Sent Events until it ends; falls back to polling if the stream drops. */
+    public JobStatus follow(String id, Consumer<JobStatus> onUpdate) {
+        JobStatus last = null;
+        try {
+            HttpResponse<InputStream> response = http.send(get("/api/v1/jobs/" + id + "/events"), HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith("data:")) {
+                        last = Messages.JSON.readValue(line.substring(5).trim(), JobStatus.class);
+                        onUpdate.accept(last);
+                        if (last.state().isTerminal()) {
+                            return last;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through to polling
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        while (last == null || !last.state().isTerminal()) {
+            last = job(id);
+            onUpdate.accept(last);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return last;
+    }
+
+    public void download(String id, Path output) {
+        try {
+            Path partial = output.resolveSibling(output.getFileName() + ".part");
+            HttpResponse<Path> response = http.send(get("/api/v1/jobs/" + id + "/output"), HttpResponse.BodyHandlers.ofFile(partial));
+            if (response.statusCode() != 200) {
+                String body = Files.readString(partial);
+                Files.deleteIfExists(partial);
+                throw new ApiException(response.statusCode(), errorOf(body));
+            }
+            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + output + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build();
+    }
+
+    private JsonNode send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 400) {
+                throw new ApiException(response.statusCode(), errorOf(response.body()));
+            }
+            return Messages.JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach the coordinator at " + baseUrl + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String errorOf(String body) {
+        try {
+            JsonNode node = Messages.JSON.readTree(body);
+            return node.has("error") ? node.get("error").asText() : body;
+        } catch (IOException e) {
+            return body;
+        }
+    }
+
+    private static HttpRequest.BodyPublisher text(String boundary, String name, String value) {
+        return HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                + "\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + value + "\r\n");
+    }
+
+    private static HttpRequest.BodyPublisher file(String boundary, String name, Path file) throws IOException {
+        String header = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
+                + file.getFileName().toString().replace("\"", "") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(header), HttpRequest.BodyPublishers.ofFile(file),
+                HttpRequest.BodyPublishers.ofString("\r\n"));
+    }
+}

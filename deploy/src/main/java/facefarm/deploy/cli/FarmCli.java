@@ -1,0 +1,364 @@
+package facefarm.deploy.cli;
+
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.StageTimings;
+import facefarm.common.messaging.Messages;
+import facefarm.deploy.stack.FarmLayout;
+import facefarm.deploy.stack.LocalFarm;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** ./farm: render a video on an embedded farm, or run one in the background for API use. */
+public final class FarmCli {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    private static final String USAGE_TEXT = """
+            usage:
+              ./farm render --target VIDEO --source IMAGE [--source IMAGE ...] --output FILE.mp4|FILE.mkv
+                            [--processors LIST] [--chunk-frames N] [--workers N]
+              ./farm up [--workers N]      start the farm in the background (state in $FARM_HOME, default .farm/)
+              ./farm status [JOB]          jobs and workers of the running farm, or one job
+              ./farm down                  stop the background farm
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path home;
+    private final FarmLayout layout;
+
+    FarmCli(PrintStream out, PrintStream err, Path home, FarmLayout layout) {
+        this.out = out;
+        this.err = err;
+        this.home = home;
+        this.layout = layout;
+    }
+
+    /** Held so the JUL levels set below are not garbage-collected with their loggers. */
+    private static final List<java.util.logging.Logger> QUIET = new ArrayList<>();
+
+    public static void main(String[] args) {
+        // the embedded servers are chatty at INFO; the CLI prints its own progress
+        for (String noisy : List.of("io.zonky", "org.gaul", "org.apache.kafka", "org.eclipse.jetty")) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(noisy);
+            logger.setLevel(java.util.logging.Level.WARNING);
+            QUIET.add(logger);
+        }
+        Path home = Path.of(System.getenv().getOrDefault("FARM_HOME", ".farm")).toAbsolutePath();
+        System.exit(new FarmCli(System.out, System.err, home, FarmLayout.detect()).run(args));
+    }
+
+    int run(String[] args) {
+        if (args.length == 0) {
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return switch (args[0]) {
+                case "render" -> render(Options.parse(rest));
+                case "up" -> up(Options.parse(rest));
+                case "serve" -> serve(Options.parse(rest));
+                case "down" -> down();
+                case "status" -> status(rest.isEmpty() ? null : rest.get(0));
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE_TEXT);
+                    yield OK;
+                }
+                default -> {
+                    err.println("error: unknown command '" + args[0] + "'");
+                    err.print(USAGE_TEXT);
+                    yield USAGE;
+                }
+            };
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            return USAGE;
+        } catch (CoordinatorClient.ApiException e) {
+            err.println("error: " + e.getMessage());
+            return e.status() < 500 ? USAGE : FAILED;
+        } catch (RuntimeException e) {
+            err.println("error: " + oneLine(e));
+            return FAILED;
+        }
+    }
+
+    private int render(Options o) {
+        Path target = o.requireFile("--target");
+        List<Path> sources = o.files("--source");
+        if (sources.isEmpty()) {
+            throw new UsageException("--source IMAGE is required (a photo of the face to use)");
+        }
+        Path output = o.require("--output").map(Path::of).orElseThrow().toAbsolutePath();
+        String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        String format = name.endsWith(".mkv") ? "mkv" : name.endsWith(".mp4") ? "mp4" : null;
+        if (format == null) {
+            throw new UsageException("--output must end in .mp4 (H.264 + AAC) or .mkv (lossless FFV1 + FLAC), got " + output.getFileName());
+        }
+        if (output.getParent() != null && !Files.isDirectory(output.getParent())) {
+            throw new UsageException("the folder of --output, " + output.getParent() + ", does not exist");
+        }
+        int workers = o.positiveInt("--workers", 2);
+        Integer chunkFrames = o.has("--chunk-frames") ? o.positiveInt("--chunk-frames", 0) : null;
+        List<String> processors = o.value("--processors").map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(null);
+        long started = System.nanoTime();
+        ProgressBar bar = new ProgressBar(err, System.console() != null);
+        try (LocalFarm farm = LocalFarm.start(layout, LocalFarm.Settings.defaults(home, workers), line -> err.println("farm: " + line))) {
+            Thread cleanup = new Thread(farm::close, "farm-stop");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format));
+            err.println("farm: job " + submitted.id() + ": " + submitted.framesTotal() + " frames at " + submitted.frameRate() + " fps, "
+                    + submitted.chunksTotal() + " chunk(s), processors " + String.join(",", submitted.processors()));
+            JobStatus last = client.follow(submitted.id(), bar::update);
+            bar.finish();
+            if (last.state() != JobState.DONE) {
+                err.println("error: job " + last.id() + " failed: " + last.error() + " (logs: " + home.resolve("logs") + ")");
+                return FAILED;
+            }
+            client.download(last.id(), output);
+            double wall = (System.nanoTime() - started) / 1e9;
+            out.println(summary(last, output, wall));
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            return OK;
+        }
+    }
+
+    static String summary(JobStatus job, Path output, double wallSeconds) {
+        StageTimings t = job.timings();
+        return String.format(Locale.ROOT, "done: %d frames in %.1f s (%.1f frames/s) -> %s | probe %.1fs, decode %.1fs, process %.1fs, encode %.1fs, "
+                        + "transfer %.1fs, stitch %.1fs (worker stages summed over workers)",
+                job.framesTotal(), wallSeconds, job.framesTotal() / wallSeconds, output, t.probeMs() / 1e3, t.decodeMs() / 1e3, t.processMs() / 1e3,
+                t.encodeMs() / 1e3, t.transferMs() / 1e3, t.stitchMs() / 1e3);
+    }
+
+    private Path stateFile() {
+        return home.resolve("farm.json");
+    }
+
+    private int serve(Options o) {
+        int workers = o.positiveInt("--workers", 2);
+        LocalFarm farm = LocalFarm.start(layout, LocalFarm.Settings.defaults(home, workers), line -> err.println("farm: " + line));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            farm.close();
+            try {
+                Files.deleteIfExists(stateFile());
+            } catch (IOException e) {
+                err.println("cannot remove " + stateFile());
+            }
+            stopped.countDown();
+        }, "farm-stop"));
+        try {
+            Files.writeString(stateFile(), Messages.JSON.writeValueAsString(Map.of("pid", ProcessHandle.current().pid(), "api", farm.apiUrl(),
+                    "workers", workers)));
+            stopped.await();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + stateFile(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    private Map<String, Object> readState() {
+        try {
+            if (!Files.isRegularFile(stateFile())) {
+                return null;
+            }
+            Map<String, Object> state = Messages.JSON.readValue(stateFile().toFile(), new com.fasterxml.jackson.core.type.TypeReference<>() { });
+            long pid = ((Number) state.get("pid")).longValue();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return state;
+            }
+            Files.deleteIfExists(stateFile());
+            return null;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + stateFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int up(Options o) {
+        Map<String, Object> state = readState();
+        if (state != null) {
+            out.println("farm already up at " + state.get("api") + " (pid " + state.get("pid") + ")");
+            return OK;
+        }
+        int workers = o.positiveInt("--workers", 2);
+        Path log = home.resolve("logs/farm.log");
+        try {
+            Files.createDirectories(log.getParent());
+            List<String> command = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-Dfarm.root=" + layout.root(), "-Dorg.bytedeco.javacpp.cachedir=" + layout.nativeCache(),
+                    "-cp", layout.brokerClassPath(), FarmCli.class.getName(), "serve", "--workers", Integer.toString(workers)));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+            while (System.nanoTime() < deadline) {
+                state = readState();
+                if (state != null) {
+                    out.println("farm up at " + state.get("api") + " with " + workers + " worker(s); API docs at " + state.get("api")
+                            + "/q/openapi; logs in " + home.resolve("logs") + "; stop with ./farm down");
+                    return OK;
+                }
+                if (!process.isAlive()) {
+                    err.println("error: the farm did not start; " + log + " ends with:\n" + tail(log, 15));
+                    return FAILED;
+                }
+                Thread.sleep(250);
+            }
+            process.destroy();
+            err.println("error: the farm did not start within 300 s; see " + log);
+            return FAILED;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the farm: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FAILED;
+        }
+    }
+
+    private int down() {
+        Map<String, Object> state = readState();
+        if (state == null) {
+            out.println("no farm is running from " + home);
+            return OK;
+        }
+        long pid = ((Number) state.get("pid")).longValue();
+        ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+        if (handle != null) {
+            handle.destroy();
+            try {
+                handle.onExit().get(90, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                handle.destroyForcibly();
+            }
+        }
+        out.println("farm stopped");
+        return OK;
+    }
+
+    private int status(String jobId) {
+        Map<String, Object> state = readState();
+        if (state == null) {
+            err.println("error: no farm is running from " + home + "; start one with ./farm up");
+            return FAILED;
+        }
+        CoordinatorClient client = new CoordinatorClient((String) state.get("api"));
+        if (jobId != null) {
+            JobStatus job = client.job(jobId);
+            out.println(ProgressBar.render(job));
+            if (job.error() != null) {
+                out.println("error: " + job.error());
+            }
+            return OK;
+        }
+        out.println("farm at " + state.get("api"));
+        for (Map<String, Object> worker : client.workers()) {
+            out.printf(Locale.ROOT, "worker %-10s %-6s %6.1f frames/s  chunks done %s  now %s%n", worker.get("id"), worker.get("device"),
+                    ((Number) worker.get("framesPerSecond")).doubleValue(), worker.get("chunksCompleted"),
+                    worker.get("currentJob") == null ? "idle" : worker.get("currentJob") + "#" + worker.get("currentChunk"));
+        }
+        for (JobStatus job : client.jobs()) {
+            out.println(job.id() + "  " + ProgressBar.render(job));
+        }
+        return OK;
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replace('\n', ' ');
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** --name value pairs; --source may repeat. */
+    record Options(Map<String, List<String>> values) {
+        static Options parse(List<String> args) {
+            Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < args.size(); i++) {
+                String name = args.get(i);
+                if (!name.startsWith("--")) {
+                    throw new UsageException("unexpected argument '" + name + "'");
+                }
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    throw new UsageException(name + " needs a value");
+                }
+                values.computeIfAbsent(name, k -> new ArrayList<>()).add(args.get(++i));
+            }
+            return new Options(values);
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        java.util.Optional<String> value(String name) {
+            return values.containsKey(name) ? java.util.Optional.of(values.get(name).get(values.get(name).size() - 1)) : java.util.Optional.empty();
+        }
+
+        java.util.Optional<String> require(String name) {
+            return java.util.Optional.of(value(name).orElseThrow(() -> new UsageException(name + " is required")));
+        }
+
+        Path requireFile(String name) {
+            Path file = Path.of(require(name).get());
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException(name + " " + file + " does not exist or is not a file");
+            }
+            return file;
+        }
+
+        List<Path> files(String name) {
+            List<Path> files = new ArrayList<>();
+            for (String value : values.getOrDefault(name, List.of())) {
+                Path file = Path.of(value);
+                if (!Files.isRegularFile(file)) {
+                    throw new UsageException(name + " " + file + " does not exist or is not a file");
+                }
+                files.add(file);
+            }
+            return files;
+        }
+
+        int positiveInt(String name, int fallback) {
+            if (!has(name)) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(value(name).get());
+                if (value < 1) {
+                    throw new UsageException(name + " must be at least 1, got " + value);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new UsageException(name + " must be a whole number, got '" + value(name).get() + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package facefarm.deploy.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+
+/** A real single-node KRaft Kafka broker, run from the Kafka jars as a child JVM on loopback. */
+public final class KafkaBroker implements AutoCloseable {
+    private final ChildProcess process;
+    private final int port;
+
+    private KafkaBroker(ChildProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static KafkaBroker start(Path dir, String classPath, int partitions) {
+        int port = Ports.free();
+        int controllerPort = Ports.free();
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("server.properties");
+            Files.writeString(config, String.join("\n",
+                    "process.roles=broker,controller",
+                    "node.id=1",
+                    "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "controller.listener.names=CONTROLLER",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "log.dirs=" + dir.resolve("data").toAbsolutePath(),
+                    "num.partitions=" + partitions,
+                    "offsets.topic.replication.factor=1",
+                    "offsets.topic.num.partitions=4",
+                    "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1",
+                    "share.coordinator.state.topic.replication.factor=1",
+                    "share.coordinator.state.topic.min.isr=1",
+                    "group.initial.rebalance.delay.ms=0",
+                    "log.retention.hours=168",
+                    ""));
+            List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classPath);
+            Path format = dir.resolve("format.log");
+            ChildProcess formatter = ChildProcess.startJava("kafka-storage-format", jvm,
+                    List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--standalone"),
+                    Map.of(), format);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (formatter.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            if (formatter.isAlive() || !Files.isRegularFile(dir.resolve("data").resolve("meta.properties"))) {
+                formatter.close();
+                throw new IllegalStateException("formatting Kafka storage failed:\n" + formatter.logTail(20));
+            }
+            ChildProcess broker = ChildProcess.startJava("kafka", jvm, List.of("kafka.Kafka", config.toString()), Map.of(), dir.resolve("kafka.log"));
+            try {
+                Ports.await(port, Duration.ofSeconds(90), broker::isAlive, "Kafka broker");
+            } catch (IllegalStateException e) {
+                broker.close();
+                throw new IllegalStateException(e.getMessage() + "\n" + broker.logTail(30), e);
+            }
+            return new KafkaBroker(broker, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare Kafka in " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting Kafka", e);
+        }
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,205 @@
+package facefarm.deploy.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole farm on one machine, on loopback: a real Kafka broker, PostgreSQL and S3 server, the coordinator and N
+ * worker processes. Everything lives under one folder and stops with {@link #close()}.
+ */
+public final class LocalFarm implements AutoCloseable {
+    public record Settings(Path home, int workers, Duration heartbeatTimeout, Duration workerSessionTimeout, int partitions) {
+        public static Settings defaults(Path home, int workers) {
+            return new Settings(home, workers, Duration.ofSeconds(20), Duration.ofSeconds(15), Math.max(12, workers * 2));
+        }
+    }
+
+    private final FarmLayout layout;
+    private final Settings settings;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<ChildProcess> workers = new ArrayList<>();
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
+    private S3Server s3;
+    private ChildProcess coordinator;
+    private int httpPort;
+
+    private LocalFarm(FarmLayout layout, Settings settings) {
+        this.layout = layout;
+        this.settings = settings;
+    }
+
+    public static LocalFarm start(FarmLayout layout, Settings settings, java.util.function.Consumer<String> status) {
+        LocalFarm farm = new LocalFarm(layout, settings);
+        try {
+            farm.startAll(status);
+            return farm;
+        } catch (RuntimeException e) {
+            farm.close();
+            throw e;
+        }
+    }
+
+    private void startAll(java.util.function.Consumer<String> status) {
+        Path run = settings.home().resolve("run");
+        deleteTree(run);
+        status.accept("starting Kafka, PostgreSQL and S3 on loopback");
+        Thread kafkaStarter = null;
+        KafkaBroker[] broker = new KafkaBroker[1];
+        RuntimeException[] kafkaError = new RuntimeException[1];
+        kafkaStarter = new Thread(() -> {
+            try {
+                broker[0] = KafkaBroker.start(run.resolve("kafka"), layout.brokerClassPath(), settings.partitions());
+            } catch (RuntimeException e) {
+                kafkaError[0] = e;
+            }
+        }, "kafka-starter");
+        kafkaStarter.start();
+        postgres = track(PostgresServer.start(run.resolve("postgres")));
+        s3 = track(S3Server.start(run.resolve("s3")));
+        try {
+            kafkaStarter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (broker[0] != null) {
+            kafka = track(broker[0]);
+        }
+        if (kafkaError[0] != null) {
+            throw kafkaError[0];
+        }
+        status.accept("starting the coordinator");
+        httpPort = Ports.free();
+        Map<String, String> env = commonEnv();
+        env.put("FARM_HTTP_PORT", Integer.toString(httpPort));
+        env.put("FARM_HTTP_HOST", "127.0.0.1");
+        env.put("FARM_DB_URL", postgres.jdbcUrl());
+        env.put("FARM_DB_USER", postgres.user());
+        env.put("FARM_DB_PASSWORD", "postgres");
+        env.put("FARM_WORK_DIR", run.resolve("coordinator").toString());
+        env.put("FARM_HEARTBEAT_TIMEOUT", settings.heartbeatTimeout().toMillis() + "ms");
+        env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
+        coordinator = track(ChildProcess.startJava("coordinator", jvmArgs("1g"), List.of("-jar", layout.coordinatorJar().toString()), env,
+                settings.home().resolve("logs/coordinator.log")));
+        for (int i = 1; i <= settings.workers(); i++) {
+            startWorker("worker-" + i);
+        }
+        awaitCoordinator();
+        status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
+    }
+
+    /** Starts one more worker process (also used to replace a killed one). */
+    public ChildProcess startWorker(String id) {
+        Map<String, String> env = commonEnv();
+        env.put("FARM_WORKER_ID", id);
+        env.put("FARM_WORK_DIR", settings.home().resolve("run/workers").resolve(id).toString());
+        env.put("FARM_KAFKA_SESSION_TIMEOUT_MS", Long.toString(settings.workerSessionTimeout().toMillis()));
+        ChildProcess worker = ChildProcess.startJava(id, jvmArgs("1g"), List.of("-cp", layout.workerClassPath(), "facefarm.worker.WorkerMain"), env,
+                settings.home().resolve("logs").resolve(id + ".log"));
+        workers.add(worker);
+        return worker;
+    }
+
+    private Map<String, String> commonEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("FARM_HOME", settings.home().toString());
+        env.put("FARM_KAFKA_BOOTSTRAP", kafka.bootstrap());
+        env.put("FARM_S3_ENDPOINT", s3.endpoint());
+        env.put("FARM_S3_ACCESS_KEY", S3Server.ACCESS_KEY);
+        env.put("FARM_S3_SECRET_KEY", S3Server.SECRET_KEY);
+        env.put("FARM_S3_BUCKET", "facefarm");
+        return env;
+    }
+
+    private List<String> jvmArgs(String heap) {
+        return List.of("-Xmx" + heap, "-XX:+UseSerialGC",
+                "-Dorg.bytedeco.javacpp.cachedir=" + layout.nativeCache(),
+                "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
+    }
+
+    private void awaitCoordinator() {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!coordinator.isAlive()) {
+                throw new IllegalStateException("the coordinator exited during start-up; its log (" + coordinator.log() + ") ends with:\n"
+                        + coordinator.logTail(25));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(apiUrl() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the coordinator", e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("the coordinator did not become ready within 180 s; see " + coordinator.log());
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public List<ChildProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    public ChildProcess coordinator() {
+        return coordinator;
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        started.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        for (ChildProcess worker : workers) {
+            worker.close();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.getLogger(LocalFarm.class.getName()).log(System.Logger.Level.WARNING, "stopping " + started.get(i) + " failed", e);
+            }
+        }
+        started.clear();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot clear " + dir, e);
+        }
+    }
+}
