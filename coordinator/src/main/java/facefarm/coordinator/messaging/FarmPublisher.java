@@ -24,9 +24,12 @@ public class FarmPublisher {
     @Channel(Channels.DEAD_LETTERS)
     MutinyEmitter<String> deadLetters;
 
-    /** Keyed by job and chunk so one job's chunks spread over partitions, and so over workers. */
+    /**
+     * Keyed by job, chunk and attempt: one job's chunks spread over partitions (so over workers), and a retry does not
+     * land behind the partition of the worker that just died.
+     */
     public void offer(ChunkOffer offer) {
-        String key = offer.jobId() + "/" + offer.chunkIndex();
+        String key = offer.jobId() + "/" + offer.chunkIndex() + "/" + offer.attemptNumber();
         offers.sendMessage(keyed(key, Messages.encode(SOURCE, offer.jobId(), offer))).await().atMost(Duration.ofSeconds(30));
     }
 

@@ -18,9 +18,22 @@ import java.util.Map;
  * worker processes. Everything lives under one folder and stops with {@link #close()}.
  */
 public final class LocalFarm implements AutoCloseable {
-    public record Settings(Path home, int workers, Duration heartbeatTimeout, Duration workerSessionTimeout, int partitions) {
+    /**
+     * @param env extra environment for the coordinator and workers (FARM_MODEL_PATH, FARM_OFFLINE, ...), over the launcher's own
+     */
+    public record Settings(Path home, int workers, Duration heartbeatTimeout, Duration workerSessionTimeout, int partitions, Map<String, String> env) {
         public static Settings defaults(Path home, int workers) {
-            return new Settings(home, workers, Duration.ofSeconds(20), Duration.ofSeconds(15), Math.max(12, workers * 2));
+            return new Settings(home, workers, Duration.ofSeconds(20), Duration.ofSeconds(15), Math.max(12, workers * 2), Map.of());
+        }
+
+        public Settings withTimeouts(Duration heartbeat, Duration workerSession) {
+            return new Settings(home, workers, heartbeat, workerSession, partitions, env);
+        }
+
+        public Settings withEnv(Map<String, String> extra) {
+            Map<String, String> merged = new HashMap<>(env);
+            merged.putAll(extra);
+            return new Settings(home, workers, heartbeatTimeout, workerSessionTimeout, partitions, Map.copyOf(merged));
         }
     }
 
@@ -118,6 +131,7 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_S3_ACCESS_KEY", S3Server.ACCESS_KEY);
         env.put("FARM_S3_SECRET_KEY", S3Server.SECRET_KEY);
         env.put("FARM_S3_BUCKET", "facefarm");
+        env.putAll(settings.env());
         return env;
     }
 
@@ -154,6 +168,10 @@ public final class LocalFarm implements AutoCloseable {
 
     public String apiUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
     }
 
     public List<ChildProcess> workers() {

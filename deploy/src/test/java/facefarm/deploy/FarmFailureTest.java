@@ -1,0 +1,106 @@
+package facefarm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import facefarm.common.jobs.ChunkState;
+import facefarm.common.jobs.ChunkStatus;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import facefarm.deploy.cli.CoordinatorClient;
+import facefarm.deploy.stack.ChildProcess;
+import facefarm.deploy.stack.FarmLayout;
+import facefarm.deploy.stack.LocalFarm;
+import facefarm.models.ModelManifest;
+import facefarm.models.ModelStore;
+import facefarm.worker.SharedFiles;
+import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.media.FrameReader;
+import facefarm.worker.pipeline.ChunkPipeline;
+import facefarm.worker.processors.FaceDebugger;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker killed in the middle of a chunk, on the real stack: the chunk is re-offered and the job still comes out whole. */
+class FarmFailureTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedWorkerChunkIsReofferedAndTheJobCompletesWithExactlyNFrames() throws Exception {
+        Path target = SharedFiles.media("face_2.mp4");
+        Path source = SharedFiles.media("astronaut.png");
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2)
+                .withTimeouts(Duration.ofSeconds(6), Duration.ofSeconds(8))
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            JobStatus job = client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 40, "mkv"));
+            assertEquals(4, job.chunksTotal());
+
+            ChunkStatus victim = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (victim == null && System.nanoTime() < deadline) {
+                for (ChunkStatus chunk : chunks(farm, job.id())) {
+                    if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 30) {
+                        victim = chunk;
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(victim != null, "no chunk was seen mid-way on a worker");
+            String workerId = victim.workerId();
+            ChildProcess worker = farm.workers().stream().filter(w -> w.name().equals(workerId)).findFirst().orElseThrow();
+            worker.kill();
+
+            JobStatus done = client.follow(job.id(), s -> { });
+            assertEquals(JobState.DONE, done.state(), done.error());
+            int index = victim.index();
+            ChunkStatus retried = chunks(farm, job.id()).get(index);
+            assertTrue(retried.attempts() >= 2, "chunk " + index + " was re-offered after its worker died: " + retried);
+            assertTrue(!workerId.equals(retried.workerId()), "a surviving worker finished chunk " + index);
+
+            Path output = dir.resolve("out.mkv");
+            client.download(job.id(), output);
+            List<byte[]> rendered = Videos.frames(output);
+            List<byte[]> expected = onePass(target, 125);
+            assertEquals(125, rendered.size(), "exactly N frames");
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i), rendered.get(i), "frame " + i + " is not the one-pass frame: duplicated, lost or reordered");
+            }
+        }
+    }
+
+    private static List<ChunkStatus> chunks(LocalFarm farm, String jobId) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return facefarm.common.messaging.Messages.JSON.readValue(body, new com.fasterxml.jackson.core.type.TypeReference<List<ChunkStatus>>() { });
+    }
+
+    /** The same chain run in this JVM over the whole clip, in one pass. */
+    private static List<byte[]> onePass(Path video, long frames) {
+        ModelStore models = new ModelStore(ModelManifest.bundled(), List.of(SharedFiles.modelsDir()), SharedFiles.modelsDir(), false);
+        List<byte[]> out = new ArrayList<>();
+        try (FaceAnalyser analyser = FaceAnalyser.withDefaultDetector(models);
+             FrameReader reader = new FrameReader(video, new FrameRange(0, frames), Keyframe.FIRST)) {
+            new ChunkPipeline(analyser, List.of(new FaceDebugger())).run(reader, new FrameRange(0, frames), (i, image) -> {
+                byte[] bytes = new byte[(int) (image.total() * image.channels())];
+                ((ByteBuffer) image.createBuffer()).get(bytes);
+                out.add(bytes);
+            }, done -> { }, new ChunkPipeline.Timings());
+        }
+        return out;
+    }
+}

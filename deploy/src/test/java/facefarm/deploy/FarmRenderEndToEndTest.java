@@ -1,0 +1,98 @@
+package facefarm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import facefarm.worker.SharedFiles;
+import facefarm.worker.media.VideoInfo;
+import facefarm.worker.media.VideoProbe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's render command, run as a user runs it: ./farm render on real media, on the real embedded stack. */
+class FarmRenderEndToEndTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run farm(String... args) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("farm.root"));
+        List<String> command = new ArrayList<>(List.of(root.resolve("farm").toString()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("stdout-" + System.nanoTime());
+        Path err = dir.resolve("stderr-" + System.nanoTime());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("FARM_HOME", dir.resolve("home").toString());
+        builder.environment().put("FARM_MODEL_PATH", SharedFiles.modelsDir().toString());
+        Process process = builder.start();
+        if (!process.waitFor(8, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("./farm " + String.join(" ", args) + " did not finish; stderr:\n" + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void chunkedRenderOnTwoWorkersEqualsTheOneChunkRender() throws Exception {
+        Path target = SharedFiles.media("face_2.mp4");
+        Path source = SharedFiles.media("astronaut.png");
+        Path chunked = dir.resolve("chunked.mp4");
+        Run run = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", chunked.toString(),
+                "--processors", "face_debugger", "--chunk-frames", "16", "--workers", "2");
+        assertEquals(0, run.exit(), run.stderr());
+        assertTrue(run.stdout().startsWith("done: 125 frames"), run.stdout());
+        assertTrue(run.stdout().contains("frames/s") && run.stdout().contains("stitch"), run.stdout());
+        assertTrue(run.stderr().contains("8 chunk(s)"), run.stderr());
+
+        VideoInfo input = VideoProbe.probe(target);
+        VideoInfo output = VideoProbe.probe(chunked);
+        assertEquals(input.frames(), output.frames());
+        assertEquals(input.frameRate(), output.frameRate());
+        assertEquals("h264", output.videoCodec());
+        assertTrue(output.hasAudio());
+        double frame = 1.0 / output.fps();
+        assertEquals(output.durationSeconds(), Videos.audioSeconds(chunked), frame, "audio lasts as long as the video, within one frame");
+
+        Path single = dir.resolve("single.mp4");
+        Run one = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", single.toString(),
+                "--processors", "face_debugger", "--chunk-frames", "100000", "--workers", "1");
+        assertEquals(0, one.exit(), one.stderr());
+        assertTrue(one.stderr().contains("1 chunk(s)"), one.stderr());
+        List<byte[]> a = Videos.frames(chunked);
+        List<byte[]> b = Videos.frames(single);
+        assertEquals(125, a.size());
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(b.get(i), a.get(i), "frame " + i + " differs between the 8-chunk and the 1-chunk render");
+        }
+        List<byte[]> original = Videos.frames(target);
+        assertFalse(java.util.Arrays.equals(original.get(60), a.get(60)), "face_debugger drew on the frame");
+    }
+
+    @Test
+    void badArgumentsAndBadInputGetOneLineErrors() throws Exception {
+        Path source = SharedFiles.media("astronaut.png");
+        Run zero = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),
+                "--output", dir.resolve("o.mp4").toString(), "--chunk-frames", "0");
+        assertEquals(2, zero.exit());
+        assertEquals("error: --chunk-frames must be at least 1, got 0", zero.stderr().strip());
+
+        Path notVideo = Files.writeString(dir.resolve("notes.mp4"), "not a video ".repeat(200));
+        Run bad = farm("render", "--target", notVideo.toString(), "--source", source.toString(), "--output", dir.resolve("o.mp4").toString(),
+                "--processors", "face_debugger,warp_drive", "--workers", "1");
+        assertEquals(2, bad.exit(), bad.stderr());
+        String last = bad.stderr().strip().lines().reduce((x, y) -> y).orElse("");
+        assertTrue(last.startsWith("error: unknown processor 'warp_drive'"), last);
+        assertFalse(Files.exists(dir.resolve("o.mp4")));
+    }
+}
