@@ -95,4 +95,26 @@ class FarmRenderEndToEndTest {
         assertTrue(last.startsWith("error: unknown processor 'warp_drive'"), last);
         assertFalse(Files.exists(dir.resolve("o.mp4")));
     }
+
+    @Test
+    void upStatusDownRunsTheFarmInTheBackgroundAndStopsIt() throws Exception {
+        Run up = farm("up", "--workers", "1");
+        try {
+            assertEquals(0, up.exit(), up.stderr());
+            assertTrue(up.stdout().startsWith("farm up at http://127.0.0.1:"), up.stdout());
+            Run again = farm("up");
+            assertTrue(again.stdout().startsWith("farm already up"), again.stdout());
+            Run status = farm("status");
+            assertEquals(0, status.exit(), status.stderr());
+            assertTrue(status.stdout().contains("farm at http://127.0.0.1:"), status.stdout());
+        } finally {
+            Run down = farm("down");
+            assertEquals(0, down.exit(), down.stderr());
+            assertEquals("farm stopped", down.stdout().strip());
+        }
+        assertFalse(Files.exists(dir.resolve("home/farm.json")), "the state file is removed");
+        Run status = farm("status");
+        assertEquals(1, status.exit());
+        assertTrue(status.stderr().contains("no farm is running"), status.stderr());
+    }
 }

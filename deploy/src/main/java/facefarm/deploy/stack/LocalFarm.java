@@ -104,10 +104,11 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
         coordinator = track(ChildProcess.startJava("coordinator", jvmArgs("1g"), List.of("-jar", layout.coordinatorJar().toString()), env,
                 settings.home().resolve("logs/coordinator.log")));
+        awaitCoordinator();
+        status.accept("starting " + settings.workers() + " worker(s)");
         for (int i = 1; i <= settings.workers(); i++) {
             startWorker("worker-" + i);
         }
-        awaitCoordinator();
         status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
     }
 
