@@ -41,18 +41,20 @@ class FarmFailureTest {
         Path target = SharedFiles.media("face_2.mp4");
         Path source = SharedFiles.media("astronaut.png");
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2)
-                .withTimeouts(Duration.ofSeconds(6), Duration.ofSeconds(8))
+                // the coordinator notices the silence (5 s) well before Kafka hands the dead worker's partitions on (20 s)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            JobStatus job = client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 40, "mkv"));
-            assertEquals(4, job.chunksTotal());
+            JobStatus job = client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 100, "mkv"));
+            assertEquals(2, job.chunksTotal());
 
+            // a 100-frame chunk seen before frame 40 has seconds left to run: the kill lands mid-chunk
             ChunkStatus victim = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (victim == null && System.nanoTime() < deadline) {
                 for (ChunkStatus chunk : chunks(farm, job.id())) {
-                    if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 30) {
+                    if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 40) {
                         victim = chunk;
                         break;
                     }

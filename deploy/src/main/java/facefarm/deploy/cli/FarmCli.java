@@ -5,6 +5,7 @@ import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.Messages;
+import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
 import java.io.IOException;
@@ -214,7 +215,7 @@ public final class FarmCli {
                     return OK;
                 }
                 if (!process.isAlive()) {
-                    err.println("error: the farm did not start; " + log + " ends with:\n" + tail(log, 15));
+                    err.println("error: the farm did not start; " + log + " ends with:\n" + ChildProcess.tail(log, 15));
                     return FAILED;
                 }
                 Thread.sleep(250);
@@ -275,15 +276,6 @@ public final class FarmCli {
             out.println(job.id() + "  " + ProgressBar.render(job));
         }
         return OK;
-    }
-
-    private static String tail(Path log, int lines) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     static String oneLine(Throwable e) {

@@ -64,11 +64,16 @@ public final class ChildProcess implements AutoCloseable {
 
     /** The last lines of its log, for error messages. */
     public String logTail(int lines) {
+        return tail(log, lines);
+    }
+
+    /** The last lines of a log file, or a note that there is none. */
+    public static String tail(Path file, int lines) {
         try {
-            List<String> all = Files.readAllLines(log);
+            List<String> all = Files.readAllLines(file);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
-            return "(no log at " + log + ")";
+            return "(no log at " + file + ")";
         }
     }
 

@@ -171,6 +171,10 @@ public final class LocalFarm implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    public String kafkaBootstrap() {
+        return kafka.bootstrap();
+    }
+
     public String s3Endpoint() {
         return s3.endpoint();
     }
