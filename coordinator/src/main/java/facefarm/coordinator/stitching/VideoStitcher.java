@@ -139,10 +139,10 @@ public final class VideoStitcher {
                 if (pending == null) {
                     slice = FloatBuffer.allocate((int) Math.min(missing, sampleRate) * channels);
                 } else {
-                    int take = (int) Math.min(missing, pending.remaining() / channels);
-                    slice = pending.slice();
-                    slice.limit(take * channels);
-                    pending.position(pending.position() + take * channels);
+                    // a copy, not a slice(): the recorder reads a heap buffer from the start of its array, not its offset
+                    float[] part = new float[(int) Math.min(missing, pending.remaining() / channels) * channels];
+                    pending.get(part);
+                    slice = FloatBuffer.wrap(part);
                 }
                 int samples = slice.remaining() / channels;
                 if (samples == 0) {

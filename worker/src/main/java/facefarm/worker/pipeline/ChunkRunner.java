@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 public final class ChunkRunner {
     private static final System.Logger LOG = System.getLogger(ChunkRunner.class.getName());
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
+    /** Targets of this many jobs stay cached on the worker's disk. */
+    private static final int CACHED_JOBS = 3;
 
     private final String workerId;
     private final ObjectStore store;
@@ -99,13 +101,33 @@ public final class ChunkRunner {
         }
     }
 
-    private Path fetchTarget(ChunkOffer offer) {
+    private Path fetchTarget(ChunkOffer offer) throws IOException {
         String key = offer.targetKey();
-        Path cached = workDir.resolve("jobs").resolve(offer.jobId()).resolve(key.substring(key.lastIndexOf('/') + 1));
+        Path jobs = workDir.resolve("jobs");
+        Path cached = jobs.resolve(offer.jobId()).resolve(key.substring(key.lastIndexOf('/') + 1));
         if (!Files.isRegularFile(cached)) {
+            evictOldJobs(jobs);
             store.download(key, cached);
         }
+        Files.setLastModifiedTime(cached.getParent(), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         return cached;
+    }
+
+    /** Keeps the targets of the most recently used jobs only, so a long-lived worker's disk does not fill up. */
+    private static void evictOldJobs(Path jobs) throws IOException {
+        if (!Files.isDirectory(jobs)) {
+            return;
+        }
+        List<Path> dirs;
+        try (var list = Files.list(jobs)) {
+            dirs = new ArrayList<>(list.filter(Files::isDirectory).toList());
+        }
+        dirs.sort(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed());
+        for (Path old : dirs.subList(Math.min(dirs.size(), CACHED_JOBS - 1), dirs.size())) {
+            try (var files = Files.walk(old)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private ChunkEvent event(ChunkOffer offer, ChunkEvent.Kind kind, long done, double fps, String key, StageTimings timings, String error) {

@@ -112,4 +112,16 @@ class MediaTest {
         MediaException damaged = assertThrows(MediaException.class, () -> VideoProbe.probe(truncated));
         assertNotNull(damaged.getMessage());
     }
+
+    @Test
+    void aPictureLargerThan8kIsRefused() {
+        Path huge = dir.resolve("huge.mkv");
+        try (Mat frame = new Mat(4400, 7700, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(40, 80, 120, 0));
+             LosslessChunkWriter writer = new LosslessChunkWriter(huge, 7700, 4400, 25, 1)) {
+            writer.write(frame);
+            writer.finish();
+        }
+        MediaException e = assertThrows(MediaException.class, () -> VideoProbe.probe(huge));
+        assertTrue(e.getMessage().contains("7700x4400") && e.getMessage().contains("scale it down"), e.getMessage());
+    }
 }
