@@ -10,26 +10,27 @@ public final class FaceAnalyser implements AutoCloseable {
     /** FaceFusion's default --face-detector-score. */
     public static final float DEFAULT_SCORE = 0.5f;
 
-    private final FaceDetector detector;
+    private final FaceDetection detection;
 
-    public FaceAnalyser(FaceDetector detector) {
-        this.detector = detector;
+    public FaceAnalyser(FaceDetection detection) {
+        this.detection = detection;
     }
 
+    /** The open default: YuNet at 640, FaceFusion's default score, no margin, one angle. */
     public static FaceAnalyser withDefaultDetector(ModelStore models) {
-        return new FaceAnalyser(new YunetDetector(models.resolve(YunetDetector.MODEL_ID), DEFAULT_SCORE));
+        return new FaceAnalyser(FaceDetectors.create("yunet", 640, FaceDetection.Options.DEFAULT, models));
     }
 
     public List<Face> analyse(Mat frame) {
-        return detector.detect(frame).stream().sorted(Comparator.comparingDouble((Face f) -> f.box().area()).reversed()).toList();
+        return detection.detect(frame).stream().sorted(Comparator.comparingDouble((Face f) -> f.box().area()).reversed()).toList();
     }
 
     public List<String> modelsLoaded() {
-        return List.of(detector.modelId());
+        return detection.modelIds();
     }
 
     @Override
     public void close() {
-        detector.close();
+        detection.close();
     }
 }

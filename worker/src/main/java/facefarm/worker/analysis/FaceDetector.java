@@ -3,12 +3,15 @@ package facefarm.worker.analysis;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** Finds faces in a BGR frame. Instances hold buffers and a session: use one per thread. */
+/**
+ * One detection model: candidate faces in a BGR frame, scored and thresholded but before NMS ({@link FaceDetection}
+ * merges candidates from all angles and suppresses overlaps). Instances hold a session and buffers: one per thread.
+ */
 public interface FaceDetector extends AutoCloseable {
-    List<Face> detect(Mat frame);
+    List<Face> candidates(Mat frame, float scoreThreshold);
 
-    /** The manifest id of the model this detector runs. */
-    String modelId();
+    /** Manifest ids of the models this detector runs. */
+    List<String> modelIds();
 
     @Override
     void close();

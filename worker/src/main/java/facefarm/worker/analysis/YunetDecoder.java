@@ -43,7 +43,7 @@ public final class YunetDecoder {
                 for (int p = 0; p < 5; p++) {
                     points.add(new Point((kps[c * 10 + p * 2] * stride + ax) * ratioX, (kps[c * 10 + p * 2 + 1] * stride + ay) * ratioY));
                 }
-                faces.add(new Face(box, score, points));
+                faces.add(Face.detected(box, score, points));
             }
         }
         return faces;

@@ -57,9 +57,9 @@ class YunetDecoderTest {
 
     @Test
     void nmsKeepsTheBestOfOverlappingBoxes() {
-        Face strong = new Face(new Box(0, 0, 100, 100), 0.9f, List.of());
-        Face overlapping = new Face(new Box(10, 10, 110, 110), 0.8f, List.of());
-        Face apart = new Face(new Box(300, 300, 400, 400), 0.6f, List.of());
+        Face strong = Face.detected(new Box(0, 0, 100, 100), 0.9f, List.of());
+        Face overlapping = Face.detected(new Box(10, 10, 110, 110), 0.8f, List.of());
+        Face apart = Face.detected(new Box(300, 300, 400, 400), 0.6f, List.of());
         assertEquals(List.of(strong, apart), NonMaxSuppression.apply(List.of(overlapping, apart, strong), 0.4f));
     }
 }
