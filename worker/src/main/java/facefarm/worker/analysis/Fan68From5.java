@@ -1,0 +1,67 @@
+package facefarm.worker.analysis;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import facefarm.worker.inference.OrtRuntime;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** fan_68_5: 68 points estimated from the 5, in the unit ffhq_512 frame ((1,5,2) in, (1,68,2) out). */
+public final class Fan68From5 implements AutoCloseable {
+    public static final String MODEL_ID = "fan_68_5";
+
+    private final OrtSession session;
+    private final String inputName;
+
+    public Fan68From5(Path file) {
+        this.session = OrtRuntime.open(file);
+        this.inputName = session.getInputNames().iterator().next();
+    }
+
+    /** The 5 points in the unit ffhq_512 frame, and the matrix that put them there. */
+    public record Prepared(float[] points, double[] matrix) {
+    }
+
+    public static Prepared prepare(List<Point> landmark5) {
+        double[] matrix = FaceWarp.matrix(landmark5, WarpTemplate.FFHQ_512, 1);
+        float[] values = new float[10];
+        for (int i = 0; i < 5; i++) {
+            Point p = FaceWarp.apply(matrix, landmark5.get(i));
+            values[2 * i] = p.x();
+            values[2 * i + 1] = p.y();
+        }
+        return new Prepared(values, matrix);
+    }
+
+    public List<Point> run(List<Point> landmark5) {
+        Prepared prepared = prepare(landmark5);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(prepared.points()), new long[] {1, 5, 2});
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            return decode(Landmarker68.floats((OnnxTensor) result.get(0)), prepared.matrix());
+        } catch (OrtException e) {
+            throw new IllegalStateException("fan_68_5 inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static List<Point> decode(float[] values, double[] matrix) {
+        double[] inverse = FaceWarp.invert(matrix);
+        List<Point> points = new ArrayList<>(68);
+        for (int i = 0; i < 68; i++) {
+            points.add(FaceWarp.apply(inverse, new Point(values[2 * i], values[2 * i + 1])));
+        }
+        return points;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
