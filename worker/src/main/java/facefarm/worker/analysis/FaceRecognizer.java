@@ -1,0 +1,110 @@
+package facefarm.worker.analysis;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import facefarm.worker.inference.OrtRuntime;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Identity embeddings with ArcFace's contract (arcface_w600k_r50): the face warped with arcface_112_v2 to 112x112 from
+ * its alignment points, RGB, x / 127.5 - 1, NCHW; the output is the raw embedding, kept with its unit-length copy.
+ */
+public final class FaceRecognizer implements AutoCloseable {
+    public static final String ARCFACE = "arcface_w600k_r50";
+    public static final int SIZE = 112;
+
+    private final OrtSession session;
+    private final String inputName;
+    private final String modelId;
+
+    public FaceRecognizer(String modelId, Path file) {
+        this.modelId = modelId;
+        this.session = OrtRuntime.open(file);
+        this.inputName = session.getInputNames().iterator().next();
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public static float[] prepare(Mat frame, List<Point> alignment) {
+        double[] matrix = FaceWarp.matrix(alignment, WarpTemplate.ARCFACE_112_V2, SIZE);
+        float[] nchw = new float[3 * SIZE * SIZE];
+        try (Mat crop = FaceWarp.crop(frame, matrix, SIZE)) {
+            byte[] bgr = new byte[SIZE * SIZE * 3];
+            ((ByteBuffer) crop.createBuffer()).get(bgr);
+            int plane = SIZE * SIZE;
+            for (int i = 0; i < plane; i++) {
+                nchw[i] = (bgr[3 * i + 2] & 0xff) / 127.5f - 1;
+                nchw[plane + i] = (bgr[3 * i + 1] & 0xff) / 127.5f - 1;
+                nchw[2 * plane + i] = (bgr[3 * i] & 0xff) / 127.5f - 1;
+            }
+        }
+        return nchw;
+    }
+
+    public Face embed(Mat frame, Face face) {
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(prepare(frame, face.alignment())),
+                new long[] {1, 3, SIZE, SIZE});
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            float[] raw = Landmarker68.floats((OnnxTensor) result.get(0));
+            return face.withEmbedding(raw, normalise(raw));
+        } catch (OrtException e) {
+            throw new IllegalStateException(modelId + " inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static float[] normalise(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = norm == 0 ? 0 : (float) (v[i] / norm);
+        }
+        return out;
+    }
+
+    /** FaceFusion's face distance: 1 - cosine similarity, mapped from [0, 2] to [0, 1]. */
+    public static float distance(float[] normA, float[] normB) {
+        double dot = 0;
+        for (int i = 0; i < normA.length; i++) {
+            dot += normA[i] * normB[i];
+        }
+        return (float) Math.max(0, Math.min(1, (1 - dot) / 2));
+    }
+
+    /** Several source photos of one person: their raw and unit embeddings averaged, as FaceFusion does. */
+    public static Face averageIdentity(List<Face> faces) {
+        if (faces.isEmpty()) {
+            throw new IllegalArgumentException("no faces to average");
+        }
+        int n = faces.get(0).embedding().length;
+        float[] raw = new float[n];
+        float[] norm = new float[n];
+        for (Face face : faces) {
+            for (int i = 0; i < n; i++) {
+                raw[i] += face.embedding()[i] / faces.size();
+                norm[i] += face.embeddingNorm()[i] / faces.size();
+            }
+        }
+        return faces.get(0).withEmbedding(raw, norm);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
