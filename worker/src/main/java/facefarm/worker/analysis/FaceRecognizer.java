@@ -1,14 +1,9 @@
 package facefarm.worker.analysis;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.inference.OnnxModel;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -19,14 +14,12 @@ public final class FaceRecognizer implements AutoCloseable {
     public static final String ARCFACE = "arcface_w600k_r50";
     public static final int SIZE = 112;
 
-    private final OrtSession session;
-    private final String inputName;
+    private final OnnxModel session;
     private final String modelId;
 
     public FaceRecognizer(String modelId, Path file) {
         this.modelId = modelId;
-        this.session = OrtRuntime.open(file);
-        this.inputName = session.getInputNames().iterator().next();
+        this.session = new OnnxModel(modelId, file);
     }
 
     public String modelId() {
@@ -50,14 +43,8 @@ public final class FaceRecognizer implements AutoCloseable {
     }
 
     public Face embed(Mat frame, Face face) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(prepare(frame, face.alignment())),
-                new long[] {1, 3, SIZE, SIZE});
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            float[] raw = Landmarker68.floats((OnnxTensor) result.get(0));
-            return face.withEmbedding(raw, normalise(raw));
-        } catch (OrtException e) {
-            throw new IllegalStateException(modelId + " inference failed: " + e.getMessage(), e);
-        }
+        float[] raw = session.run(prepare(frame, face.alignment()), 1, 3, SIZE, SIZE)[0];
+        return face.withEmbedding(raw, normalise(raw));
     }
 
     public static float[] normalise(float[] v) {
@@ -101,10 +88,6 @@ public final class FaceRecognizer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        session.close();
     }
 }

@@ -1,25 +1,18 @@
 package facefarm.worker.analysis;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import facefarm.worker.inference.OrtRuntime;
-import java.nio.FloatBuffer;
+import facefarm.worker.inference.OnnxModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** fan_68_5: 68 points estimated from the 5, in the unit ffhq_512 frame ((1,5,2) in, (1,68,2) out). */
 public final class Fan68From5 implements AutoCloseable {
     public static final String MODEL_ID = "fan_68_5";
 
-    private final OrtSession session;
-    private final String inputName;
+    private final OnnxModel session;
 
     public Fan68From5(Path file) {
-        this.session = OrtRuntime.open(file);
-        this.inputName = session.getInputNames().iterator().next();
+        this.session = new OnnxModel(MODEL_ID, file);
     }
 
     /** The 5 points in the unit ffhq_512 frame, and the matrix that put them there. */
@@ -39,12 +32,7 @@ public final class Fan68From5 implements AutoCloseable {
 
     public List<Point> run(List<Point> landmark5) {
         Prepared prepared = prepare(landmark5);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(prepared.points()), new long[] {1, 5, 2});
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            return decode(Landmarker68.floats((OnnxTensor) result.get(0)), prepared.matrix());
-        } catch (OrtException e) {
-            throw new IllegalStateException("fan_68_5 inference failed: " + e.getMessage(), e);
-        }
+        return decode(session.run(prepared.points(), 1, 5, 2)[0], prepared.matrix());
     }
 
     public static List<Point> decode(float[] values, double[] matrix) {
@@ -58,10 +46,6 @@ public final class Fan68From5 implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        session.close();
     }
 }

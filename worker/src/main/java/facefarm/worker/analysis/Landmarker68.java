@@ -1,15 +1,10 @@
 package facefarm.worker.analysis;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.inference.OnnxModel;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -58,13 +53,11 @@ public final class Landmarker68 implements AutoCloseable {
     }
 
     private final Model model;
-    private final OrtSession session;
-    private final String inputName;
+    private final OnnxModel session;
 
     public Landmarker68(Model model, Path file) {
         this.model = model;
-        this.session = OrtRuntime.open(file);
-        this.inputName = session.getInputNames().iterator().next();
+        this.session = new OnnxModel(model.optionName, file);
     }
 
     public Model model() {
@@ -73,14 +66,8 @@ public final class Landmarker68 implements AutoCloseable {
 
     public Result run(Mat frame, Box box, int angle) {
         Prepared prepared = prepare(frame, box, angle);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(prepared.nchw()), new long[] {1, 3, SIZE, SIZE});
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            float[] first = floats((OnnxTensor) result.get(0));
-            float[] heatmaps = model == Model.TWO_DFAN4 ? floats((OnnxTensor) result.get(1)) : null;
-            return decode(model, first, heatmaps, prepared.matrix());
-        } catch (OrtException e) {
-            throw new IllegalStateException(model.optionName + " inference failed: " + e.getMessage(), e);
-        }
+        float[][] outputs = session.run(prepared.nchw(), 1, 3, SIZE, SIZE);
+        return decode(model, outputs[0], model == Model.TWO_DFAN4 ? outputs[1] : null, prepared.matrix());
     }
 
     /** The crop matrix: scale 195 / longer box side, box centre to crop centre, then the rotation about the centre. */
@@ -171,19 +158,8 @@ public final class Landmarker68 implements AutoCloseable {
         return new Result(out, score);
     }
 
-    static float[] floats(OnnxTensor tensor) {
-        FloatBuffer buffer = tensor.getFloatBuffer();
-        float[] out = new float[buffer.remaining()];
-        buffer.get(out);
-        return out;
-    }
-
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        session.close();
     }
 }

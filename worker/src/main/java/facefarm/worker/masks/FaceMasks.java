@@ -88,6 +88,16 @@ public final class FaceMasks {
         return mask;
     }
 
+    /** A square model output map resized to the crop, then smoothed and remapped. */
+    static Mat fromModelMap(float[] values, int size, int width, int height) {
+        Mat mask = new Mat();
+        try (Mat map = new Mat(size, size, opencv_core.CV_32FC1)) {
+            ((java.nio.FloatBuffer) map.createBuffer()).put(values);
+            opencv_imgproc.resize(map, mask, new Size(width, height));
+        }
+        return smoothAndRemap(mask);
+    }
+
     /** Element-wise minimum of all masks, clipped to [0, 1]; the first mask is overwritten and returned. */
     public static Mat combine(List<Mat> masks) {
         Mat result = masks.get(0);

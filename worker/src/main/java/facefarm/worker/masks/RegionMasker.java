@@ -1,15 +1,10 @@
 package facefarm.worker.masks;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.inference.OnnxModel;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -25,12 +20,10 @@ public final class RegionMasker implements AutoCloseable {
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] STD = {0.229f, 0.224f, 0.225f};
 
-    private final OrtSession session;
-    private final String inputName;
+    private final OnnxModel session;
 
     public RegionMasker(Path file) {
-        this.session = OrtRuntime.open(file);
-        this.inputName = session.getInputNames().iterator().next();
+        this.session = new OnnxModel("region mask", file);
     }
 
     public static float[] prepare(Mat crop) {
@@ -54,15 +47,7 @@ public final class RegionMasker implements AutoCloseable {
     }
 
     public Mat mask(Mat crop, List<String> regions) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(prepare(crop)), new long[] {1, 3, SIZE, SIZE});
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            float[] logits = new float[out.remaining()];
-            out.get(logits);
-            return decode(logits, regions, crop.cols(), crop.rows());
-        } catch (OrtException e) {
-            throw new IllegalStateException("region mask inference failed: " + e.getMessage(), e);
-        }
+        return decode(session.run(prepare(crop), 1, 3, SIZE, SIZE)[0], regions, crop.cols(), crop.rows());
     }
 
     public static Mat decode(float[] logits, List<String> regions, int width, int height) {
@@ -86,20 +71,11 @@ public final class RegionMasker implements AutoCloseable {
             }
             values[i] = wanted[best] ? 1f : 0f;
         }
-        Mat map = new Mat(SIZE, SIZE, opencv_core.CV_32FC1);
-        ((FloatBuffer) map.createBuffer()).put(values);
-        Mat mask = new Mat();
-        opencv_imgproc.resize(map, mask, new Size(width, height));
-        map.close();
-        return FaceMasks.smoothAndRemap(mask);
+        return FaceMasks.fromModelMap(values, SIZE, width, height);
     }
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        session.close();
     }
 }
