@@ -1,0 +1,82 @@
+package facefarm.worker.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which faces of a frame a processor works on, with FaceFusion's modes: {@code many} (all), {@code one} (the first in
+ * the chosen order) and {@code reference} (those whose identity distance to the job's reference face is below the
+ * threshold, default 0.3).
+ */
+public final class FaceSelector {
+    public enum Mode { MANY, ONE, REFERENCE }
+
+    public enum Order {
+        LEFT_RIGHT("left-right", Comparator.comparingDouble(f -> f.box().x1())),
+        RIGHT_LEFT("right-left", Comparator.comparingDouble((Face f) -> f.box().x1()).reversed()),
+        TOP_BOTTOM("top-bottom", Comparator.comparingDouble(f -> f.box().y1())),
+        BOTTOM_TOP("bottom-top", Comparator.comparingDouble((Face f) -> f.box().y1()).reversed()),
+        SMALL_LARGE("small-large", Comparator.comparingDouble(f -> f.box().area())),
+        LARGE_SMALL("large-small", Comparator.comparingDouble((Face f) -> f.box().area()).reversed()),
+        BEST_WORST("best-worst", Comparator.comparingDouble((Face f) -> f.score()).reversed()),
+        WORST_BEST("worst-best", Comparator.comparingDouble(f -> f.score()));
+
+        private final String optionName;
+        private final Comparator<Face> comparator;
+
+        Order(String optionName, Comparator<Face> comparator) {
+            this.optionName = optionName;
+            this.comparator = comparator;
+        }
+
+        public static Order byName(String name) {
+            for (Order order : values()) {
+                if (order.optionName.equals(name)) {
+                    return order;
+                }
+            }
+            throw new IllegalArgumentException("unknown face selector order '" + name
+                    + "' (known: left-right, right-left, top-bottom, bottom-top, small-large, large-small, best-worst, worst-best)");
+        }
+    }
+
+    public static final float DEFAULT_REFERENCE_DISTANCE = 0.3f;
+
+    private final Mode mode;
+    private final Order order;
+    private final float[] referenceEmbedding;
+    private final float referenceDistance;
+
+    public FaceSelector(Mode mode, Order order, float[] referenceEmbeddingNorm, float referenceDistance) {
+        if (mode == Mode.REFERENCE && referenceEmbeddingNorm == null) {
+            throw new IllegalArgumentException("reference mode needs the reference face's embedding");
+        }
+        this.mode = mode;
+        this.order = order;
+        this.referenceEmbedding = referenceEmbeddingNorm;
+        this.referenceDistance = referenceDistance;
+    }
+
+    public static List<Face> sorted(List<Face> faces, Order order) {
+        List<Face> sorted = new ArrayList<>(faces);
+        sorted.sort(order.comparator);
+        return sorted;
+    }
+
+    /** The face at {@code position} in the given order, as FaceFusion picks the reference face; null if there is none. */
+    public static Face at(List<Face> faces, Order order, int position) {
+        List<Face> sorted = sorted(faces, order);
+        return sorted.isEmpty() ? null : sorted.get(Math.min(position, sorted.size() - 1));
+    }
+
+    public List<Face> select(List<Face> faces) {
+        List<Face> sorted = sorted(faces, order);
+        return switch (mode) {
+            case MANY -> sorted;
+            case ONE -> sorted.isEmpty() ? List.of() : List.of(sorted.get(0));
+            case REFERENCE -> sorted.stream().filter(f -> f.embeddingNorm() != null
+                    && FaceRecognizer.distance(f.embeddingNorm(), referenceEmbedding) < referenceDistance).toList();
+        };
+    }
+}
