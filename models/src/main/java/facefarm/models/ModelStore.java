@@ -31,13 +31,23 @@ public final class ModelStore {
     private final List<Path> searchPath;
     private final Path cacheDir;
     private final boolean downloads;
+    private final java.util.Set<String> acceptedLicenses;
     private final HttpClient http;
 
     public ModelStore(ModelManifest manifest, List<Path> searchPath, Path cacheDir, boolean downloads) {
+        this(manifest, searchPath, cacheDir, downloads, java.util.Set.of());
+    }
+
+    /**
+     * @param acceptedLicenses model ids or licence names the operator accepted; a model not licensed for commercial use
+     *                         is only handed out when one of them names it
+     */
+    public ModelStore(ModelManifest manifest, List<Path> searchPath, Path cacheDir, boolean downloads, java.util.Set<String> acceptedLicenses) {
         this.manifest = manifest;
         this.searchPath = List.copyOf(searchPath);
         this.cacheDir = cacheDir;
         this.downloads = downloads;
+        this.acceptedLicenses = java.util.Set.copyOf(acceptedLicenses);
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(15)).build();
     }
 
@@ -47,7 +57,9 @@ public final class ModelStore {
         List<Path> folders = Arrays.stream(path.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();
         String cache = System.getenv("FARM_MODEL_CACHE");
         Path cacheDir = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getenv().getOrDefault("FARM_HOME", ".farm"), "models");
-        return new ModelStore(ModelManifest.bundled(), folders, cacheDir, !"1".equals(System.getenv("FARM_OFFLINE")));
+        java.util.Set<String> accepted = Arrays.stream(System.getenv().getOrDefault("FARM_ACCEPT_LICENSES", "").split(","))
+                .map(String::trim).filter(a -> !a.isEmpty()).collect(java.util.stream.Collectors.toSet());
+        return new ModelStore(ModelManifest.bundled(), folders, cacheDir, !"1".equals(System.getenv("FARM_OFFLINE")), accepted);
     }
 
     public ModelManifest manifest() {
@@ -57,6 +69,11 @@ public final class ModelStore {
     /** The local file of a model, downloading it if needed; a {@link ModelNotFoundException} says what to do otherwise. */
     public Path resolve(String modelId) {
         ModelSpec spec = manifest.get(modelId);
+        if (!spec.commercialUse() && !acceptedLicenses.contains(spec.id()) && !acceptedLicenses.contains(spec.license())) {
+            throw new LicenseNotAcceptedException("model '" + spec.id() + "' is licensed '" + spec.license()
+                    + "', which does not allow commercial use; it is used only once the operator accepts it: FARM_ACCEPT_LICENSES="
+                    + spec.id() + " (or the licence name)");
+        }
         for (Path folder : searchPath) {
             for (String name : spec.fileNames()) {
                 Path candidate = folder.resolve(name);
@@ -124,8 +141,49 @@ public final class ModelStore {
             in.transferTo(out);
         }
         verify(spec, partial);
+        verifyPublishedHash(spec, url, partial);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /**
+     * FaceFusion publishes a CRC32 (8 hex digits) beside each model as FILE.hash. It is checked when present, and
+     * required when the manifest has no sha256 for the model.
+     */
+    private void verifyPublishedHash(ModelSpec spec, URI url, Path file) throws IOException, InterruptedException {
+        String path = url.getPath();
+        String expected = null;
+        if (path.endsWith(".onnx")) {
+            URI hashUrl = url.resolve(path.substring(path.lastIndexOf('/') + 1).replaceAll("\\.onnx$", ".hash"));
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(hashUrl).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                expected = response.body().trim().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        if (expected == null) {
+            if (spec.sha256() == null || spec.sha256().isBlank()) {
+                Files.delete(file);
+                throw new IOException("no published .hash to verify it against, and the manifest has no sha256");
+            }
+            return;
+        }
+        String actual = crc32(file);
+        if (!actual.equals(expected)) {
+            Files.delete(file);
+            throw new IOException("CRC32 " + actual + " does not match the published hash " + expected);
+        }
+    }
+
+    static String crc32(Path file) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+            }
+        }
+        return String.format("%08x", crc.getValue());
     }
 
     private static void verify(ModelSpec spec, Path file) throws IOException {

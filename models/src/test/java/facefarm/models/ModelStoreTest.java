@@ -44,6 +44,34 @@ class ModelStoreTest {
                 out.write(WEIGHTS, from, WEIGHTS.length - from);
             }
         });
+        server.createContext("/ff/good.onnx", exchange -> {
+            exchange.sendResponseHeaders(200, WEIGHTS.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(WEIGHTS);
+            }
+        });
+        server.createContext("/ff/good.hash", exchange -> {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(WEIGHTS);
+            byte[] hash = String.format("%08x\n", crc.getValue()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, hash.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(hash);
+            }
+        });
+        server.createContext("/ff/bad.onnx", exchange -> {
+            exchange.sendResponseHeaders(200, WEIGHTS.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(WEIGHTS);
+            }
+        });
+        server.createContext("/ff/bad.hash", exchange -> {
+            byte[] hash = "deadbeef".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, hash.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(hash);
+            }
+        });
         server.createContext("/missing.onnx", exchange -> {
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
@@ -132,5 +160,45 @@ class ModelStoreTest {
             ModelStore store = new ModelStore(ModelManifest.bundled(), List.of(Path.of(shared.split(":")[0])), dir, false);
             assertTrue(store.resolve("yunet_2023_mar").toString().endsWith("face_detection_yunet_2023mar.onnx"));
         }
+    }
+
+    private ModelManifest faceFusionStyle(String url, boolean commercial) {
+        return new ModelManifest(List.of(new ModelSpec("ff", "test", "ff.onnx", List.of(), null, 0, "InsightFace Non-Commercial", commercial, List.of(url))));
+    }
+
+    @Test
+    void faceFusionsPublishedCrc32IsChecked() throws Exception {
+        ModelStore good = new ModelStore(faceFusionStyle(url("/ff/good.onnx"), true), List.of(), dir.resolve("a"), true);
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(good.resolve("ff")));
+        ModelStore bad = new ModelStore(faceFusionStyle(url("/ff/bad.onnx"), true), List.of(), dir.resolve("b"), true);
+        String message = assertThrows(ModelNotFoundException.class, () -> bad.resolve("ff")).getMessage();
+        assertTrue(message.contains("does not match the published hash deadbeef"), message);
+        assertFalse(Files.exists(dir.resolve("b/ff.onnx")));
+        ModelStore unverifiable = new ModelStore(faceFusionStyle(url("/m.onnx"), true), List.of(), dir.resolve("c"), true);
+        assertTrue(assertThrows(ModelNotFoundException.class, () -> unverifiable.resolve("ff")).getMessage().contains("no published .hash"));
+    }
+
+    @Test
+    void aNonCommercialModelNeedsTheOperatorsAcceptance() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("models"));
+        Files.write(folder.resolve("ff.onnx"), WEIGHTS);
+        ModelManifest manifest = faceFusionStyle(url("/ff/good.onnx"), false);
+        LicenseNotAcceptedException refused = assertThrows(LicenseNotAcceptedException.class,
+                () -> new ModelStore(manifest, List.of(folder), dir, false).resolve("ff"));
+        assertTrue(refused.getMessage().contains("FARM_ACCEPT_LICENSES=ff"), refused.getMessage());
+        assertEquals(folder.resolve("ff.onnx"), new ModelStore(manifest, List.of(folder), dir, false, java.util.Set.of("ff")).resolve("ff"));
+        assertEquals(folder.resolve("ff.onnx"),
+                new ModelStore(manifest, List.of(folder), dir, false, java.util.Set.of("InsightFace Non-Commercial")).resolve("ff"));
+    }
+
+    @Test
+    void everyManifestEntryHasALicenceAndAtLeastTwoDownloadProviders() {
+        for (ModelSpec spec : ModelManifest.bundled().all()) {
+            assertFalse(spec.license() == null || spec.license().isBlank(), spec.id());
+            assertTrue(spec.urls().size() >= 2, spec.id() + " has " + spec.urls());
+            assertTrue(spec.urls().stream().anyMatch(u -> u.startsWith("https://huggingface.co/facefusion/")), spec.id());
+        }
+        assertFalse(ModelManifest.bundled().get("arcface_w600k_r50").commercialUse());
+        assertFalse(ModelManifest.bundled().get("scrfd_2.5g").commercialUse());
     }
 }

@@ -82,6 +82,8 @@ public class IngestService {
                 faces = sourceFaces.count(source.file());
             } catch (ModelNotFoundException e) {
                 throw new BadInputException(424, e.getMessage(), e);
+            } catch (facefarm.models.LicenseNotAcceptedException e) {
+                throw new BadInputException(403, e.getMessage(), e);
             }
             if (faces < 0) {
                 throw new BadInputException(400, "source '" + source.name() + "' is not an image the farm can read: upload a PNG or JPEG");
