@@ -88,6 +88,20 @@ public final class FaceMasks {
         return mask;
     }
 
+    /** The crop's BGR bytes at {@code size} x {@code size} (resized only when it is another size), for a model's input. */
+    static byte[] bgrAt(Mat crop, int size) {
+        byte[] bgr = new byte[size * size * 3];
+        if (crop.cols() == size && crop.rows() == size) {
+            ((java.nio.ByteBuffer) crop.createBuffer()).get(bgr);
+            return bgr;
+        }
+        try (Mat resized = new Mat()) {
+            opencv_imgproc.resize(crop, resized, new Size(size, size));
+            ((java.nio.ByteBuffer) resized.createBuffer()).get(bgr);
+        }
+        return bgr;
+    }
+
     /** A square model output map resized to the crop, then smoothed and remapped. */
     static Mat fromModelMap(float[] values, int size, int width, int height) {
         Mat mask = new Mat();

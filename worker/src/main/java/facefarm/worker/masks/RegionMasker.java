@@ -1,13 +1,10 @@
 package facefarm.worker.masks;
 
 import facefarm.worker.inference.OnnxModel;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * BiSeNet face parsing (bisenet_resnet_18/34): the crop at 512x512, RGB / 255 with ImageNet mean and std; the class of
@@ -27,20 +24,12 @@ public final class RegionMasker implements AutoCloseable {
     }
 
     public static float[] prepare(Mat crop) {
-        float[] nchw = new float[3 * SIZE * SIZE];
-        try (Mat resized = new Mat()) {
-            Mat source = crop;
-            if (crop.cols() != SIZE || crop.rows() != SIZE) {
-                opencv_imgproc.resize(crop, resized, new Size(SIZE, SIZE));
-                source = resized;
-            }
-            byte[] bgr = new byte[SIZE * SIZE * 3];
-            ((ByteBuffer) source.createBuffer()).get(bgr);
-            int plane = SIZE * SIZE;
-            for (int i = 0; i < plane; i++) {
-                for (int c = 0; c < 3; c++) {
-                    nchw[c * plane + i] = ((bgr[3 * i + 2 - c] & 0xff) / 255f - MEAN[c]) / STD[c];
-                }
+        byte[] bgr = FaceMasks.bgrAt(crop, SIZE);
+        int plane = SIZE * SIZE;
+        float[] nchw = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                nchw[c * plane + i] = ((bgr[3 * i + 2 - c] & 0xff) / 255f - MEAN[c]) / STD[c];
             }
         }
         return nchw;
