@@ -7,6 +7,8 @@ import facefarm.common.jobs.RetryPolicy;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.planning.ChunkPlan;
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
 import facefarm.common.storage.ObjectKeys;
 import facefarm.coordinator.config.FarmConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +48,8 @@ public class JobService {
         store.insertJob(job, plans);
         List<ChunkOffer> offers = new ArrayList<>();
         for (ChunkPlan plan : plans) {
-            offers.add(offer(job, plan.index(), store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job.id(), plan.index()))));
+            AttemptRow attempt = store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job.id(), plan.index()));
+            offers.add(offer(job, plan.index(), plan.owned(), plan.decoded(), plan.seek(), attempt));
         }
         return new Followup(offers, null);
     }
@@ -54,27 +57,30 @@ public class JobService {
     @Transactional
     public Followup onEvent(ChunkEvent event) {
         UUID attemptId = UUID.fromString(event.attemptId());
-        AttemptRow attempt = store.attempt(attemptId).orElse(null);
-        if (attempt == null) {
+        AttemptRow located = store.attempt(attemptId).orElse(null);
+        if (located == null) {
             LOG.warnf("event=%s job=%s chunk=%d attempt=%s ignored: unknown attempt", event.kind(), event.jobId(), event.chunkIndex(), attemptId);
             return Followup.NONE;
         }
-        ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
+        ChunkRow chunk = store.chunkForUpdate(located.jobId(), located.chunkIndex()).orElseThrow();
         if (!attemptId.equals(chunk.currentAttempt()) || chunk.state().isTerminal()) {
-            LOG.infof("event=%s job=%s chunk=%d attempt=%s worker=%s fenced: the chunk's current attempt is %s (%s)", event.kind(), attempt.jobId(),
-                    attempt.chunkIndex(), attemptId, event.workerId(), chunk.currentAttempt(), chunk.state());
+            LOG.infof("event=%s job=%s chunk=%d attempt=%s worker=%s fenced: the chunk's current attempt is %s (%s)", event.kind(), located.jobId(),
+                    located.chunkIndex(), attemptId, event.workerId(), chunk.currentAttempt(), chunk.state());
             metrics.counter("farm.events.fenced").increment();
             return Followup.NONE;
         }
-        AttemptRow current = store.attempt(attemptId).orElseThrow();
-        if (!current.state().isLive()) {
+        // read again now that the chunk is locked: a concurrent event may have ended this attempt
+        AttemptRow attempt = store.attempt(attemptId).orElseThrow();
+        if (!attempt.state().isLive()) {
             return Followup.NONE;
         }
         JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
         switch (event.kind()) {
             case STARTED -> {
                 store.attemptStarted(attemptId, event.workerId());
-                store.chunkState(job.id(), chunk.index(), ChunkState.RUNNING, null, null);
+                if (chunk.state() == ChunkState.OFFERED) {
+                    moveChunk(chunk, ChunkState.RUNNING, null, null);
+                }
                 store.touchJob(job.id());
             }
             case PROGRESS -> store.attemptProgress(attemptId, event.workerId(), event.framesDone(), event.framesPerSecond());
@@ -96,14 +102,14 @@ public class JobService {
         }
         store.attemptProgress(attempt.id(), event.workerId(), event.framesDone(), event.framesPerSecond());
         store.attemptEnded(attempt.id(), AttemptState.COMPLETED, event.framesDone(), null);
-        store.chunkState(job.id(), chunk.index(), ChunkState.DONE, attempt.outputKey(), null);
+        moveChunk(chunk, ChunkState.DONE, attempt.outputKey(), null);
         store.addTimings(job.id(), event.timings());
         metrics.counter("farm.chunks.completed").increment();
         metrics.counter("farm.frames.processed").increment(event.framesDone());
         Map<ChunkState, Integer> counts = store.chunkCounts(job.id());
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         if (counts.getOrDefault(ChunkState.DONE, 0) == total && job.state() == JobState.RUNNING) {
-            store.jobState(job.id(), JobState.STITCHING, null);
+            moveJob(job, JobState.STITCHING, null);
             return new Followup(List.of(), job.id());
         }
         return Followup.NONE;
@@ -115,14 +121,15 @@ public class JobService {
         metrics.counter("farm.attempts.lost", "reason", how.name()).increment();
         RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attempts(), error);
         if (decision instanceof RetryPolicy.Retry) {
+            requireTransition(chunk, ChunkState.OFFERED);
             AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job.id(), chunk.index()));
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id());
             store.touchJob(job.id());
-            return new Followup(List.of(offer(job, chunk.index(), next)), null);
+            return new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), null);
         }
         String reason = ((RetryPolicy.GiveUp) decision).reason();
-        store.chunkState(job.id(), chunk.index(), ChunkState.FAILED, null, error);
+        moveChunk(chunk, ChunkState.FAILED, null, error);
         failJob(job.id(), reason);
         return Followup.NONE;
     }
@@ -152,15 +159,16 @@ public class JobService {
             return;
         }
         store.cancelLiveChunks(jobId);
-        store.jobState(jobId, JobState.FAILED, reason);
+        moveJob(job, JobState.FAILED, reason);
         metrics.counter("farm.jobs.finished", "state", "FAILED").increment();
         LOG.warnf("job=%s failed: %s", jobId, reason);
     }
 
     @Transactional
     public void stitched(UUID jobId, String outputKey, long stitchMs) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
         store.jobOutput(jobId, outputKey, stitchMs);
-        store.jobState(jobId, JobState.DONE, null);
+        moveJob(job, JobState.DONE, null);
         metrics.counter("farm.jobs.finished", "state", "DONE").increment();
     }
 
@@ -168,10 +176,28 @@ public class JobService {
         return ObjectKeys.chunk(jobId.toString(), chunkIndex, "{attempt}", "mkv");
     }
 
-    ChunkOffer offer(JobRow job, int chunkIndex, AttemptRow attempt) {
-        ChunkRow chunk = store.chunks(job.id()).get(chunkIndex);
-        return new ChunkOffer(job.id().toString(), chunkIndex, attempt.id().toString(), attempt.number(), chunk.owned(), chunk.decoded(),
-                chunk.seek(), job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
+    /** Every change of a chunk's or job's state goes through the transition rules of ChunkState and JobState. */
+    private void moveChunk(ChunkRow chunk, ChunkState target, String outputKey, String error) {
+        requireTransition(chunk, target);
+        store.chunkState(chunk.jobId(), chunk.index(), target, outputKey, error);
+    }
+
+    private static void requireTransition(ChunkRow chunk, ChunkState target) {
+        if (!chunk.state().canBecome(target)) {
+            throw new IllegalStateException("chunk " + chunk.index() + " of job " + chunk.jobId() + " cannot go from " + chunk.state() + " to " + target);
+        }
+    }
+
+    private void moveJob(JobRow job, JobState target, String error) {
+        if (!job.state().canBecome(target)) {
+            throw new IllegalStateException("job " + job.id() + " cannot go from " + job.state() + " to " + target);
+        }
+        store.jobState(job.id(), target, error);
+    }
+
+    private static ChunkOffer offer(JobRow job, int chunkIndex, FrameRange owned, FrameRange decoded, Keyframe seek, AttemptRow attempt) {
+        return new ChunkOffer(job.id().toString(), chunkIndex, attempt.id().toString(), attempt.number(), owned, decoded,
+                seek, job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
                 job.sourceKeys(), job.processors(), attempt.outputKey());
     }
 }

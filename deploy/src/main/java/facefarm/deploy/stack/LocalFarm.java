@@ -67,10 +67,9 @@ public final class LocalFarm implements AutoCloseable {
         Path run = settings.home().resolve("run");
         deleteTree(run);
         status.accept("starting Kafka, PostgreSQL and S3 on loopback");
-        Thread kafkaStarter = null;
         KafkaBroker[] broker = new KafkaBroker[1];
         RuntimeException[] kafkaError = new RuntimeException[1];
-        kafkaStarter = new Thread(() -> {
+        Thread kafkaStarter = new Thread(() -> {
             try {
                 broker[0] = KafkaBroker.start(run.resolve("kafka"), layout.brokerClassPath(), settings.partitions());
             } catch (RuntimeException e) {

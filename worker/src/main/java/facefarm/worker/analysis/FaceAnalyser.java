@@ -1,7 +1,6 @@
 package facefarm.worker.analysis;
 
 import facefarm.models.ModelStore;
-import java.util.Comparator;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -22,7 +21,7 @@ public final class FaceAnalyser implements AutoCloseable {
     }
 
     public List<Face> analyse(Mat frame) {
-        return detection.detect(frame).stream().sorted(Comparator.comparingDouble((Face f) -> f.box().area()).reversed()).toList();
+        return FaceSelector.sorted(detection.detect(frame), FaceSelector.Order.LARGE_SMALL);
     }
 
     public List<String> modelsLoaded() {
