@@ -18,7 +18,10 @@ import facefarm.deploy.stack.LocalFarm;
 import facefarm.models.ModelManifest;
 import facefarm.models.ModelStore;
 import facefarm.worker.SharedFiles;
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.pipeline.ChunkPipeline;
 import facefarm.worker.processors.FaceDebugger;
@@ -95,9 +98,11 @@ class FarmFailureTest {
     private static List<byte[]> onePass(Path video, long frames) {
         ModelStore models = new ModelStore(ModelManifest.bundled(), List.of(SharedFiles.modelsDir()), SharedFiles.modelsDir(), false);
         List<byte[]> out = new ArrayList<>();
-        try (FaceAnalyser analyser = FaceAnalyser.withDefaultDetector(models);
+        AnalysisOptions analysis = AnalysisSettings.resolve(null, models);
+        try (FaceAnalyser analyser = FaceAnalyser.create(analysis, models, false);
              FrameReader reader = new FrameReader(video, new FrameRange(0, frames), Keyframe.FIRST)) {
-            new ChunkPipeline(analyser, List.of(new FaceDebugger())).run(reader, new FrameRange(0, frames), (i, image) -> {
+            // frame by frame, while the workers analyse in batches: the results must not depend on batching
+            new ChunkPipeline(analyser, FaceSelector.of(analysis, null), List.of(new FaceDebugger()), 1).run(reader, new FrameRange(0, frames), (i, image) -> {
                 byte[] bytes = new byte[(int) (image.total() * image.channels())];
                 ((ByteBuffer) image.createBuffer()).get(bytes);
                 out.add(bytes);

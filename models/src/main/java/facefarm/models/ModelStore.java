@@ -62,32 +62,42 @@ public final class ModelStore {
         return new ModelStore(ModelManifest.bundled(), folders, cacheDir, !"1".equals(System.getenv("FARM_OFFLINE")), accepted);
     }
 
+    /** This store with more licences accepted (model ids or licence names), as --accept-license gives them. */
+    public ModelStore acceptingLicenses(java.util.Collection<String> more) {
+        java.util.Set<String> all = new java.util.HashSet<>(acceptedLicenses);
+        all.addAll(more);
+        return new ModelStore(manifest, searchPath, cacheDir, downloads, all);
+    }
+
     public ModelManifest manifest() {
         return manifest;
+    }
+
+    /** Whether the operator accepted this model's licence (always true for models licensed for commercial use). */
+    public boolean licenseAccepted(String modelId) {
+        ModelSpec spec = manifest.get(modelId);
+        return spec.commercialUse() || acceptedLicenses.contains(spec.id()) || acceptedLicenses.contains(spec.license());
+    }
+
+    /** Whether a model can be used without downloading anything: its file is here and its licence is accepted. */
+    public boolean installed(String modelId) {
+        return licenseAccepted(modelId) && local(manifest.get(modelId)) != null;
     }
 
     /** The local file of a model, downloading it if needed; a {@link ModelNotFoundException} says what to do otherwise. */
     public Path resolve(String modelId) {
         ModelSpec spec = manifest.get(modelId);
-        if (!spec.commercialUse() && !acceptedLicenses.contains(spec.id()) && !acceptedLicenses.contains(spec.license())) {
+        if (!licenseAccepted(modelId)) {
             throw new LicenseNotAcceptedException("model '" + spec.id() + "' is licensed '" + spec.license()
                     + "', which does not allow commercial use; it is used only once the operator accepts it: FARM_ACCEPT_LICENSES="
-                    + spec.id() + " (or the licence name)");
+                    + spec.id() + " or --accept-license " + spec.id() + " (or the licence name)");
         }
-        for (Path folder : searchPath) {
-            for (String name : spec.fileNames()) {
-                Path candidate = folder.resolve(name);
-                if (Files.isRegularFile(candidate)) {
-                    checkSize(spec, candidate);
-                    return candidate;
-                }
-            }
+        Path local = local(spec);
+        if (local != null) {
+            checkSize(spec, local);
+            return local;
         }
         Path cached = cacheDir.resolve(spec.file());
-        if (Files.isRegularFile(cached)) {
-            checkSize(spec, cached);
-            return cached;
-        }
         List<String> failures = new ArrayList<>();
         if (downloads) {
             for (String url : spec.urls()) {
@@ -106,6 +116,19 @@ public final class ModelStore {
                 + searchPath + " nor in the cache " + cacheDir
                 + (downloads ? " and could not be downloaded: " + String.join("; ", failures) : " and downloads are off (FARM_OFFLINE=1)")
                 + ". Put the file in one of those folders (from " + String.join(" or ", spec.urls()) + ") or add its folder to FARM_MODEL_PATH.");
+    }
+
+    private Path local(ModelSpec spec) {
+        for (Path folder : searchPath) {
+            for (String name : spec.fileNames()) {
+                Path candidate = folder.resolve(name);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        Path cached = cacheDir.resolve(spec.file());
+        return Files.isRegularFile(cached) ? cached : null;
     }
 
     private static void checkSize(ModelSpec spec, Path file) {

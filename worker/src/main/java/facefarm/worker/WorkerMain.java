@@ -3,7 +3,6 @@ package facefarm.worker;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.models.ModelStore;
-import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.messaging.EventPublisher;
 import facefarm.worker.messaging.OfferConsumer;
@@ -30,10 +29,9 @@ public final class WorkerMain {
         WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
         ModelStore models = ModelStore.fromEnvironment();
         AtomicLong chunksCompleted = new AtomicLong();
-        try (FaceAnalyser analyser = FaceAnalyser.withDefaultDetector(models);
-             ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
+        try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
              EventPublisher publisher = new EventPublisher(config.kafkaBootstrap(), config.workerId())) {
-            ChunkRunner runner = new ChunkRunner(config.workerId(), store, analyser, config.workDir());
+            ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), config.batchFrames());
             double[] lastFps = {0};
             OfferConsumer consumer = new OfferConsumer(config, publisher, offer -> {
                 var result = runner.run(offer, publisher::chunkEvent);
@@ -53,7 +51,7 @@ public final class WorkerMain {
             heartbeats.scheduleAtFixedRate(() -> {
                 try {
                     ChunkOffer current = consumer.current();
-                    publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, device, analyser.modelsLoaded(), lastFps[0],
+                    publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, device, runner.modelsLoaded(), lastFps[0],
                             current == null ? null : current.jobId(), current == null ? null : current.chunkIndex(),
                             current == null ? null : current.attemptId(), chunksCompleted.get()));
                 } catch (RuntimeException e) {
@@ -64,6 +62,7 @@ public final class WorkerMain {
             LOG.log(Level.INFO, "worker={0} device={1} kafka={2} s3={3} ready", config.workerId(), device, config.kafkaBootstrap(), config.s3Endpoint());
             consumer.run();
             heartbeats.shutdownNow();
+            runner.close();
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "worker " + config.workerId() + " stopped: " + e.getMessage(), e);
             System.exit(1);

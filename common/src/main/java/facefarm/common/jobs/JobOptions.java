@@ -5,10 +5,15 @@ import java.util.List;
 
 /**
  * What a studio chooses for a job (the JSON part of POST /api/v1/jobs). Null fields take the coordinator's defaults.
- * {@code outputFormat} is "mp4" (H.264 + AAC) or "mkv" (lossless FFV1 + FLAC).
+ * {@code outputFormat} is "mp4" (H.264 + AAC) or "mkv" (lossless FFV1 + FLAC); {@code analysis} chooses detector,
+ * landmarker and face selection.
  */
-public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
+public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis) {
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
+
+    public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
+        this(processors, chunkFrames, outputFormat, null);
+    }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */
     public List<String> problems(List<String> knownProcessors) {

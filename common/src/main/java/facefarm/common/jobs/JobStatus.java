@@ -20,6 +20,8 @@ public record JobStatus(
         Double etaSeconds,
         StageTimings timings,
         List<String> processors,
+        AnalysisOptions analysis,
+        List<ModelUse> models,
         String error,
         Instant createdAt,
         Instant updatedAt,

@@ -1,5 +1,6 @@
 package facefarm.common.messaging;
 
+import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import java.util.List;
@@ -7,7 +8,9 @@ import java.util.Objects;
 
 /**
  * Work offer for one attempt at one chunk. The worker decodes {@code decoded} starting at {@code seek}, runs the
- * processors over all of it, and writes only the {@code owned} frames to {@code outputKey} (attempt-scoped).
+ * processors over all of it, and writes only the {@code owned} frames to {@code outputKey} (attempt-scoped). Faces
+ * are analysed with the job's resolved {@code analysis} options; in reference mode {@code referenceEmbedding} is the
+ * job's reference face (unit length), the same for every chunk.
  */
 public record ChunkOffer(
         String jobId,
@@ -25,7 +28,9 @@ public record ChunkOffer(
         String targetKey,
         List<String> sourceKeys,
         List<String> processors,
-        String outputKey) {
+        String outputKey,
+        AnalysisOptions analysis,
+        float[] referenceEmbedding) {
 
     public ChunkOffer {
         Objects.requireNonNull(jobId, "jobId");
@@ -36,6 +41,12 @@ public record ChunkOffer(
         Objects.requireNonNull(outputKey, "outputKey");
         sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
         processors = List.copyOf(processors == null ? List.of() : processors);
+        if (analysis == null) {
+            analysis = AnalysisOptions.DEFAULTS;
+        }
+        if (analysis.referenceMode() && referenceEmbedding == null) {
+            throw new IllegalArgumentException("reference face selection needs the job's reference embedding");
+        }
         if (seek == null) {
             seek = Keyframe.FIRST;
         }

@@ -34,7 +34,7 @@ public final class ChunkPlanner {
     }
 
     /** The last keyframe at or before {@code frame}; the first frame when the index knows none. */
-    static Keyframe seekFor(long frame, List<Keyframe> keyframes) {
+    public static Keyframe seekFor(long frame, List<Keyframe> keyframes) {
         Keyframe best = Keyframe.FIRST;
         for (Keyframe keyframe : keyframes) {
             if (keyframe.index() <= frame && keyframe.index() >= best.index()) {

@@ -1,6 +1,7 @@
 package facefarm.coordinator.config;
 
 import facefarm.common.messaging.Topics;
+import facefarm.models.ModelStore;
 import facefarm.worker.storage.ObjectStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** The object store client, and the farm's topics, created at start-up with enough partitions. */
+/** The object store client, the model store, and the farm's topics, created at start-up with enough partitions. */
 @ApplicationScoped
 public class Infrastructure {
     private static final Logger LOG = Logger.getLogger(Infrastructure.class);
@@ -33,6 +34,13 @@ public class Infrastructure {
 
     void close(@Disposes ObjectStore store) {
         store.close();
+    }
+
+    /** Model files for ingest's face checks, found and licensed the same way as on the workers (FARM_MODEL_PATH, FARM_ACCEPT_LICENSES). */
+    @Produces
+    @Singleton
+    ModelStore modelStore() {
+        return ModelStore.fromEnvironment();
     }
 
     void createTopics(@Observes StartupEvent event, FarmConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {

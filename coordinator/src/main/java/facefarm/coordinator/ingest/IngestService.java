@@ -10,7 +10,8 @@ import facefarm.coordinator.config.FarmConfig;
 import facefarm.coordinator.jobs.JobRow;
 import facefarm.coordinator.jobs.JobService;
 import facefarm.coordinator.messaging.FarmPublisher;
-import facefarm.models.ModelNotFoundException;
+import facefarm.common.jobs.JobAnalysis;
+import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
@@ -26,8 +27,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Turns an upload into a running job: check options, probe the video, check the source faces — all before anything
- * is stored — then store the inputs, plan and persist the chunks, and offer them. A failure after storing starts
+ * Turns an upload into a running job: check options, probe the video, load the job's face analysis, check the
+ * source faces and find the reference face — all before anything is stored — then store the inputs, plan and persist the chunks, and offer them. A failure after storing starts
  * removes what was stored, so nothing is left half-written.
  */
 @ApplicationScoped
@@ -47,14 +48,15 @@ public class IngestService {
     FarmPublisher publisher;
 
     @Inject
-    SourceFaces sourceFaces;
+    FaceChecks faceChecks;
 
     public record Upload(Path file, String name) {
     }
 
     public UUID submit(Upload target, List<Upload> sources, JobOptions options) {
         JobOptions opts = options == null ? new JobOptions(null, null, null) : options;
-        List<String> problems = opts.problems(ProcessorRegistry.KNOWN);
+        List<String> problems = new ArrayList<>(opts.problems(ProcessorRegistry.KNOWN));
+        problems.addAll(AnalysisSettings.problems(opts.analysis()));
         if (!problems.isEmpty()) {
             throw new BadInputException(400, String.join("; ", problems));
         }
@@ -76,22 +78,7 @@ public class IngestService {
             throw new BadInputException(400, "target '" + target.name() + "': " + e.getMessage(), e);
         }
         long probeMs = (System.nanoTime() - probeStart) / 1_000_000L;
-        for (Upload source : sources) {
-            int faces;
-            try {
-                faces = sourceFaces.count(source.file());
-            } catch (ModelNotFoundException e) {
-                throw new BadInputException(424, e.getMessage(), e);
-            } catch (facefarm.models.LicenseNotAcceptedException e) {
-                throw new BadInputException(403, e.getMessage(), e);
-            }
-            if (faces < 0) {
-                throw new BadInputException(400, "source '" + source.name() + "' is not an image the farm can read: upload a PNG or JPEG");
-            }
-            if (faces == 0) {
-                throw new BadInputException(422, "no face found in source '" + source.name() + "': upload a clear, frontal photo of the face");
-            }
-        }
+        JobAnalysis analysis = faceChecks.prepare(opts.analysis(), target, video, sources);
         List<FrameProcessor> chain = processors.stream().map(ProcessorRegistry::create).toList();
         int warmup = ProcessorRegistry.warmup(chain);
         int lookahead = ProcessorRegistry.lookahead(chain);
@@ -112,7 +99,7 @@ public class IngestService {
             }
             JobRow job = new JobRow(id, JobState.RUNNING, target.name(), targetKey, sourceKeys, processors, outputFormat, video.frames(),
                     video.fpsNumerator(), video.fpsDenominator(), video.width(), video.height(), video.videoCodec(), video.hasAudio(),
-                    chunkFrames, warmup, lookahead, null, null, StageTimings.ZERO.withProbeMs(probeMs), null, null, null);
+                    chunkFrames, warmup, lookahead, analysis, null, null, StageTimings.ZERO.withProbeMs(probeMs), null, null, null);
             followup = jobs.create(job, plans);
         } catch (RuntimeException e) {
             try {
@@ -122,8 +109,8 @@ public class IngestService {
             }
             throw e;
         }
-        LOG.infof("job=%s target=%s frames=%d rate=%s size=%dx%d chunks=%d processors=%s", jobId, target.name(), video.frames(),
-                video.frameRate(), video.width(), video.height(), plans.size(), processors);
+        LOG.infof("job=%s target=%s frames=%d rate=%s size=%dx%d chunks=%d processors=%s models=%s", jobId, target.name(), video.frames(),
+                video.frameRate(), video.width(), video.height(), plans.size(), processors, analysis.models().stream().map(m -> m.id()).toList());
         try {
             followup.offers().forEach(publisher::offer);
         } catch (RuntimeException e) {

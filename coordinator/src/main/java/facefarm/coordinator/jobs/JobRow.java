@@ -1,5 +1,6 @@
 package facefarm.coordinator.jobs;
 
+import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.StageTimings;
 import java.time.Instant;
@@ -25,6 +26,7 @@ public record JobRow(
         int chunkFrames,
         int warmup,
         int lookahead,
+        JobAnalysis analysis,
         String outputKey,
         String error,
         StageTimings timings,

@@ -2,7 +2,9 @@ package facefarm.coordinator.jobs;
 
 import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.ChunkState;
+import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.JobState;
+import facefarm.common.messaging.Messages;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.common.planning.ChunkPlan;
@@ -40,8 +42,8 @@ public class JobStore {
     public void insertJob(JobRow job, List<ChunkPlan> chunks) {
         sql("""
                 insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
-                                  fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+                                  fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.state().name());
             ps.setString(3, job.targetName());
@@ -60,6 +62,7 @@ public class JobStore {
             ps.setInt(16, job.warmup());
             ps.setInt(17, job.lookahead());
             ps.setLong(18, job.timings().probeMs());
+            ps.setString(19, json(job.analysis()));
             return ps.executeUpdate();
         });
         try (Connection c = dataSource.getConnection();
@@ -260,10 +263,27 @@ public class JobStore {
                 rs.getString("target_key"), split(rs.getString("source_keys")), split(rs.getString("processors")), rs.getString("output_format"),
                 rs.getLong("frames_total"), rs.getInt("fps_num"), rs.getInt("fps_den"), rs.getInt("width"), rs.getInt("height"),
                 rs.getString("video_codec"), rs.getBoolean("has_audio"), rs.getInt("chunk_frames"), rs.getInt("warmup"), rs.getInt("lookahead"),
+                analysis(rs.getString("analysis")),
                 rs.getString("output_key"), rs.getString("error"),
                 new StageTimings(rs.getLong("probe_ms"), rs.getLong("decode_ms"), rs.getLong("process_ms"), rs.getLong("encode_ms"),
                         rs.getLong("transfer_ms"), rs.getLong("stitch_ms")),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"));
+    }
+
+    private static String json(JobAnalysis analysis) {
+        try {
+            return Messages.JSON.writeValueAsString(analysis);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a job's analysis", e);
+        }
+    }
+
+    private static JobAnalysis analysis(String json) throws SQLException {
+        try {
+            return Messages.JSON.readValue(json, JobAnalysis.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("stored job analysis is not readable: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static ChunkRow chunkRow(ResultSet rs) throws SQLException {

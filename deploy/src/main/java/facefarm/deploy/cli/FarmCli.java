@@ -1,5 +1,6 @@
 package facefarm.deploy.cli;
 
+import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
@@ -8,6 +9,7 @@ import facefarm.common.messaging.Messages;
 import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
+import facefarm.models.ModelStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,10 +30,22 @@ public final class FarmCli {
     private static final String USAGE_TEXT = """
             usage:
               ./farm render --target VIDEO --source IMAGE [--source IMAGE ...] --output FILE.mp4|FILE.mkv
-                            [--processors LIST] [--chunk-frames N] [--workers N]
-              ./farm up [--workers N]      start the farm in the background (state in $FARM_HOME, default .farm/)
+                            [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [--accept-license NAME ...]
+              ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
+                            [ANALYSIS] [--accept-license NAME ...]
+              ./farm up [--workers N] [--accept-license NAME ...]
+                                           start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
               ./farm down                  stop the background farm
+
+            ANALYSIS (FaceFusion's options; defaults: FaceFusion's where its models are installed, else yunet,
+            no 68-point landmarker, every face):
+              --face-detector-model yunet|scrfd|retinaface|yolo_face|many (--detector)   --face-detector-size 640
+              --face-detector-score 0.5   --face-detector-margin T,R,B,L (percent)   --face-detector-angles 0,90,180,270
+              --face-landmarker-model 2dfan4|peppa_wutz|many|none (--landmarker)   --face-landmarker-score 0.5
+              --face-selector-mode reference|one|many   --face-selector-order large-small|left-right|...|best-worst
+              --reference-frame-number 0   --reference-face-position 0   --reference-face-distance 0.3
+            --accept-license NAME: use a model whose licence does not allow commercial use (its id or licence name)
             """;
 
     private final PrintStream out;
@@ -69,6 +83,7 @@ public final class FarmCli {
         try {
             return switch (args[0]) {
                 case "render" -> render(Options.parse(rest));
+                case "analyse", "analyze" -> analyse(Options.parse(rest));
                 case "up" -> up(Options.parse(rest));
                 case "serve" -> serve(Options.parse(rest));
                 case "down" -> down();
@@ -114,15 +129,17 @@ public final class FarmCli {
         Integer chunkFrames = o.has("--chunk-frames") ? o.positiveInt("--chunk-frames", 0) : null;
         List<String> processors = o.value("--processors").map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(null);
+        AnalysisOptions analysis = analysisOptions(o);
         long started = System.nanoTime();
         ProgressBar bar = new ProgressBar(err, System.console() != null);
-        try (LocalFarm farm = LocalFarm.start(layout, LocalFarm.Settings.defaults(home, workers), line -> err.println("farm: " + line))) {
+        try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format));
+            JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format, analysis));
             err.println("farm: job " + submitted.id() + ": " + submitted.framesTotal() + " frames at " + submitted.frameRate() + " fps, "
-                    + submitted.chunksTotal() + " chunk(s), processors " + String.join(",", submitted.processors()));
+                    + submitted.chunksTotal() + " chunk(s), processors " + String.join(",", submitted.processors()) + ", models "
+                    + String.join(",", submitted.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
             JobStatus last = client.follow(submitted.id(), bar::update);
             bar.finish();
             if (last.state() != JobState.DONE) {
@@ -134,6 +151,69 @@ public final class FarmCli {
             out.println(summary(last, output, wall));
             Runtime.getRuntime().removeShutdownHook(cleanup);
             return OK;
+        }
+    }
+
+    private int analyse(Options o) {
+        Path input = o.requireFile("--input");
+        Path json = o.value("--json").map(Path::of).orElse(null);
+        ModelStore models = ModelStore.fromEnvironment().acceptingLicenses(o.all("--accept-license"));
+        new AnalyseCommand(out, err).run(input, analysisOptions(o), o.has("--embedding"), json, models);
+        return OK;
+    }
+
+    /** The embedded farm's settings, with licences accepted on the command line added to FARM_ACCEPT_LICENSES. */
+    private LocalFarm.Settings settings(Options o, int workers) {
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(home, workers);
+        List<String> accepted = new ArrayList<>(o.all("--accept-license"));
+        if (accepted.isEmpty()) {
+            return settings;
+        }
+        String inherited = System.getenv("FARM_ACCEPT_LICENSES");
+        if (inherited != null && !inherited.isBlank()) {
+            accepted.add(inherited);
+        }
+        return settings.withEnv(Map.of("FARM_ACCEPT_LICENSES", String.join(",", accepted)));
+    }
+
+    /** FaceFusion's face analysis options from the command line; what is not given stays null (the farm's default). */
+    static AnalysisOptions analysisOptions(Options o) {
+        String detector = o.value("--face-detector-model").or(() -> o.value("--detector")).orElse(null);
+        String landmarker = o.value("--face-landmarker-model").or(() -> o.value("--landmarker")).orElse(null);
+        Integer size = o.value("--face-detector-size").map(v -> {
+            String[] parts = v.toLowerCase(Locale.ROOT).split("x");
+            if (parts.length == 2 && !parts[0].equals(parts[1])) {
+                throw new UsageException("--face-detector-size must be square (e.g. 640 or 640x640), got " + v);
+            }
+            return parseInt("--face-detector-size", parts[0]);
+        }).orElse(null);
+        return new AnalysisOptions(detector, size, o.value("--face-detector-margin").map(v -> ints("--face-detector-margin", v)).orElse(null),
+                o.value("--face-detector-angles").map(v -> ints("--face-detector-angles", v)).orElse(null),
+                o.value("--face-detector-score").map(v -> parseFloat("--face-detector-score", v)).orElse(null), landmarker,
+                o.value("--face-landmarker-score").map(v -> parseFloat("--face-landmarker-score", v)).orElse(null), null,
+                o.value("--face-selector-mode").orElse(null), o.value("--face-selector-order").orElse(null),
+                o.value("--reference-face-position").map(v -> parseInt("--reference-face-position", v)).orElse(null),
+                o.value("--reference-face-distance").map(v -> parseFloat("--reference-face-distance", v)).orElse(null),
+                o.value("--reference-frame-number").map(v -> (long) parseInt("--reference-frame-number", v)).orElse(null));
+    }
+
+    private static List<Integer> ints(String name, String value) {
+        return Arrays.stream(value.split("[,\\s]+")).filter(v -> !v.isEmpty()).map(v -> parseInt(name, v)).toList();
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " takes whole numbers, got '" + value + "'");
+        }
+    }
+
+    private static float parseFloat(String name, String value) {
+        try {
+            return Float.parseFloat(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " takes a number, got '" + value + "'");
         }
     }
 
@@ -151,7 +231,7 @@ public final class FarmCli {
 
     private int serve(Options o) {
         int workers = o.positiveInt("--workers", 2);
-        LocalFarm farm = LocalFarm.start(layout, LocalFarm.Settings.defaults(home, workers), line -> err.println("farm: " + line));
+        LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             farm.close();
@@ -204,6 +284,9 @@ public final class FarmCli {
             List<String> command = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-Dfarm.root=" + layout.root(), "-Dorg.bytedeco.javacpp.cachedir=" + layout.nativeCache(),
                     "-cp", layout.brokerClassPath(), FarmCli.class.getName(), "serve", "--workers", Integer.toString(workers)));
+            for (String accepted : o.all("--accept-license")) {
+                command.addAll(List.of("--accept-license", accepted));
+            }
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
@@ -289,14 +372,20 @@ public final class FarmCli {
         }
     }
 
-    /** --name value pairs; --source may repeat. */
+    /** --name value pairs (--source and --accept-license may repeat) and the flags that take no value. */
     record Options(Map<String, List<String>> values) {
+        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding");
+
         static Options parse(List<String> args) {
             Map<String, List<String>> values = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 String name = args.get(i);
                 if (!name.startsWith("--")) {
                     throw new UsageException("unexpected argument '" + name + "'");
+                }
+                if (FLAGS.contains(name)) {
+                    values.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
+                    continue;
                 }
                 if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                     throw new UsageException(name + " needs a value");
@@ -312,6 +401,10 @@ public final class FarmCli {
 
         java.util.Optional<String> value(String name) {
             return values.containsKey(name) ? java.util.Optional.of(values.get(name).get(values.get(name).size() - 1)) : java.util.Optional.empty();
+        }
+
+        List<String> all(String name) {
+            return values.getOrDefault(name, List.of());
         }
 
         java.util.Optional<String> require(String name) {

@@ -49,27 +49,52 @@ public final class FaceDetection implements AutoCloseable {
     }
 
     public List<Face> detect(Mat frame) {
+        return detect(List.of(frame)).get(0);
+    }
+
+    /** Faces of several frames, each frame's list after NMS; models that accept a batch see the frames together. */
+    public List<List<Face>> detect(List<Mat> frames) {
         int[] m = options.margin();
-        int top = Math.round(frame.rows() * m[0] / 200f);
-        int right = Math.round(frame.cols() * m[1] / 200f);
-        int bottom = Math.round(frame.rows() * m[2] / 200f);
-        int left = Math.round(frame.cols() * m[3] / 200f);
-        boolean padded = top + right + bottom + left > 0;
-        Mat source = frame;
-        if (padded) {
-            source = new Mat();
-            opencv_core.copyMakeBorder(frame, source, top, bottom, left, right, opencv_core.BORDER_CONSTANT, new Scalar(0, 0, 0, 0));
-        }
+        List<Mat> sources = new ArrayList<>(frames.size());
+        List<int[]> offsets = new ArrayList<>(frames.size());
         try {
-            List<Face> candidates = new ArrayList<>();
-            for (int angle : options.angles()) {
-                candidates.addAll(detectRotated(source, angle));
+            for (Mat frame : frames) {
+                int top = Math.round(frame.rows() * m[0] / 200f);
+                int right = Math.round(frame.cols() * m[1] / 200f);
+                int bottom = Math.round(frame.rows() * m[2] / 200f);
+                int left = Math.round(frame.cols() * m[3] / 200f);
+                Mat source = frame;
+                if (top + right + bottom + left > 0) {
+                    source = new Mat();
+                    opencv_core.copyMakeBorder(frame, source, top, bottom, left, right, opencv_core.BORDER_CONSTANT, new Scalar(0, 0, 0, 0));
+                }
+                sources.add(source);
+                offsets.add(new int[] {left, top});
             }
-            List<Face> kept = NonMaxSuppression.apply(candidates, iouThreshold());
-            return padded ? kept.stream().map(f -> f.mapped(p -> new Point(p.x() - left, p.y() - top))).toList() : kept;
+            List<List<Face>> candidates = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                candidates.add(new ArrayList<>());
+            }
+            for (int angle : options.angles()) {
+                List<List<Face>> found = detectRotated(sources, angle);
+                for (int i = 0; i < frames.size(); i++) {
+                    candidates.get(i).addAll(found.get(i));
+                }
+            }
+            List<List<Face>> faces = new ArrayList<>(frames.size());
+            for (int i = 0; i < frames.size(); i++) {
+                int left = offsets.get(i)[0];
+                int top = offsets.get(i)[1];
+                List<Face> kept = NonMaxSuppression.apply(candidates.get(i), iouThreshold());
+                faces.add(sources.get(i) != frames.get(i)
+                        ? kept.stream().map(f -> f.mapped(p -> new Point(p.x() - left, p.y() - top))).toList() : kept);
+            }
+            return faces;
         } finally {
-            if (padded) {
-                source.close();
+            for (int i = 0; i < sources.size(); i++) {
+                if (sources.get(i) != frames.get(i)) {
+                    sources.get(i).close();
+                }
             }
         }
     }
@@ -87,24 +112,37 @@ public final class FaceDetection implements AutoCloseable {
         };
     }
 
-    private List<Face> detectRotated(Mat frame, int angle) {
-        List<Face> faces = new ArrayList<>();
-        if (angle == 0) {
-            for (FaceDetector detector : detectors) {
-                faces.addAll(detector.candidates(frame, options.score()));
-            }
-            return faces;
+    private List<List<Face>> detectRotated(List<Mat> frames, int angle) {
+        List<List<Face>> faces = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            faces.add(new ArrayList<>());
         }
-        int w = frame.cols();
-        int h = frame.rows();
-        try (Mat rotated = new Mat()) {
-            // angles turn counter-clockwise, as cv2.getRotationMatrix2D's positive angles do in FaceFusion
-            int code = angle == 90 ? opencv_core.ROTATE_90_COUNTERCLOCKWISE : angle == 180 ? opencv_core.ROTATE_180 : opencv_core.ROTATE_90_CLOCKWISE;
-            opencv_core.rotate(frame, rotated, code);
-            for (FaceDetector detector : detectors) {
-                for (Face face : detector.candidates(rotated, options.score())) {
-                    faces.add(face.mapped(p -> unrotate(p, angle, w, h)));
+        List<Mat> turned = new ArrayList<>(frames.size());
+        try {
+            for (Mat frame : frames) {
+                if (angle == 0) {
+                    turned.add(frame);
+                } else {
+                    // angles turn counter-clockwise, as cv2.getRotationMatrix2D's positive angles do in FaceFusion
+                    int code = angle == 90 ? opencv_core.ROTATE_90_COUNTERCLOCKWISE : angle == 180 ? opencv_core.ROTATE_180 : opencv_core.ROTATE_90_CLOCKWISE;
+                    Mat rotated = new Mat();
+                    opencv_core.rotate(frame, rotated, code);
+                    turned.add(rotated);
                 }
+            }
+            for (FaceDetector detector : detectors) {
+                List<List<Face>> found = detector.candidates(turned, options.score());
+                for (int i = 0; i < frames.size(); i++) {
+                    int w = frames.get(i).cols();
+                    int h = frames.get(i).rows();
+                    for (Face face : found.get(i)) {
+                        faces.get(i).add(angle == 0 ? face : face.mapped(p -> unrotate(p, angle, w, h)));
+                    }
+                }
+            }
+        } finally {
+            if (angle != 0) {
+                turned.forEach(Mat::close);
             }
         }
         return faces;

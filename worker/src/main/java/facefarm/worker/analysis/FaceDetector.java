@@ -10,6 +10,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public interface FaceDetector extends AutoCloseable {
     List<Face> candidates(Mat frame, float scoreThreshold);
 
+    /** Candidates of several frames; a model that accepts a batch runs them together. */
+    default List<List<Face>> candidates(List<Mat> frames, float scoreThreshold) {
+        return frames.stream().map(frame -> candidates(frame, scoreThreshold)).toList();
+    }
+
     /** Manifest ids of the models this detector runs. */
     List<String> modelIds();
 

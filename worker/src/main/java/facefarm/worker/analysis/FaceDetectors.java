@@ -11,10 +11,15 @@ public final class FaceDetectors {
     private FaceDetectors() {
     }
 
-    public static FaceDetection create(String name, int size, FaceDetection.Options options, ModelStore models) {
-        List<DetectorModel> chosen = "many".equals(name)
+    /** The models a --face-detector-model name runs. */
+    public static List<DetectorModel> models(String name) {
+        return "many".equals(name)
                 ? List.of(DetectorModel.RETINAFACE, DetectorModel.SCRFD, DetectorModel.YOLO_FACE)
                 : List.of(DetectorModel.byName(name));
+    }
+
+    public static FaceDetection create(String name, int size, FaceDetection.Options options, ModelStore models) {
+        List<DetectorModel> chosen = models(name);
         List<FaceDetector> detectors = new ArrayList<>();
         try {
             for (DetectorModel model : chosen) {

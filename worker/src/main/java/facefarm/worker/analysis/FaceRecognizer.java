@@ -3,6 +3,7 @@ package facefarm.worker.analysis;
 import facefarm.worker.inference.OnnxModel;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -43,8 +44,22 @@ public final class FaceRecognizer implements AutoCloseable {
     }
 
     public Face embed(Mat frame, Face face) {
-        float[] raw = session.run(prepare(frame, face.alignment()), 1, 3, SIZE, SIZE)[0];
-        return face.withEmbedding(raw, normalise(raw));
+        return embed(List.of(frame), List.of(face)).get(0);
+    }
+
+    /** Embeddings of faces (face i is in frames i), batched when the model accepts a batch. */
+    public List<Face> embed(List<Mat> frames, List<Face> faces) {
+        List<float[]> crops = new ArrayList<>(faces.size());
+        for (int i = 0; i < faces.size(); i++) {
+            crops.add(prepare(frames.get(i), faces.get(i).alignment()));
+        }
+        List<float[][]> outputs = session.runEach(crops, FaceAnalyser.MAX_BATCH, 1, 3, SIZE, SIZE);
+        List<Face> embedded = new ArrayList<>(faces.size());
+        for (int i = 0; i < faces.size(); i++) {
+            float[] raw = outputs.get(i)[0];
+            embedded.add(faces.get(i).withEmbedding(raw, normalise(raw)));
+        }
+        return embedded;
     }
 
     public static float[] normalise(float[] v) {

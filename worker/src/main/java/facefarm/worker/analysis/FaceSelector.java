@@ -30,6 +30,10 @@ public final class FaceSelector {
             this.comparator = comparator;
         }
 
+        public String optionName() {
+            return optionName;
+        }
+
         public static Order byName(String name) {
             for (Order order : values()) {
                 if (order.optionName.equals(name)) {
@@ -56,6 +60,21 @@ public final class FaceSelector {
         this.order = order;
         this.referenceEmbedding = referenceEmbeddingNorm;
         this.referenceDistance = referenceDistance;
+    }
+
+    public static Mode mode(String name) {
+        return switch (name) {
+            case "many" -> Mode.MANY;
+            case "one" -> Mode.ONE;
+            case "reference" -> Mode.REFERENCE;
+            default -> throw new IllegalArgumentException("unknown face selector mode '" + name + "' (known: reference, one, many)");
+        };
+    }
+
+    /** The selector a job's resolved options describe; {@code referenceEmbeddingNorm} is needed in reference mode. */
+    public static FaceSelector of(facefarm.common.jobs.AnalysisOptions resolved, float[] referenceEmbeddingNorm) {
+        return new FaceSelector(mode(resolved.faceSelectorMode()), Order.byName(resolved.faceSelectorOrder()), referenceEmbeddingNorm,
+                resolved.referenceFaceDistance());
     }
 
     public static List<Face> sorted(List<Face> faces, Order order) {

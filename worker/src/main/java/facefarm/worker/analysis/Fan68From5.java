@@ -31,8 +31,18 @@ public final class Fan68From5 implements AutoCloseable {
     }
 
     public List<Point> run(List<Point> landmark5) {
-        Prepared prepared = prepare(landmark5);
-        return decode(session.run(prepared.points(), 1, 5, 2)[0], prepared.matrix());
+        return runAll(List.of(landmark5)).get(0);
+    }
+
+    /** 68 points for each face's 5, batched when the model accepts a batch. */
+    public List<List<Point>> runAll(List<List<Point>> faces) {
+        List<Prepared> prepared = faces.stream().map(Fan68From5::prepare).toList();
+        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::points).toList(), FaceAnalyser.MAX_BATCH, 1, 5, 2);
+        List<List<Point>> points = new ArrayList<>(faces.size());
+        for (int i = 0; i < faces.size(); i++) {
+            points.add(decode(outputs.get(i)[0], prepared.get(i).matrix()));
+        }
+        return points;
     }
 
     public static List<Point> decode(float[] values, double[] matrix) {

@@ -64,10 +64,24 @@ public final class Landmarker68 implements AutoCloseable {
         return model;
     }
 
+    /** One face to landmark: the frame it is in, its detector box, and the angle that turns it upright. */
+    public record Request(Mat frame, Box box, int angle) {
+    }
+
     public Result run(Mat frame, Box box, int angle) {
-        Prepared prepared = prepare(frame, box, angle);
-        float[][] outputs = session.run(prepared.nchw(), 1, 3, SIZE, SIZE);
-        return decode(model, outputs[0], model == Model.TWO_DFAN4 ? outputs[1] : null, prepared.matrix());
+        return run(List.of(new Request(frame, box, angle))).get(0);
+    }
+
+    /** Landmarks of several faces; their crops go through in batches when the model accepts a batch. */
+    public List<Result> run(List<Request> requests) {
+        List<Prepared> prepared = requests.stream().map(r -> prepare(r.frame(), r.box(), r.angle())).toList();
+        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::nchw).toList(), FaceAnalyser.MAX_BATCH, 1, 3, SIZE, SIZE);
+        List<Result> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            float[][] out = outputs.get(i);
+            results.add(decode(model, out[0], model == Model.TWO_DFAN4 ? out[1] : null, prepared.get(i).matrix()));
+        }
+        return results;
     }
 
     /** The crop matrix: scale 195 / longer box side, box centre to crop centre, then the rotation about the centre. */

@@ -2,6 +2,7 @@ package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -29,6 +30,18 @@ public final class OnnxFaceDetector implements FaceDetector {
         DetectorInput input = DetectorInput.of(frame, size, model.normalise());
         float[][] outputs = session.run(input.nchw(), 1, 3, size, size);
         return model.decode(outputs, size, input.ratioX(), input.ratioY(), scoreThreshold);
+    }
+
+    @Override
+    public List<List<Face>> candidates(List<Mat> frames, float scoreThreshold) {
+        List<DetectorInput> inputs = frames.stream().map(frame -> DetectorInput.of(frame, size, model.normalise())).toList();
+        List<float[][]> outputs = session.runEach(inputs.stream().map(DetectorInput::nchw).toList(), FaceAnalyser.MAX_BATCH, 1, 3, size, size);
+        List<List<Face>> faces = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            DetectorInput input = inputs.get(i);
+            faces.add(model.decode(outputs.get(i), size, input.ratioX(), input.ratioY(), scoreThreshold));
+        }
+        return faces;
     }
 
     @Override

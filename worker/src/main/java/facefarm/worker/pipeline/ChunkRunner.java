@@ -3,7 +3,11 @@ package facefarm.worker.pipeline;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.models.ModelStore;
+import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.LosslessChunkWriter;
 import facefarm.worker.processors.FrameProcessor;
@@ -22,7 +26,7 @@ import java.util.function.Consumer;
  * pipeline, encode the owned frames losslessly, upload to the attempt's key, and report. Never throws: a failure
  * becomes a FAILED event with the reason.
  */
-public final class ChunkRunner {
+public final class ChunkRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChunkRunner.class.getName());
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
     /** Targets of this many jobs stay cached on the worker's disk. */
@@ -30,14 +34,42 @@ public final class ChunkRunner {
 
     private final String workerId;
     private final ObjectStore store;
-    private final FaceAnalyser analyser;
+    private final ModelStore models;
     private final Path workDir;
+    private final int batchFrames;
+    /** The analysis of the last job's options, kept while offers of the same job (or options) keep coming. */
+    private AnalysisOptions analysisOptions;
+    private FaceAnalyser analyser;
 
-    public ChunkRunner(String workerId, ObjectStore store, FaceAnalyser analyser, Path workDir) {
+    public ChunkRunner(String workerId, ObjectStore store, ModelStore models, Path workDir, int batchFrames) {
         this.workerId = workerId;
         this.store = store;
-        this.analyser = analyser;
+        this.models = models;
         this.workDir = workDir;
+        this.batchFrames = batchFrames;
+    }
+
+    /** Manifest ids of the models loaded now, for heartbeats. */
+    public synchronized List<String> modelsLoaded() {
+        return analyser == null ? List.of() : analyser.modelsLoaded();
+    }
+
+    private synchronized FaceAnalyser analyser(AnalysisOptions resolved) {
+        if (analyser == null || !resolved.equals(analysisOptions)) {
+            close();
+            analyser = FaceAnalyser.create(resolved, models, resolved.referenceMode());
+            analysisOptions = resolved;
+        }
+        return analyser;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (analyser != null) {
+            analyser.close();
+            analyser = null;
+            analysisOptions = null;
+        }
     }
 
     /** Progress of the attempt in flight, for heartbeats. */
@@ -55,6 +87,10 @@ public final class ChunkRunner {
             long t0 = System.nanoTime();
             Path target = fetchTarget(offer);
             transferNanos += System.nanoTime() - t0;
+            // options from the coordinator are resolved already; resolving again only fills what an older one left out
+            AnalysisOptions analysis = AnalysisSettings.resolve(offer.analysis(), models);
+            FaceAnalyser faceAnalyser = analyser(analysis);
+            FaceSelector selector = FaceSelector.of(analysis, offer.referenceEmbedding());
             for (String name : offer.processors()) {
                 chain.add(ProcessorRegistry.create(name));
             }
@@ -64,7 +100,7 @@ public final class ChunkRunner {
             long[] lastReport = {System.nanoTime()};
             try (FrameReader reader = new FrameReader(target, offer.decoded(), offer.seek());
                  LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
-                emitted = new ChunkPipeline(analyser, chain).run(reader, offer.owned(), (index, frame) -> writer.write(frame), done -> {
+                emitted = new ChunkPipeline(faceAnalyser, selector, chain, batchFrames).run(reader, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
                     long now = System.nanoTime();
                     if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {

@@ -1,0 +1,100 @@
+package facefarm.coordinator.ingest;
+
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.JobAnalysis;
+import facefarm.common.jobs.ModelUse;
+import facefarm.common.planning.ChunkPlanner;
+import facefarm.common.planning.FrameRange;
+import facefarm.models.LicenseNotAcceptedException;
+import facefarm.models.ModelNotFoundException;
+import facefarm.models.ModelSpec;
+import facefarm.models.ModelStore;
+import facefarm.worker.analysis.AnalysisSettings;
+import facefarm.worker.analysis.Face;
+import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.analysis.FaceSelector;
+import facefarm.worker.media.FrameReader;
+import facefarm.worker.media.MediaException;
+import facefarm.worker.media.VideoInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * The face checks of ingest, run with the job's own analysis (the workers' code and models): the options are
+ * resolved and their models loaded, every source image must show a face, and in reference mode the reference face is
+ * found once in the target, so its embedding can go with every chunk.
+ */
+@ApplicationScoped
+public class FaceChecks {
+    @Inject
+    ModelStore models;
+
+    /** @throws BadInputException 400/422 for input a studio can fix, 424 for a missing model, 403 for a licence not accepted */
+    public JobAnalysis prepare(AnalysisOptions requested, IngestService.Upload target, VideoInfo video, List<IngestService.Upload> sources) {
+        AnalysisOptions options = AnalysisSettings.resolve(requested, models);
+        if (options.referenceMode() && options.referenceFrameNumber() >= video.frames()) {
+            throw new BadInputException(400, "reference frame number " + options.referenceFrameNumber() + " is past the end of target '"
+                    + target.name() + "' (" + video.frames() + " frames, numbered from 0)");
+        }
+        List<String> ids = AnalysisSettings.modelIds(options, options.referenceMode());
+        float[] reference = null;
+        try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.referenceMode())) {
+            for (IngestService.Upload source : sources) {
+                int faces = countFaces(analyser, source);
+                if (faces < 0) {
+                    throw new BadInputException(400, "source '" + source.name() + "' is not an image the farm can read: upload a PNG or JPEG");
+                }
+                if (faces == 0) {
+                    throw new BadInputException(422, "no face found in source '" + source.name() + "': upload a clear, frontal photo of the face");
+                }
+            }
+            if (options.referenceMode()) {
+                reference = referenceEmbedding(analyser, options, target, video);
+            }
+        } catch (ModelNotFoundException e) {
+            throw new BadInputException(424, e.getMessage(), e);
+        } catch (LicenseNotAcceptedException e) {
+            throw new BadInputException(403, e.getMessage(), e);
+        }
+        List<ModelUse> used = ids.stream().map(id -> {
+            ModelSpec spec = models.manifest().get(id);
+            return new ModelUse(spec.id(), spec.file(), spec.license(), spec.commercialUse());
+        }).toList();
+        return new JobAnalysis(options, used, reference);
+    }
+
+    /** @return faces found, or -1 when the file is not an image */
+    private static int countFaces(FaceAnalyser analyser, IngestService.Upload source) {
+        try (Mat frame = opencv_imgcodecs.imread(source.file().toString())) {
+            if (frame == null || frame.empty()) {
+                return -1;
+            }
+            return analyser.analyse(frame).size();
+        }
+    }
+
+    private static float[] referenceEmbedding(FaceAnalyser analyser, AnalysisOptions options, IngestService.Upload target, VideoInfo video) {
+        long index = options.referenceFrameNumber();
+        List<Face> faces;
+        try (FrameReader reader = new FrameReader(target.file(), new FrameRange(index, index + 1), ChunkPlanner.seekFor(index, video.keyframes()))) {
+            FrameReader.IndexedFrame frame = reader.next();
+            if (frame == null) {
+                throw new BadInputException(400, "cannot decode frame " + index + " of target '" + target.name() + "' for the reference face");
+            }
+            try (Mat image = frame.image()) {
+                faces = analyser.analyse(image);
+            }
+        } catch (MediaException e) {
+            throw new BadInputException(400, "target '" + target.name() + "': " + e.getMessage(), e);
+        }
+        Face face = FaceSelector.at(faces, FaceSelector.Order.byName(options.faceSelectorOrder()), options.referenceFacePosition());
+        if (face == null) {
+            throw new BadInputException(422, "no face in frame " + index + " of target '" + target.name() + "' to use as the reference face: "
+                    + "choose a frame where the person is visible (referenceFrameNumber) or select faces with mode 'one' or 'many'");
+        }
+        return face.embeddingNorm();
+    }
+}
