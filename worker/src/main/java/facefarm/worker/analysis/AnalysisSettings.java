@@ -38,11 +38,16 @@ public final class AnalysisSettings {
                         + (detector == null ? List.of(DEFAULT_SIZE) : sizes) + ", not " + options.faceDetectorSize());
             }
         }
-        try {
-            new FaceDetection.Options(options.faceDetectorScore() == null ? FaceAnalyser.DEFAULT_SCORE : options.faceDetectorScore(),
-                    margin(options.faceDetectorMargin()), options.faceDetectorAngles());
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
+        float score = options.faceDetectorScore() == null ? FaceAnalyser.DEFAULT_SCORE : options.faceDetectorScore();
+        for (Runnable check : List.<Runnable>of(
+                () -> new FaceDetection.Options(score, null, null),
+                () -> new FaceDetection.Options(FaceAnalyser.DEFAULT_SCORE, margin(options.faceDetectorMargin()), null),
+                () -> new FaceDetection.Options(FaceAnalyser.DEFAULT_SCORE, null, options.faceDetectorAngles()))) {
+            try {
+                check.run();
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
         }
         if (options.faceLandmarkerModel() != null && !LANDMARKERS.contains(options.faceLandmarkerModel())) {
             problems.add("unknown face landmarker '" + options.faceLandmarkerModel() + "' (known: " + String.join(", ", LANDMARKERS) + ")");
