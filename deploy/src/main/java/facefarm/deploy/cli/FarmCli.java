@@ -75,6 +75,11 @@ public final class FarmCli {
     }
 
     int run(String[] args) {
+        return run(args, null);
+    }
+
+    /** @param models the model store for in-process analysis; null reads it from the environment */
+    private int run(String[] args, ModelStore models) {
         if (args.length == 0) {
             err.print(USAGE_TEXT);
             return USAGE;
@@ -83,7 +88,7 @@ public final class FarmCli {
         try {
             return switch (args[0]) {
                 case "render" -> render(Options.parse(rest));
-                case "analyse", "analyze" -> analyse(Options.parse(rest));
+                case "analyse", "analyze" -> analyse(Options.parse(rest), models == null ? ModelStore.fromEnvironment() : models);
                 case "up" -> up(Options.parse(rest));
                 case "serve" -> serve(Options.parse(rest));
                 case "down" -> down();
@@ -99,6 +104,9 @@ public final class FarmCli {
                 }
             };
         } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            return USAGE;
+        } catch (facefarm.models.LicenseNotAcceptedException e) {
             err.println("error: " + e.getMessage());
             return USAGE;
         } catch (CoordinatorClient.ApiException e) {
@@ -154,12 +162,21 @@ public final class FarmCli {
         }
     }
 
-    private int analyse(Options o) {
+    private int analyse(Options o, ModelStore models) {
         Path input = o.requireFile("--input");
         Path json = o.value("--json").map(Path::of).orElse(null);
-        ModelStore models = ModelStore.fromEnvironment().acceptingLicenses(o.all("--accept-license"));
-        new AnalyseCommand(out, err).run(input, analysisOptions(o), o.has("--embedding"), json, models);
+        new AnalyseCommand(out, err).run(input, analysisOptions(o), o.has("--embedding"), json, models.acceptingLicenses(o.all("--accept-license")));
         return OK;
+    }
+
+    /** ./farm analyse with a given model store (tests); exit codes and messages as from the command line. */
+    public static int analyse(String[] args, PrintStream out, PrintStream err, ModelStore models) {
+        return new FarmCli(out, err, Path.of(".farm"), null).run(args, models);
+    }
+
+    /** The analysis options a command line gives (tests). */
+    public static AnalysisOptions analysisOptions(String... args) {
+        return analysisOptions(Options.parse(List.of(args)));
     }
 
     /** The embedded farm's settings, with licences accepted on the command line added to FARM_ACCEPT_LICENSES. */
