@@ -48,8 +48,10 @@ class FarmRenderEndToEndTest {
         Path source = SharedFiles.media("astronaut.png");
         Path chunked = dir.resolve("chunked.mp4");
         Run run = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", chunked.toString(),
-                "--processors", "face_debugger", "--chunk-frames", "16", "--workers", "2");
+                "--processors", "face_debugger", "--chunk-frames", "16", "--workers", "2",
+                "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, run.exit(), run.stderr());
+        assertTrue(run.stderr().contains("models scrfd_2.5g (InsightFace Non-Commercial)"), "the job names its models: " + run.stderr());
         assertTrue(run.stdout().startsWith("done: 125 frames"), run.stdout());
         assertTrue(run.stdout().contains("frames/s") && run.stdout().contains("stitch"), run.stdout());
         assertTrue(run.stderr().contains("8 chunk(s)"), run.stderr());
@@ -65,7 +67,8 @@ class FarmRenderEndToEndTest {
 
         Path single = dir.resolve("single.mp4");
         Run one = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", single.toString(),
-                "--processors", "face_debugger", "--chunk-frames", "100000", "--workers", "1");
+                "--processors", "face_debugger", "--chunk-frames", "100000", "--workers", "1",
+                "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s)"), one.stderr());
         List<byte[]> a = Videos.frames(chunked);
@@ -86,6 +89,11 @@ class FarmRenderEndToEndTest {
                 "--output", dir.resolve("o.mp4").toString(), "--chunk-frames", "0");
         assertEquals(2, zero.exit());
         assertEquals("error: --chunk-frames must be at least 1, got 0", zero.stderr().strip());
+
+        Run size = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),
+                "--output", dir.resolve("o.mp4").toString(), "--face-detector-size", "large");
+        assertEquals(2, size.exit());
+        assertEquals("error: --face-detector-size takes whole numbers, got 'large'", size.stderr().strip());
 
         Path notVideo = Files.writeString(dir.resolve("notes.mp4"), "not a video ".repeat(200));
         Run bad = farm("render", "--target", notVideo.toString(), "--source", source.toString(), "--output", dir.resolve("o.mp4").toString(),

@@ -15,8 +15,7 @@ public record WorkerConfig(
         String s3AccessKey,
         String s3SecretKey,
         String s3Bucket,
-        Path workDir,
-        int batchFrames) {
+        Path workDir) {
 
     public static WorkerConfig fromEnvironment(Map<String, String> env) {
         String id = env.getOrDefault("FARM_WORKER_ID", hostName() + "-" + ProcessHandle.current().pid());
@@ -31,8 +30,7 @@ public record WorkerConfig(
                 env.getOrDefault("FARM_S3_ACCESS_KEY", "facefarm"),
                 env.getOrDefault("FARM_S3_SECRET_KEY", "facefarm-secret"),
                 env.getOrDefault("FARM_S3_BUCKET", "facefarm"),
-                Path.of(env.getOrDefault("FARM_WORK_DIR", home.resolve("work").resolve(id).toString())),
-                Integer.parseInt(env.getOrDefault("FARM_BATCH_FRAMES", "4")));
+                Path.of(env.getOrDefault("FARM_WORK_DIR", home.resolve("work").resolve(id).toString())));
     }
 
     public static String hostName() {

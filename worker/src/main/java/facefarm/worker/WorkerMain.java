@@ -31,7 +31,7 @@ public final class WorkerMain {
         AtomicLong chunksCompleted = new AtomicLong();
         try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
              EventPublisher publisher = new EventPublisher(config.kafkaBootstrap(), config.workerId())) {
-            ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), config.batchFrames());
+            ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize());
             double[] lastFps = {0};
             OfferConsumer consumer = new OfferConsumer(config, publisher, offer -> {
                 var result = runner.run(offer, publisher::chunkEvent);

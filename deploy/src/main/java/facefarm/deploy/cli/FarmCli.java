@@ -33,6 +33,8 @@ public final class FarmCli {
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [--accept-license NAME ...]
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
                             [ANALYSIS] [--accept-license NAME ...]
+              ./farm benchmark --input VIDEO [--frames 64] [--accept-license NAME ...]
+                                           frames/s of each analysis model here, one per run and batched
               ./farm up [--workers N] [--accept-license NAME ...]
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
@@ -89,6 +91,7 @@ public final class FarmCli {
             return switch (args[0]) {
                 case "render" -> render(Options.parse(rest));
                 case "analyse", "analyze" -> analyse(Options.parse(rest), models == null ? ModelStore.fromEnvironment() : models);
+                case "benchmark" -> benchmark(Options.parse(rest), models == null ? ModelStore.fromEnvironment() : models);
                 case "up" -> up(Options.parse(rest));
                 case "serve" -> serve(Options.parse(rest));
                 case "down" -> down();
@@ -166,6 +169,13 @@ public final class FarmCli {
         Path input = o.requireFile("--input");
         Path json = o.value("--json").map(Path::of).orElse(null);
         new AnalyseCommand(out, err).run(input, analysisOptions(o), o.has("--embedding"), json, models.acceptingLicenses(o.all("--accept-license")));
+        return OK;
+    }
+
+    private int benchmark(Options o, ModelStore models) {
+        Path input = o.requireFile("--input");
+        List<Path> path = Arrays.stream(System.getenv().getOrDefault("FARM_MODEL_PATH", "").split(":")).filter(p -> !p.isBlank()).map(Path::of).toList();
+        new BenchmarkCommand(out, err, models.acceptingLicenses(o.all("--accept-license")), path).run(input, o.positiveInt("--frames", 64));
         return OK;
     }
 

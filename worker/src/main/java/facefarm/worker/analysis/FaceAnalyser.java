@@ -11,12 +11,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * (box, score, 5 points), estimate 68 points from the 5 (fan_68_5), run the 68-point landmarker on a crop turned
  * upright, choose the 5 alignment points ('5/68': from the 68 when the landmark score is above the threshold, else
  * the detector's), and embed the identity when asked. Crops of all faces of all frames given together go through
- * each model in batches where the model accepts a batch. Faces come in the job's selector order.
+ * each model in batches (OrtRuntime.batchSize()) where the model accepts a batch. Faces come in the job's selector order.
  */
 public final class FaceAnalyser implements AutoCloseable {
     /** FaceFusion's default --face-detector-score. */
     public static final float DEFAULT_SCORE = 0.5f;
-    /** The most crops or frames sent to a model in one run. */
+    /** The batch ./farm benchmark compares with single runs; the farm's own batch is {@link facefarm.worker.inference.OrtRuntime#batchSize()}. */
     public static final int MAX_BATCH = 8;
 
     private final FaceDetection detection;

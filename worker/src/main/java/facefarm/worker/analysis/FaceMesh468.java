@@ -1,6 +1,7 @@
 package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.inference.OrtRuntime;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class FaceMesh468 implements AutoCloseable {
         for (int i = 0; i < faces.size(); i++) {
             prepared.add(prepare(frames.get(i), faces.get(i)));
         }
-        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::nchw).toList(), FaceAnalyser.MAX_BATCH, 1, 3, SIZE, SIZE);
+        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::nchw).toList(), OrtRuntime.batchSize(), 1, 3, SIZE, SIZE);
         List<Mesh> meshes = new ArrayList<>(faces.size());
         for (int i = 0; i < faces.size(); i++) {
             meshes.add(decode(outputs.get(i), prepared.get(i).matrix()));

@@ -1,6 +1,7 @@
 package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.inference.OrtRuntime;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class FaceRecognizer implements AutoCloseable {
         for (int i = 0; i < faces.size(); i++) {
             crops.add(prepare(frames.get(i), faces.get(i).alignment()));
         }
-        List<float[][]> outputs = session.runEach(crops, FaceAnalyser.MAX_BATCH, 1, 3, SIZE, SIZE);
+        List<float[][]> outputs = session.runEach(crops, OrtRuntime.batchSize(), 1, 3, SIZE, SIZE);
         List<Face> embedded = new ArrayList<>(faces.size());
         for (int i = 0; i < faces.size(); i++) {
             float[] raw = outputs.get(i)[0];

@@ -1,6 +1,7 @@
 package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.inference.OrtRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class Fan68From5 implements AutoCloseable {
     /** 68 points for each face's 5, batched when the model accepts a batch. */
     public List<List<Point>> runAll(List<List<Point>> faces) {
         List<Prepared> prepared = faces.stream().map(Fan68From5::prepare).toList();
-        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::points).toList(), FaceAnalyser.MAX_BATCH, 1, 5, 2);
+        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::points).toList(), OrtRuntime.batchSize(), 1, 5, 2);
         List<List<Point>> points = new ArrayList<>(faces.size());
         for (int i = 0; i < faces.size(); i++) {
             points.add(decode(outputs.get(i)[0], prepared.get(i).matrix()));

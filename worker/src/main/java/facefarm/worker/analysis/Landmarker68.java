@@ -1,6 +1,7 @@
 package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.inference.OrtRuntime;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class Landmarker68 implements AutoCloseable {
     /** Landmarks of several faces; their crops go through in batches when the model accepts a batch. */
     public List<Result> run(List<Request> requests) {
         List<Prepared> prepared = requests.stream().map(r -> prepare(r.frame(), r.box(), r.angle())).toList();
-        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::nchw).toList(), FaceAnalyser.MAX_BATCH, 1, 3, SIZE, SIZE);
+        List<float[][]> outputs = session.runEach(prepared.stream().map(Prepared::nchw).toList(), OrtRuntime.batchSize(), 1, 3, SIZE, SIZE);
         List<Result> results = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             float[][] out = outputs.get(i);

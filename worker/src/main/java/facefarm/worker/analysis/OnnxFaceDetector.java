@@ -1,6 +1,7 @@
 package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.inference.OrtRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class OnnxFaceDetector implements FaceDetector {
     @Override
     public List<List<Face>> candidates(List<Mat> frames, float scoreThreshold) {
         List<DetectorInput> inputs = frames.stream().map(frame -> DetectorInput.of(frame, size, model.normalise())).toList();
-        List<float[][]> outputs = session.runEach(inputs.stream().map(DetectorInput::nchw).toList(), FaceAnalyser.MAX_BATCH, 1, 3, size, size);
+        List<float[][]> outputs = session.runEach(inputs.stream().map(DetectorInput::nchw).toList(), OrtRuntime.batchSize(), 1, 3, size, size);
         List<List<Face>> faces = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             DetectorInput input = inputs.get(i);

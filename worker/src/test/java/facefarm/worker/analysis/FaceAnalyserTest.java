@@ -159,6 +159,7 @@ class FaceAnalyserTest {
             assertTrue(probe.acceptsBatch(), "the test detector takes a batch, so the batched path really runs");
         }
         FaceDetection scrfd = new FaceDetection(List.of(new OnnxFaceDetector(DetectorModel.SCRFD, detectorFile, 640)), FaceDetection.Options.DEFAULT);
+        System.setProperty("farm.batch", "8");
         try (FaceAnalyser analyser = new FaceAnalyser(scrfd, null, List.of(), 0.5f,
                 new FaceRecognizer("mobilefacenet", SharedFiles.modelsDir().resolve("mobilefacenet_pixamatch.onnx")), FaceSelector.Order.LARGE_SMALL)) {
             List<List<Face>> batched = analyser.analyse(frames);
@@ -179,6 +180,8 @@ class FaceAnalyserTest {
             Face last = batched.get(frames.size() - 1).get(0);
             assertTrue(FaceRecognizer.distance(first.embeddingNorm(), last.embeddingNorm()) < 0.15f, "the same person 10 frames apart");
             assertNull(first.landmark68(), "no landmarker ran");
+        } finally {
+            System.clearProperty("farm.batch");
         }
     }
 
@@ -194,7 +197,7 @@ class FaceAnalyserTest {
                 }
                 crops.add(crop);
             }
-            List<float[][]> batched = pfld.runEach(crops, FaceAnalyser.MAX_BATCH, 1, 3, 112, 112);
+            List<float[][]> batched = pfld.runEach(crops, 8, 1, 3, 112, 112);
             assertEquals(11, batched.size(), "a batch of 8 and one of 3");
             for (int i = 0; i < crops.size(); i++) {
                 assertArrayEquals(pfld.run(crops.get(i), 1, 3, 112, 112)[0], batched.get(i)[0], 1e-4f, "item " + i);

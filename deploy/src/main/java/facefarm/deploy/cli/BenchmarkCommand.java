@@ -1,0 +1,226 @@
+package facefarm.deploy.cli;
+
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Keyframe;
+import facefarm.models.ModelStore;
+import facefarm.worker.analysis.DetectorModel;
+import facefarm.worker.analysis.Face;
+import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.analysis.FaceMesh468;
+import facefarm.worker.analysis.FaceRecognizer;
+import facefarm.worker.analysis.FaceWarp;
+import facefarm.worker.analysis.Landmarker68;
+import facefarm.worker.analysis.OnnxFaceDetector;
+import facefarm.worker.analysis.WarpTemplate;
+import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.media.FrameReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * ./farm benchmark: frames per second of each analysis model on this machine, one frame (or face) per run and in
+ * batches of {@link FaceAnalyser#MAX_BATCH}. Models are those installed (and licensed); test models found on the model
+ * path under their published names are measured too, labelled as such.
+ */
+final class BenchmarkCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ModelStore models;
+    private final List<Path> searchPath;
+
+    BenchmarkCommand(PrintStream out, PrintStream err, ModelStore models, List<Path> searchPath) {
+        this.out = out;
+        this.err = err;
+        this.models = models;
+        this.searchPath = searchPath;
+    }
+
+    void run(Path input, int frameCount) {
+        List<Mat> frames = new ArrayList<>();
+        try (FrameReader reader = new FrameReader(input, new FrameRange(0, frameCount), Keyframe.FIRST)) {
+            for (FrameReader.IndexedFrame frame; (frame = reader.next()) != null; ) {
+                frames.add(frame.image());
+            }
+        }
+        try {
+            List<Face> faces = new ArrayList<>();
+            List<Mat> faceFrames = new ArrayList<>();
+            try (FaceAnalyser analyser = FaceAnalyser.withDefaultDetector(models)) {
+                List<List<Face>> found = analyser.analyse(frames);
+                for (int i = 0; i < frames.size(); i++) {
+                    if (!found.get(i).isEmpty()) {
+                        faces.add(found.get(i).get(0));
+                        faceFrames.add(frames.get(i));
+                    }
+                }
+            }
+            err.println("farm: benchmark on " + frames.size() + " frames of " + input.getFileName() + " (" + frames.get(0).cols() + "x"
+                    + frames.get(0).rows() + ", " + faces.size() + " with a face), " + OrtRuntime.device() + ", " + Runtime.getRuntime().availableProcessors()
+                    + " cores; figures are the best of 3 runs");
+            out.printf(Locale.ROOT, "%-12s %-44s %-9s %12s %12s %7s%n", "stage", "model", "batch", "one/run f/s", "batched f/s", "ratio");
+            detectors(frames);
+            landmarkers(faceFrames, faces);
+            recognisers(faceFrames, faces);
+        } finally {
+            frames.forEach(Mat::close);
+        }
+    }
+
+    private void detectors(List<Mat> frames) {
+        List<Object[]> candidates = new ArrayList<>();
+        candidates.add(new Object[] {DetectorModel.YUNET, models.resolve(DetectorModel.YUNET.modelId()), "yunet_2023_mar"});
+        if (models.licenseAccepted(DetectorModel.SCRFD.modelId())) {
+            for (String file : List.of("scrfd_2.5g_bnkps.onnx", "scrfd_500m_bnkps.onnx")) {
+                Path found = onPath(file);
+                if (found != null) {
+                    candidates.add(new Object[] {DetectorModel.SCRFD, found, file.replace(".onnx", "")});
+                }
+            }
+        } else {
+            err.println("farm: scrfd not measured: its licence is not accepted (--accept-license scrfd_2.5g)");
+        }
+        for (Object[] c : candidates) {
+            DetectorModel model = (DetectorModel) c[0];
+            try (OnnxFaceDetector detector = new OnnxFaceDetector(model, (Path) c[1], 640); OnnxModel probe = new OnnxModel("probe", (Path) c[1])) {
+                row("detector", c[2] + " @640", probe.acceptsBatch(), frames.size(),
+                        i -> detector.candidates(frames.get(i), 0.5f),
+                        from -> detector.candidates(frames.subList(from, Math.min(frames.size(), from + FaceAnalyser.MAX_BATCH)), 0.5f));
+            }
+        }
+    }
+
+    private void landmarkers(List<Mat> frames, List<Face> faces) {
+        List<Landmarker68.Request> requests = new ArrayList<>();
+        for (int i = 0; i < faces.size(); i++) {
+            requests.add(new Landmarker68.Request(frames.get(i), faces.get(i).box(), 0));
+        }
+        for (Landmarker68.Model model : Landmarker68.Model.values()) {
+            if (!models.installed(model.modelId())) {
+                err.println("farm: " + model.modelId() + " not installed: not measured");
+                continue;
+            }
+            try (Landmarker68 landmarker = new Landmarker68(model, models.resolve(model.modelId()));
+                 OnnxModel probe = new OnnxModel("probe", models.resolve(model.modelId()))) {
+                row("landmarker", model.modelId(), probe.acceptsBatch(), faces.size(), i -> landmarker.run(List.of(requests.get(i))),
+                        from -> landmarker.run(requests.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH))));
+            }
+        }
+        if (models.installed(FaceMesh468.MODEL_ID)) {
+            try (FaceMesh468 mesh = new FaceMesh468(models.resolve(FaceMesh468.MODEL_ID));
+                 OnnxModel probe = new OnnxModel("probe", models.resolve(FaceMesh468.MODEL_ID))) {
+                row("landmarker", "face_landmark_468 (MediaPipe)", probe.acceptsBatch(), faces.size(), i -> mesh.run(frames.get(i), faces.get(i)),
+                        from -> mesh.run(frames.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH)),
+                                faces.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH))));
+            }
+        }
+        Path pfld = onPath("pfld_68pt_cunjian.onnx");
+        if (pfld != null) {
+            // not a FaceFusion model: a real 68-point network that takes a batch, to show what batching buys a landmarker
+            List<float[]> crops = new ArrayList<>();
+            for (int i = 0; i < faces.size(); i++) {
+                crops.add(crop112(frames.get(i), faces.get(i)));
+            }
+            try (OnnxModel model = new OnnxModel("pfld", pfld)) {
+                row("landmarker", "pfld_68pt (test model, not FaceFusion's)", model.acceptsBatch(), faces.size(),
+                        i -> model.run(crops.get(i), 1, 3, 112, 112),
+                        from -> model.runEach(crops.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH)), FaceAnalyser.MAX_BATCH, 1, 3, 112, 112));
+            }
+        }
+    }
+
+    private void recognisers(List<Mat> frames, List<Face> faces) {
+        Path file = null;
+        String label = null;
+        if (models.installed(FaceRecognizer.ARCFACE)) {
+            file = models.resolve(FaceRecognizer.ARCFACE);
+            label = FaceRecognizer.ARCFACE;
+        } else if (onPath("mobilefacenet_pixamatch.onnx") != null) {
+            file = onPath("mobilefacenet_pixamatch.onnx");
+            label = "mobilefacenet (test model, arcface contract)";
+        }
+        if (file == null) {
+            err.println("farm: no recogniser installed: not measured");
+            return;
+        }
+        try (FaceRecognizer recognizer = new FaceRecognizer(label, file); OnnxModel probe = new OnnxModel("probe", file)) {
+            row("recogniser", label, probe.acceptsBatch(), faces.size(), i -> recognizer.embed(frames.get(i), faces.get(i)),
+                    from -> recognizer.embed(frames.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH)),
+                            faces.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH))));
+        }
+    }
+
+    private static float[] crop112(Mat frame, Face face) {
+        double[] matrix = FaceWarp.matrix(face.landmark5(), WarpTemplate.ARCFACE_112_V2, 112);
+        float[] nchw = new float[3 * 112 * 112];
+        try (Mat crop = FaceWarp.crop(frame, matrix, 112)) {
+            byte[] bgr = new byte[112 * 112 * 3];
+            ((ByteBuffer) crop.createBuffer()).get(bgr);
+            for (int i = 0; i < 112 * 112; i++) {
+                for (int c = 0; c < 3; c++) {
+                    nchw[c * 112 * 112 + i] = (bgr[3 * i + 2 - c] & 0xff) / 255f;
+                }
+            }
+        }
+        return nchw;
+    }
+
+    /** Times {@code items} single runs and the same items in batches; prints items per second for both. */
+    private void row(String stage, String model, boolean batches, int items, IntConsumer one, IntConsumer batch) {
+        if (items == 0) {
+            return;
+        }
+        one.accept(0);
+        batch.accept(0);
+        double single = best(() -> {
+            for (int i = 0; i < items; i++) {
+                one.accept(i);
+            }
+        });
+        String configured = System.getProperty("farm.batch");
+        System.setProperty("farm.batch", Integer.toString(FaceAnalyser.MAX_BATCH));
+        double batched;
+        try {
+            batched = best(() -> {
+                for (int from = 0; from < items; from += FaceAnalyser.MAX_BATCH) {
+                    batch.accept(from);
+                }
+            });
+        } finally {
+            if (configured == null) {
+                System.clearProperty("farm.batch");
+            } else {
+                System.setProperty("farm.batch", configured);
+            }
+        }
+        out.printf(Locale.ROOT, "%-12s %-44s %-9s %12.1f %12.1f %6.2fx%n", stage, model, batches ? "N" : "1 only", items / single, items / batched,
+                single / batched);
+    }
+
+    private static double best(Runnable work) {
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            long start = System.nanoTime();
+            work.run();
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        }
+        return best;
+    }
+
+    private Path onPath(String file) {
+        for (Path folder : searchPath) {
+            Path candidate = folder.resolve(file);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
