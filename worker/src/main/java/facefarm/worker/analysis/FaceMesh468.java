@@ -2,7 +2,6 @@ package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.inference.OrtRuntime;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,18 +50,9 @@ public final class FaceMesh468 implements AutoCloseable {
 
     public static Prepared prepare(Mat frame, Face face) {
         double[] matrix = cropMatrix(face.box(), face.landmark5());
-        float[] nchw = new float[3 * SIZE * SIZE];
         try (Mat crop = FaceWarp.crop(frame, matrix, SIZE)) {
-            byte[] bgr = new byte[SIZE * SIZE * 3];
-            ((ByteBuffer) crop.createBuffer()).get(bgr);
-            int plane = SIZE * SIZE;
-            for (int i = 0; i < plane; i++) {
-                nchw[i] = (bgr[3 * i + 2] & 0xff) / 255f;
-                nchw[plane + i] = (bgr[3 * i + 1] & 0xff) / 255f;
-                nchw[2 * plane + i] = (bgr[3 * i] & 0xff) / 255f;
-            }
+            return new Prepared(FaceWarp.planes(crop, true, v -> v / 255f), matrix);
         }
-        return new Prepared(nchw, matrix);
     }
 
     /** Meshes of several faces (face i is in frames i), batched when the model accepts a batch. */

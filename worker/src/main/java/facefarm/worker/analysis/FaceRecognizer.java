@@ -2,7 +2,6 @@ package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.inference.OrtRuntime;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,18 +29,9 @@ public final class FaceRecognizer implements AutoCloseable {
 
     public static float[] prepare(Mat frame, List<Point> alignment) {
         double[] matrix = FaceWarp.matrix(alignment, WarpTemplate.ARCFACE_112_V2, SIZE);
-        float[] nchw = new float[3 * SIZE * SIZE];
         try (Mat crop = FaceWarp.crop(frame, matrix, SIZE)) {
-            byte[] bgr = new byte[SIZE * SIZE * 3];
-            ((ByteBuffer) crop.createBuffer()).get(bgr);
-            int plane = SIZE * SIZE;
-            for (int i = 0; i < plane; i++) {
-                nchw[i] = (bgr[3 * i + 2] & 0xff) / 127.5f - 1;
-                nchw[plane + i] = (bgr[3 * i + 1] & 0xff) / 127.5f - 1;
-                nchw[2 * plane + i] = (bgr[3 * i] & 0xff) / 127.5f - 1;
-            }
+            return FaceWarp.planes(crop, true, v -> v / 127.5f - 1);
         }
-        return nchw;
     }
 
     public Face embed(Mat frame, Face face) {

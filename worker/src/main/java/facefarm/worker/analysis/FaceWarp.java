@@ -79,4 +79,19 @@ public final class FaceWarp {
         }
         return mat;
     }
+
+    /** A BGR crop as NCHW floats, channels in BGR or RGB order, each 0-255 value mapped by {@code normalise}. */
+    public static float[] planes(Mat crop, boolean rgb, DetectorInput.ValueMap normalise) {
+        int plane = crop.cols() * crop.rows();
+        byte[] bgr = new byte[plane * 3];
+        ((java.nio.ByteBuffer) crop.createBuffer()).get(bgr);
+        float[] nchw = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            int source = rgb ? 2 - c : c;
+            for (int i = 0; i < plane; i++) {
+                nchw[c * plane + i] = normalise.apply(bgr[3 * i + source] & 0xff);
+            }
+        }
+        return nchw;
+    }
 }

@@ -2,7 +2,6 @@ package facefarm.worker.analysis;
 
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.inference.OrtRuntime;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,20 +111,11 @@ public final class Landmarker68 implements AutoCloseable {
 
     public static Prepared prepare(Mat frame, Box box, int angle) {
         double[] matrix = cropMatrix(box, angle);
-        float[] nchw = new float[3 * SIZE * SIZE];
         try (Mat m = FaceWarp.matrixMat(matrix); Mat crop = new Mat()) {
             opencv_imgproc.warpAffine(frame, crop, m, new Size(SIZE, SIZE), opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_CONSTANT, new Scalar());
             liftContrastIfDark(crop);
-            byte[] bgr = new byte[SIZE * SIZE * 3];
-            ((ByteBuffer) crop.createBuffer()).get(bgr);
-            int plane = SIZE * SIZE;
-            for (int i = 0; i < plane; i++) {
-                nchw[i] = (bgr[3 * i] & 0xff) / 255f;
-                nchw[plane + i] = (bgr[3 * i + 1] & 0xff) / 255f;
-                nchw[2 * plane + i] = (bgr[3 * i + 2] & 0xff) / 255f;
-            }
+            return new Prepared(FaceWarp.planes(crop, false, v -> v / 255f), matrix);
         }
-        return new Prepared(nchw, matrix);
     }
 
     /** CLAHE (clip limit 2) on the L channel of a crop whose mean lightness is below 30. */
