@@ -102,7 +102,7 @@ class FarmFailureTest {
         try (FaceAnalyser analyser = FaceAnalyser.create(analysis, models, false);
              FrameReader reader = new FrameReader(video, new FrameRange(0, frames), Keyframe.FIRST)) {
             // frame by frame, while the workers analyse in batches: the results must not depend on batching
-            new ChunkPipeline(analyser, FaceSelector.of(analysis, null), List.of(new FaceDebugger()), 1).run(reader, new FrameRange(0, frames), (i, image) -> {
+            new ChunkPipeline(analyser, FaceSelector.of(analysis, null), List.of(new FaceDebugger()), 1).run(reader::next, new FrameRange(0, frames), (i, image) -> {
                 byte[] bytes = new byte[(int) (image.total() * image.channels())];
                 ((ByteBuffer) image.createBuffer()).get(bytes);
                 out.add(bytes);

@@ -28,8 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns an upload into a running job: check options, probe the video, load the job's face analysis, check the
- * source faces and find the reference face — all before anything is stored — then store the inputs, plan and persist the chunks, and offer them. A failure after storing starts
- * removes what was stored, so nothing is left half-written.
+ * source faces and find the reference face — all before anything is stored — then store the inputs, plan and persist
+ * the chunks, and offer them. A failure after storing starts removes what was stored, so nothing is left half-written.
  */
 @ApplicationScoped
 public class IngestService {

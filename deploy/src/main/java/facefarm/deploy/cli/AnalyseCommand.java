@@ -10,6 +10,10 @@ import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.analysis.FaceSelector;
+import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.pipeline.ChunkPipeline;
+import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.analysis.Point;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.MediaException;
@@ -55,9 +59,7 @@ final class AnalyseCommand {
         err.println("farm: analysing " + input.getFileName() + " with detector " + options.faceDetectorModel() + " at " + options.faceDetectorSize()
                 + ", landmarker " + options.faceLandmarkerModel() + (embedding ? ", arcface embeddings" : ""));
         long started = System.nanoTime();
-        long frames = 0;
-        long withFaces = 0;
-        long faces = 0;
+        long[] counts = new long[3];
         List<String> rows = new ArrayList<>();
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, embedding);
              Frames source = Frames.open(input);
@@ -69,40 +71,33 @@ final class AnalyseCommand {
                 Messages.JSON.writeValue(writer, options);
                 writer.writeArrayFieldStart("frames");
             }
-            List<FrameReader.IndexedFrame> batch = new ArrayList<>();
-            boolean more = true;
-            while (more) {
-                batch.clear();
-                while (batch.size() < FaceAnalyser.MAX_BATCH) {
-                    FrameReader.IndexedFrame frame = source.next();
-                    if (frame == null) {
-                        more = false;
-                        break;
-                    }
-                    batch.add(frame);
+            FrameProcessor report = new FrameProcessor() {
+                @Override
+                public String name() {
+                    return "analyse";
                 }
-                if (batch.isEmpty()) {
-                    break;
-                }
-                try {
-                    List<List<Face>> found = analyser.analyse(batch.stream().map(FrameReader.IndexedFrame::image).toList());
-                    for (int i = 0; i < batch.size(); i++) {
-                        long index = batch.get(i).index();
-                        List<Face> frameFaces = found.get(i);
-                        frames++;
-                        faces += frameFaces.size();
-                        withFaces += frameFaces.isEmpty() ? 0 : 1;
-                        if (writer != null) {
-                            writeFrame(writer, index, frameFaces);
-                        }
-                        for (int f = 0; f < frameFaces.size() && rows.size() <= TABLE_ROWS; f++) {
-                            rows.add(row(index, f, frameFaces.get(f)));
+
+                @Override
+                public void process(long index, Mat frame, List<Face> faces) {
+                    counts[0]++;
+                    counts[1] += faces.isEmpty() ? 0 : 1;
+                    counts[2] += faces.size();
+                    if (writer != null) {
+                        try {
+                            writeFrame(writer, index, faces);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
                         }
                     }
-                } finally {
-                    batch.forEach(frame -> frame.image().close());
+                    for (int f = 0; f < faces.size() && rows.size() <= TABLE_ROWS; f++) {
+                        rows.add(row(index, f, faces.get(f)));
+                    }
                 }
-            }
+            };
+            // the workers' own pipeline, batching included; every face is reported, whatever the job would select
+            FaceSelector everyFace = new FaceSelector(FaceSelector.Mode.MANY, FaceSelector.Order.byName(options.faceSelectorOrder()), null, 0);
+            new ChunkPipeline(analyser, everyFace, List.of(report), OrtRuntime.batchSize())
+                    .run(source::next, new FrameRange(0, Long.MAX_VALUE), (index, frame) -> { }, done -> { }, new ChunkPipeline.Timings());
             if (writer != null) {
                 writer.writeEndArray();
                 writer.writeEndObject();
@@ -110,6 +105,9 @@ final class AnalyseCommand {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
         }
+        long frames = counts[0];
+        long withFaces = counts[1];
+        long faces = counts[2];
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "%6s %4s %-27s %6s %6s %s%n", "frame", "face", "box x1,y1,x2,y2", "score", "lmk", "left eye");
         rows.stream().limit(TABLE_ROWS).forEach(out::println);

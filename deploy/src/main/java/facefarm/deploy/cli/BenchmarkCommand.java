@@ -16,7 +16,6 @@ import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.media.FrameReader;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,18 +157,9 @@ final class BenchmarkCommand {
     }
 
     private static float[] crop112(Mat frame, Face face) {
-        double[] matrix = FaceWarp.matrix(face.landmark5(), WarpTemplate.ARCFACE_112_V2, 112);
-        float[] nchw = new float[3 * 112 * 112];
-        try (Mat crop = FaceWarp.crop(frame, matrix, 112)) {
-            byte[] bgr = new byte[112 * 112 * 3];
-            ((ByteBuffer) crop.createBuffer()).get(bgr);
-            for (int i = 0; i < 112 * 112; i++) {
-                for (int c = 0; c < 3; c++) {
-                    nchw[c * 112 * 112 + i] = (bgr[3 * i + 2 - c] & 0xff) / 255f;
-                }
-            }
+        try (Mat crop = FaceWarp.crop(frame, FaceWarp.matrix(face.landmark5(), WarpTemplate.ARCFACE_112_V2, 112), 112)) {
+            return FaceWarp.planes(crop, true, v -> v / 255f);
         }
-        return nchw;
     }
 
     /** Times {@code items} single runs and the same items in batches; prints items per second for both. */

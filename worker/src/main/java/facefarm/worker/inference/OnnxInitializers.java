@@ -85,14 +85,10 @@ public final class OnnxInitializers {
                 }
             } else if (number == 2 && wire == 0) {
                 type = (int) varint(in);
-            } else if (number == 4 && wire == 2) {
-                int length = (int) varint(in);
-                values = new float[length / 4];
-                in.slice(in.position(), length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-                in.position(in.position() + length);
             } else if (number == 4 && wire == 5) {
                 loose.add(in.order(ByteOrder.LITTLE_ENDIAN).getFloat());
-            } else if (number == 9 && wire == 2) {
+            } else if ((number == 4 || number == 9) && wire == 2) {
+                // packed float_data and raw_data both hold little-endian float32s
                 int length = (int) varint(in);
                 values = new float[length / 4];
                 in.slice(in.position(), length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);

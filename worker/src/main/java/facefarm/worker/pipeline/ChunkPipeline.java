@@ -14,8 +14,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * The face pipeline over a run of frames, without Kafka or S3: every decoded frame (context included) is analysed
  * (a few frames at a time, so their crops are batched), its faces selected, and processed in order; only the owned
- * frames go to the sink. Deterministic for a deterministic chain, so a chunked
- * render equals a one-pass render.
+ * frames go to the sink. Deterministic for a deterministic chain, so a chunked render equals a one-pass render.
  */
 public final class ChunkPipeline {
     private final FaceAnalyser analyser;
@@ -33,6 +32,11 @@ public final class ChunkPipeline {
         this.batchFrames = Math.max(1, batchFrames);
     }
 
+    /** Frames in order, then null: a {@link FrameReader}'s {@code next}, or any other source of indexed frames. */
+    public interface FrameSource {
+        FrameReader.IndexedFrame next();
+    }
+
     public interface FrameSink {
         void accept(long index, Mat frame);
     }
@@ -47,7 +51,7 @@ public final class ChunkPipeline {
     /**
      * @return the number of owned frames handed to the sink
      */
-    public long run(FrameReader reader, FrameRange owned, FrameSink sink, LongConsumer progress, Timings timings) {
+    public long run(FrameSource reader, FrameRange owned, FrameSink sink, LongConsumer progress, Timings timings) {
         long emitted = 0;
         boolean more = true;
         while (more) {

@@ -100,7 +100,7 @@ public final class ChunkRunner implements AutoCloseable {
             long[] lastReport = {System.nanoTime()};
             try (FrameReader reader = new FrameReader(target, offer.decoded(), offer.seek());
                  LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
-                emitted = new ChunkPipeline(faceAnalyser, selector, chain, batchFrames).run(reader, offer.owned(), (index, frame) -> writer.write(frame), done -> {
+                emitted = new ChunkPipeline(faceAnalyser, selector, chain, batchFrames).run(reader::next, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
                     long now = System.nanoTime();
                     if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
