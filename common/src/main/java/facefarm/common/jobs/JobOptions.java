@@ -6,13 +6,18 @@ import java.util.List;
 /**
  * What a studio chooses for a job (the JSON part of POST /api/v1/jobs). Null fields take the coordinator's defaults.
  * {@code outputFormat} is "mp4" (H.264 + AAC) or "mkv" (lossless FFV1 + FLAC); {@code analysis} chooses detector,
- * landmarker and face selection.
+ * landmarker and face selection; {@code processorOptions} the processors' models, masks and weights. Without
+ * {@code processors} the farm runs the best chain it has installed.
  */
-public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis) {
+public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions) {
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
-        this(processors, chunkFrames, outputFormat, null);
+        this(processors, chunkFrames, outputFormat, null, null);
+    }
+
+    public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis) {
+        this(processors, chunkFrames, outputFormat, analysis, null);
     }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */

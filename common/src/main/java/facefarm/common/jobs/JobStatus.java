@@ -21,6 +21,7 @@ public record JobStatus(
         StageTimings timings,
         List<String> processors,
         AnalysisOptions analysis,
+        ProcessorOptions processorOptions,
         List<ModelUse> models,
         String error,
         Instant createdAt,

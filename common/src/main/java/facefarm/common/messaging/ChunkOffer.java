@@ -1,6 +1,7 @@
 package facefarm.common.messaging;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Objects;
  * Work offer for one attempt at one chunk. The worker decodes {@code decoded} starting at {@code seek}, runs the
  * processors over all of it, and writes only the {@code owned} frames to {@code outputKey} (attempt-scoped). Faces
  * are analysed with the job's resolved {@code analysis} options; in reference mode {@code referenceEmbedding} is the
- * job's reference face (unit length), the same for every chunk.
+ * job's reference face (unit length), the same for every chunk. The processors run with the job's resolved
+ * {@code processorOptions} on the faces of {@code sourceKeys}.
  */
 public record ChunkOffer(
         String jobId,
@@ -30,7 +32,8 @@ public record ChunkOffer(
         List<String> processors,
         String outputKey,
         AnalysisOptions analysis,
-        float[] referenceEmbedding) {
+        float[] referenceEmbedding,
+        ProcessorOptions processorOptions) {
 
     public ChunkOffer {
         Objects.requireNonNull(jobId, "jobId");
@@ -41,6 +44,9 @@ public record ChunkOffer(
         Objects.requireNonNull(outputKey, "outputKey");
         sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
         processors = List.copyOf(processors == null ? List.of() : processors);
+        if (processorOptions == null) {
+            processorOptions = ProcessorOptions.DEFAULTS;
+        }
         if (analysis == null) {
             analysis = AnalysisOptions.DEFAULTS;
         }

@@ -26,8 +26,8 @@ public interface FarmConfig {
     @WithDefault("30m")
     Duration offerTimeout();
 
-    @WithDefault("face_debugger")
-    List<String> defaultProcessors();
+    /** The chain of jobs that name none; unset, each job gets the best chain whose models are installed and licensed. */
+    java.util.Optional<List<String>> defaultProcessors();
 
     /** Scratch space for ingest and stitching. */
     @WithDefault(".farm/coordinator")

@@ -3,6 +3,9 @@ package facefarm.coordinator.ingest;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.ModelUse;
+import facefarm.common.jobs.ProcessorOptions;
+import facefarm.worker.processors.ProcessorSettings;
+import java.util.ArrayList;
 import facefarm.common.planning.ChunkPlanner;
 import facefarm.common.planning.FrameRange;
 import facefarm.models.LicenseNotAcceptedException;
@@ -32,15 +35,33 @@ public class FaceChecks {
     @Inject
     ModelStore models;
 
-    /** @throws BadInputException 400/422 for input a studio can fix, 424 for a missing model, 403 for a licence not accepted */
-    public JobAnalysis prepare(AnalysisOptions requested, IngestService.Upload target, VideoInfo video, List<IngestService.Upload> sources) {
+    /** The job's resolved processor chain and how it analyses and processes faces. */
+    public record Prepared(List<String> processors, JobAnalysis analysis) {
+    }
+
+    /**
+     * @param processors the job's chain, or null for the best installed one
+     * @throws BadInputException 400/422 for input a studio can fix, 424 for a missing model, 403 for a licence not accepted
+     */
+    public Prepared prepare(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, IngestService.Upload target,
+                            VideoInfo video, List<IngestService.Upload> sources) {
+        ProcessorSettings.Resolved processing = ProcessorSettings.resolve(processors, requestedProcessing, models);
         AnalysisOptions options = AnalysisSettings.resolve(requested, models);
         if (options.referenceMode() && options.referenceFrameNumber() >= video.frames()) {
             throw new BadInputException(400, "reference frame number " + options.referenceFrameNumber() + " is past the end of target '"
                     + target.name() + "' (" + video.frames() + " frames, numbered from 0)");
         }
-        List<String> ids = AnalysisSettings.modelIds(options, options.referenceMode());
+        List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.referenceMode()));
+        ProcessorSettings.modelIds(processing).stream().filter(id -> !ids.contains(id)).forEach(ids::add);
         float[] reference = null;
+        try {
+            // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per submission costs too much
+            ProcessorSettings.modelIds(processing).forEach(models::resolve);
+        } catch (ModelNotFoundException e) {
+            throw new BadInputException(424, e.getMessage(), e);
+        } catch (LicenseNotAcceptedException e) {
+            throw new BadInputException(403, e.getMessage(), e);
+        }
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.referenceMode())) {
             for (IngestService.Upload source : sources) {
                 int faces = countFaces(analyser, source);
@@ -63,7 +84,7 @@ public class FaceChecks {
             ModelSpec spec = models.manifest().get(id);
             return new ModelUse(spec.id(), spec.file(), spec.license(), spec.commercialUse());
         }).toList();
-        return new JobAnalysis(options, used, reference);
+        return new Prepared(processing.processors(), new JobAnalysis(options, used, reference, processing.options()));
     }
 
     /** @return faces found, or -1 when the file is not an image */

@@ -15,8 +15,8 @@ import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
-import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.processors.ProcessorRegistry;
+import facefarm.worker.processors.ProcessorSettings;
 import facefarm.worker.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,6 +57,7 @@ public class IngestService {
         JobOptions opts = options == null ? new JobOptions(null, null, null) : options;
         List<String> problems = new ArrayList<>(opts.problems(ProcessorRegistry.KNOWN));
         problems.addAll(AnalysisSettings.problems(opts.analysis()));
+        problems.addAll(ProcessorSettings.problems(opts.processorOptions()));
         if (!problems.isEmpty()) {
             throw new BadInputException(400, String.join("; ", problems));
         }
@@ -66,7 +67,6 @@ public class IngestService {
         if (sources.isEmpty()) {
             throw new BadInputException(400, "at least one 'source' part (a face image) is required");
         }
-        List<String> processors = opts.processors() == null ? config.defaultProcessors() : opts.processors();
         int chunkFrames = opts.chunkFrames() == null ? config.chunkFrames() : opts.chunkFrames();
         String outputFormat = opts.outputFormat() == null ? "mp4" : opts.outputFormat();
 
@@ -78,11 +78,12 @@ public class IngestService {
             throw new BadInputException(400, "target '" + target.name() + "': " + e.getMessage(), e);
         }
         long probeMs = (System.nanoTime() - probeStart) / 1_000_000L;
-        JobAnalysis analysis = faceChecks.prepare(opts.analysis(), target, video, sources);
-        List<FrameProcessor> chain = processors.stream().map(ProcessorRegistry::create).toList();
-        int warmup = ProcessorRegistry.warmup(chain);
-        int lookahead = ProcessorRegistry.lookahead(chain);
-        chain.forEach(FrameProcessor::close);
+        FaceChecks.Prepared prepared = faceChecks.prepare(opts.analysis(), opts.processors() != null ? opts.processors()
+                : config.defaultProcessors().orElse(null), opts.processorOptions(), target, video, sources);
+        JobAnalysis analysis = prepared.analysis();
+        List<String> processors = prepared.processors();
+        int warmup = ProcessorRegistry.warmup(processors);
+        int lookahead = ProcessorRegistry.lookahead(processors);
         List<ChunkPlan> plans = ChunkPlanner.plan(video.frames(), chunkFrames, warmup, lookahead, video.keyframes());
 
         UUID id = UUID.randomUUID();

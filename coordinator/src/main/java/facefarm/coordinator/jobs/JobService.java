@@ -198,6 +198,7 @@ public class JobService {
     private static ChunkOffer offer(JobRow job, int chunkIndex, FrameRange owned, FrameRange decoded, Keyframe seek, AttemptRow attempt) {
         return new ChunkOffer(job.id().toString(), chunkIndex, attempt.id().toString(), attempt.number(), owned, decoded,
                 seek, job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
-                job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding());
+                job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding(),
+                job.analysis().processorOptions());
     }
 }

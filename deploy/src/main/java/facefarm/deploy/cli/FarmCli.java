@@ -1,6 +1,7 @@
 package facefarm.deploy.cli;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
@@ -30,7 +31,8 @@ public final class FarmCli {
     private static final String USAGE_TEXT = """
             usage:
               ./farm render --target VIDEO --source IMAGE [--source IMAGE ...] --output FILE.mp4|FILE.mkv
-                            [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [--accept-license NAME ...]
+                            [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
+                            [--accept-license NAME ...]
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
                             [ANALYSIS] [--accept-license NAME ...]
               ./farm benchmark --input VIDEO [--frames 64] [--accept-license NAME ...]
@@ -47,6 +49,16 @@ public final class FarmCli {
               --face-landmarker-model 2dfan4|peppa_wutz|many|none (--landmarker)   --face-landmarker-score 0.5
               --face-selector-mode reference|one|many   --face-selector-order large-small|left-right|...|best-worst
               --reference-frame-number 0   --reference-face-position 0   --reference-face-distance 0.3
+
+            PROCESSING (FaceFusion's options; lists are comma-separated):
+              --processors face_swapper,face_enhancer,mesh_swapper,face_debugger   (default: face_swapper and
+                face_enhancer when their weights are installed and licensed, else the open mesh_swapper)
+              --face-swapper-model hyperswap_1a_256|inswapper_128|...   --face-swapper-pixel-boost 512x512
+              --face-swapper-weight 0.5   --face-enhancer-model gfpgan_1.4|codeformer|...   --face-enhancer-blend 80
+              --face-enhancer-weight 0.5   --face-mask-types box,occlusion,area,region   --face-mask-blur 0.3
+              --face-mask-padding T,R,B,L   --face-mask-areas upper-face,lower-face,mouth   --face-mask-regions skin,nose,...
+              --face-occluder-model xseg_1|xseg_2|xseg_3   --face-parser-model bisenet_resnet_18|bisenet_resnet_34
+              --mesh-swapper-blend seamless|feathered
             --accept-license NAME: use a model whose licence does not allow commercial use (its id or licence name)
             """;
 
@@ -141,13 +153,14 @@ public final class FarmCli {
         List<String> processors = o.value("--processors").map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(null);
         AnalysisOptions analysis = analysisOptions(o);
+        ProcessorOptions processing = processorOptions(o);
         long started = System.nanoTime();
         ProgressBar bar = new ProgressBar(err, System.console() != null);
         try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format, analysis));
+            JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format, analysis, processing));
             err.println("farm: job " + submitted.id() + ": " + submitted.framesTotal() + " frames at " + submitted.frameRate() + " fps, "
                     + submitted.chunksTotal() + " chunk(s), processors " + String.join(",", submitted.processors()) + ", models "
                     + String.join(",", submitted.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
@@ -222,6 +235,46 @@ public final class FarmCli {
                 o.value("--reference-face-position").map(v -> parseInt("--reference-face-position", v)).orElse(null),
                 o.value("--reference-face-distance").map(v -> parseFloat("--reference-face-distance", v)).orElse(null),
                 o.value("--reference-frame-number").map(v -> (long) parseInt("--reference-frame-number", v)).orElse(null));
+    }
+
+    /** FaceFusion's processor options from the command line; what is not given stays null (the farm's default). */
+    static ProcessorOptions processorOptions(Options o) {
+        Integer boost = o.value("--face-swapper-pixel-boost").map(v -> {
+            String[] parts = v.toLowerCase(Locale.ROOT).split("x");
+            if (parts.length == 2 && !parts[0].equals(parts[1])) {
+                throw new UsageException("--face-swapper-pixel-boost must be square (e.g. 512 or 512x512), got " + v);
+            }
+            return parseInt("--face-swapper-pixel-boost", parts[0]);
+        }).orElse(null);
+        List<Integer> padding = o.value("--face-mask-padding").map(v -> {
+            // FaceFusion's shorthand: one value for all sides, two for top/bottom and right/left
+            List<Integer> p = ints("--face-mask-padding", v);
+            return switch (p.size()) {
+                case 1 -> List.of(p.get(0), p.get(0), p.get(0), p.get(0));
+                case 2 -> List.of(p.get(0), p.get(1), p.get(0), p.get(1));
+                case 4 -> p;
+                default -> throw new UsageException("--face-mask-padding takes 1, 2 or 4 percentages (top, right, bottom, left), got " + v);
+            };
+        }).orElse(null);
+        return new ProcessorOptions(o.value("--face-swapper-model").orElse(null), boost,
+                o.value("--face-swapper-weight").map(v -> parseFloat("--face-swapper-weight", v)).orElse(null),
+                o.value("--face-enhancer-model").orElse(null),
+                o.value("--face-enhancer-blend").map(v -> parseInt("--face-enhancer-blend", v)).orElse(null),
+                o.value("--face-enhancer-weight").map(v -> parseFloat("--face-enhancer-weight", v)).orElse(null),
+                o.value("--face-mask-types").map(FarmCli::names).orElse(null),
+                o.value("--face-mask-blur").map(v -> parseFloat("--face-mask-blur", v)).orElse(null), padding,
+                o.value("--face-mask-areas").map(FarmCli::names).orElse(null), o.value("--face-mask-regions").map(FarmCli::names).orElse(null),
+                o.value("--face-occluder-model").orElse(null), o.value("--face-parser-model").orElse(null),
+                o.value("--mesh-swapper-blend").orElse(null));
+    }
+
+    /** The processor options a command line gives (tests). */
+    public static ProcessorOptions processorOptions(String... args) {
+        return processorOptions(Options.parse(List.of(args)));
+    }
+
+    private static List<String> names(String value) {
+        return Arrays.stream(value.split("[,\\s]+")).filter(v -> !v.isEmpty()).toList();
     }
 
     private static List<Integer> ints(String name, String value) {

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class OnnxInitializers {
     private static final int FLOAT = 1;
+    private static final int FLOAT16 = 10;
 
     private OnnxInitializers() {
     }
@@ -71,6 +72,8 @@ public final class OnnxInitializers {
         long[] shape = new long[0];
         int type = 0;
         float[] values = null;
+        ByteBuffer data = null;
+        boolean packedHalves = false;
         java.util.List<Float> loose = new java.util.ArrayList<>();
         while (in.hasRemaining()) {
             long tag = varint(in);
@@ -88,17 +91,37 @@ public final class OnnxInitializers {
             } else if (number == 4 && wire == 5) {
                 loose.add(in.order(ByteOrder.LITTLE_ENDIAN).getFloat());
             } else if ((number == 4 || number == 9) && wire == 2) {
-                // packed float_data and raw_data both hold little-endian float32s
                 int length = (int) varint(in);
-                values = new float[length / 4];
-                in.slice(in.position(), length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                data = in.slice(in.position(), length).order(ByteOrder.LITTLE_ENDIAN);
+                packedHalves = false;
+                in.position(in.position() + length);
+            } else if (number == 5 && wire == 2) {
+                // float16 tensors may keep their values as packed int32_data, one varint per half
+                int length = (int) varint(in);
+                data = in.slice(in.position(), length);
+                packedHalves = true;
                 in.position(in.position() + length);
             } else {
                 skip(in, wire);
             }
         }
-        if (type != FLOAT) {
-            throw new IllegalArgumentException("the last initializer of " + model + " is not float32 (ONNX type " + type + ")");
+        if (type == FLOAT && data != null) {
+            // packed float_data and raw_data both hold little-endian float32s
+            values = new float[data.remaining() / 4];
+            data.asFloatBuffer().get(values);
+        } else if (type == FLOAT16 && data != null) {
+            // half-precision models (inswapper_128_fp16) keep their embedding map in halves
+            java.util.List<Float> halves = new java.util.ArrayList<>();
+            while (data.hasRemaining()) {
+                short bits = packedHalves ? (short) varint(data) : data.getShort();
+                halves.add(ai.onnxruntime.platform.Fp16Conversions.fp16ToFloat(bits));
+            }
+            values = new float[halves.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = halves.get(i);
+            }
+        } else if (type != FLOAT) {
+            throw new IllegalArgumentException("the last initializer of " + model + " is neither float32 nor float16 (ONNX type " + type + ")");
         }
         if (values == null) {
             values = new float[loose.size()];

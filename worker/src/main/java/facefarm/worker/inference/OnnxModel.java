@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The session step of every translator (pre-processing, session, post-processing): one float input in, every output
- * back as a flat float array in the model's output order.
+ * The session step of every translator (pre-processing, session, post-processing): float inputs in (converted to the
+ * element type the model declares: float, float16 or double), every output back as a flat float array in the
+ * model's output order.
  */
 public final class OnnxModel implements AutoCloseable {
     private final String name;
@@ -53,19 +54,84 @@ public final class OnnxModel implements AutoCloseable {
         return (int) session.getNumOutputs();
     }
 
-    public float[][] run(float[] input, long... shape) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.environment(), FloatBuffer.wrap(input), shape);
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            float[][] outputs = new float[(int) result.size()][];
-            for (int i = 0; i < outputs.length; i++) {
-                FloatBuffer buffer = ((OnnxTensor) result.get(i)).getFloatBuffer();
-                outputs[i] = new float[buffer.remaining()];
-                buffer.get(outputs[i]);
+    /** One named input of a model with several (a swapper's source and target, CodeFormer's weight). */
+    public record Input(String name, float[] values, long... shape) {
+    }
+
+    /** The model's input names, in declaration order. */
+    public List<String> inputNames() {
+        return List.copyOf(session.getInputNames());
+    }
+
+    /** The declared shape of an input (-1 where a dimension is free). */
+    public long[] inputShape(String input) {
+        return tensorInfo(input).getShape();
+    }
+
+    private TensorInfo tensorInfo(String input) {
+        try {
+            if (session.getInputInfo().get(input) != null && session.getInputInfo().get(input).getInfo() instanceof TensorInfo tensor) {
+                return tensor;
             }
-            return outputs;
+            throw new IllegalArgumentException(name + " has no tensor input '" + input + "' (inputs: " + session.getInputNames() + ")");
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot read the inputs of " + name, e);
+        }
+    }
+
+    public float[][] run(float[] input, long... shape) {
+        return run(List.of(new Input(inputName, input, shape)));
+    }
+
+    public float[][] run(List<Input> inputs) {
+        Map<String, OnnxTensor> tensors = new java.util.LinkedHashMap<>();
+        try {
+            for (Input input : inputs) {
+                tensors.put(input.name(), tensor(input));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                float[][] outputs = new float[(int) result.size()][];
+                for (int i = 0; i < outputs.length; i++) {
+                    OnnxTensor tensor = (OnnxTensor) result.get(i);
+                    FloatBuffer buffer = switch (tensor.getInfo().type) {
+                        case FLOAT16 -> ai.onnxruntime.platform.Fp16Conversions.convertFp16BufferToFloatBuffer(tensor.getShortBuffer());
+                        case DOUBLE -> {
+                            java.nio.DoubleBuffer doubles = tensor.getDoubleBuffer();
+                            FloatBuffer floats = FloatBuffer.allocate(doubles.remaining());
+                            while (doubles.hasRemaining()) {
+                                floats.put((float) doubles.get());
+                            }
+                            yield floats.flip();
+                        }
+                        default -> tensor.getFloatBuffer();
+                    };
+                    outputs[i] = new float[buffer.remaining()];
+                    buffer.get(outputs[i]);
+                }
+                return outputs;
+            }
         } catch (OrtException e) {
             throw new IllegalStateException(name + " inference failed: " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private OnnxTensor tensor(Input input) throws OrtException {
+        var environment = OrtRuntime.environment();
+        return switch (tensorInfo(input.name()).type) {
+            case FLOAT16 -> OnnxTensor.createTensor(environment,
+                    ai.onnxruntime.platform.Fp16Conversions.convertFloatBufferToFp16Buffer(FloatBuffer.wrap(input.values())), input.shape(),
+                    ai.onnxruntime.OnnxJavaType.FLOAT16);
+            case DOUBLE -> {
+                double[] doubles = new double[input.values().length];
+                for (int i = 0; i < doubles.length; i++) {
+                    doubles[i] = input.values()[i];
+                }
+                yield OnnxTensor.createTensor(environment, java.nio.DoubleBuffer.wrap(doubles), input.shape());
+            }
+            default -> OnnxTensor.createTensor(environment, FloatBuffer.wrap(input.values()), input.shape());
+        };
     }
 
     /**

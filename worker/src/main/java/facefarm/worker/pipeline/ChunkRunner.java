@@ -11,7 +11,13 @@ import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.LosslessChunkWriter;
 import facefarm.worker.processors.FrameProcessor;
+import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
+import facefarm.worker.processors.ProcessorSettings;
+import facefarm.common.jobs.ProcessorOptions;
+import facefarm.worker.analysis.Face;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
 import facefarm.worker.storage.ObjectStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -40,6 +46,12 @@ public final class ChunkRunner implements AutoCloseable {
     /** The analysis of the last job's options, kept while offers of the same job (or options) keep coming. */
     private AnalysisOptions analysisOptions;
     private FaceAnalyser analyser;
+    /** The last job's processors (their models are the heavy part), kept while its offers keep coming. */
+    private ChainKey chainKey;
+    private List<FrameProcessor> chain = List.of();
+
+    private record ChainKey(String jobId, List<String> processors, ProcessorOptions options, AnalysisOptions analysis) {
+    }
 
     public ChunkRunner(String workerId, ObjectStore store, ModelStore models, Path workDir, int batchFrames) {
         this.workerId = workerId;
@@ -51,7 +63,11 @@ public final class ChunkRunner implements AutoCloseable {
 
     /** Manifest ids of the models loaded now, for heartbeats. */
     public synchronized List<String> modelsLoaded() {
-        return analyser == null ? List.of() : analyser.modelsLoaded();
+        List<String> ids = new ArrayList<>(analyser == null ? List.of() : analyser.modelsLoaded());
+        if (chainKey != null) {
+            ids.addAll(ProcessorSettings.modelIds(new ProcessorSettings.Resolved(chainKey.processors(), chainKey.options())));
+        }
+        return ids.stream().distinct().toList();
     }
 
     private synchronized FaceAnalyser analyser(AnalysisOptions resolved) {
@@ -63,8 +79,46 @@ public final class ChunkRunner implements AutoCloseable {
         return analyser;
     }
 
+    /** The job's processors, built on its source faces (analysed like its target) the first time one of its chunks comes. */
+    private synchronized List<FrameProcessor> chain(ChunkOffer offer, AnalysisOptions analysis, FaceAnalyser faceAnalyser) throws IOException {
+        // options from the coordinator are resolved already; resolving again only fills what an older one left out
+        ProcessorOptions options = ProcessorSettings.resolve(offer.processors(), offer.processorOptions(), models).options();
+        ChainKey key = new ChainKey(offer.jobId(), offer.processors(), options, analysis);
+        if (!key.equals(chainKey)) {
+            closeChain();
+            List<ProcessorContext.SourceFace> sources = new ArrayList<>();
+            try {
+                for (String sourceKey : offer.sourceKeys()) {
+                    Path file = fetch(offer.jobId(), sourceKey);
+                    Mat image = opencv_imgcodecs.imread(file.toString());
+                    if (image == null || image.empty()) {
+                        throw new IllegalArgumentException("source " + sourceKey + " is not an image the worker can read");
+                    }
+                    List<Face> faces = faceAnalyser.analyse(image);
+                    if (faces.isEmpty()) {
+                        image.close();
+                        continue;
+                    }
+                    sources.add(new ProcessorContext.SourceFace(image, faces.get(0)));
+                }
+                chain = ProcessorRegistry.createAll(offer.processors(), new ProcessorContext(models, options, sources));
+                chainKey = key;
+            } finally {
+                sources.forEach(source -> source.image().close());
+            }
+        }
+        return chain;
+    }
+
+    private void closeChain() {
+        chain.forEach(FrameProcessor::close);
+        chain = List.of();
+        chainKey = null;
+    }
+
     @Override
     public synchronized void close() {
+        closeChain();
         if (analyser != null) {
             analyser.close();
             analyser = null;
@@ -82,7 +136,6 @@ public final class ChunkRunner implements AutoCloseable {
         long started = System.nanoTime();
         long transferNanos = 0;
         Path output = workDir.resolve("chunks").resolve(offer.jobId() + "-" + offer.chunkIndex() + "-" + offer.attemptId() + ".mkv");
-        List<FrameProcessor> chain = new ArrayList<>();
         try {
             long t0 = System.nanoTime();
             Path target = fetchTarget(offer);
@@ -91,16 +144,14 @@ public final class ChunkRunner implements AutoCloseable {
             AnalysisOptions analysis = AnalysisSettings.resolve(offer.analysis(), models);
             FaceAnalyser faceAnalyser = analyser(analysis);
             FaceSelector selector = FaceSelector.of(analysis, offer.referenceEmbedding());
-            for (String name : offer.processors()) {
-                chain.add(ProcessorRegistry.create(name));
-            }
+            List<FrameProcessor> processors = chain(offer, analysis, faceAnalyser);
             Files.createDirectories(output.getParent());
             ChunkPipeline.Timings timings = new ChunkPipeline.Timings();
             long emitted;
             long[] lastReport = {System.nanoTime()};
             try (FrameReader reader = new FrameReader(target, offer.decoded(), offer.seek());
                  LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
-                emitted = new ChunkPipeline(faceAnalyser, selector, chain, batchFrames).run(reader::next, offer.owned(), (index, frame) -> writer.write(frame), done -> {
+                emitted = new ChunkPipeline(faceAnalyser, selector, processors, batchFrames).run(reader::next, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
                     long now = System.nanoTime();
                     if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
@@ -128,7 +179,6 @@ public final class ChunkRunner implements AutoCloseable {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " failed", e);
             return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, describe(e));
         } finally {
-            chain.forEach(FrameProcessor::close);
             try {
                 Files.deleteIfExists(output);
             } catch (IOException e) {
@@ -138,9 +188,13 @@ public final class ChunkRunner implements AutoCloseable {
     }
 
     private Path fetchTarget(ChunkOffer offer) throws IOException {
-        String key = offer.targetKey();
+        return fetch(offer.jobId(), offer.targetKey());
+    }
+
+    /** An input of the job, from the worker's disk cache or downloaded into it. */
+    private Path fetch(String jobId, String key) throws IOException {
         Path jobs = workDir.resolve("jobs");
-        Path cached = jobs.resolve(offer.jobId()).resolve(key.substring(key.lastIndexOf('/') + 1));
+        Path cached = jobs.resolve(jobId).resolve(key.substring(key.lastIndexOf('/') + 1));
         if (!Files.isRegularFile(cached)) {
             evictOldJobs(jobs);
             store.download(key, cached);

@@ -1,28 +1,148 @@
 package facefarm.worker.processors;
 
+import facefarm.common.jobs.ProcessorOptions;
+import facefarm.models.ModelStore;
+import facefarm.worker.analysis.Face;
+import facefarm.worker.analysis.FaceMesh468;
+import facefarm.worker.analysis.FaceRecognizer;
+import facefarm.worker.inference.OnnxModel;
+import facefarm.worker.masks.FaceMasker;
+import facefarm.worker.masks.OcclusionMasker;
+import facefarm.worker.masks.RegionMasker;
+import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
 
-/** The processors this build can run, by FaceFusion's names. */
+/** The processors this build can run, by FaceFusion's names, built from a job's context. */
 public final class ProcessorRegistry {
-    public static final List<String> KNOWN = List.of(FaceDebugger.NAME);
-    public static final List<String> DEFAULT_CHAIN = List.of(FaceDebugger.NAME);
+    public static final List<String> KNOWN = List.of(FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, FaceDebugger.NAME);
 
     private ProcessorRegistry() {
     }
 
-    public static FrameProcessor create(String name) {
+    /** Loads the processor's models; fails with the model store's error when one is missing or its licence not accepted. */
+    public static FrameProcessor create(String name, ProcessorContext context) {
         return switch (name) {
             case FaceDebugger.NAME -> new FaceDebugger();
+            case FaceSwapper.NAME -> swapper(context);
+            case FaceEnhancer.NAME -> enhancer(context);
+            case MeshSwapper.NAME -> meshSwapper(context);
             default -> throw new IllegalArgumentException("unknown processor '" + name + "' (known: " + String.join(", ", KNOWN) + ")");
         };
     }
 
-    /** Warm-up frames a chain needs: the most any of its processors reads back. */
-    public static int warmup(List<FrameProcessor> chain) {
-        return chain.stream().mapToInt(FrameProcessor::warmupFrames).max().orElse(0);
+    /** Builds a whole chain, closing what was built when a later processor fails to load. */
+    public static List<FrameProcessor> createAll(List<String> names, ProcessorContext context) {
+        List<FrameProcessor> chain = new ArrayList<>(names.size());
+        try {
+            for (String name : names) {
+                chain.add(create(name, context));
+            }
+            return chain;
+        } catch (RuntimeException e) {
+            chain.forEach(FrameProcessor::close);
+            throw e;
+        }
     }
 
-    public static int lookahead(List<FrameProcessor> chain) {
-        return chain.stream().mapToInt(FrameProcessor::lookaheadFrames).max().orElse(0);
+    /**
+     * Warm-up frames a chain needs: the most any of its processors reads back. No processor of this build keeps state
+     * across frames yet.
+     */
+    public static int warmup(List<String> chain) {
+        return 0;
+    }
+
+    public static int lookahead(List<String> chain) {
+        return 0;
+    }
+
+    private static FaceSwapper swapper(ProcessorContext context) {
+        ProcessorOptions o = context.options();
+        ModelStore models = context.models();
+        SwapperModel model = SwapperModel.byId(o.faceSwapperModel());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            OnnxModel session = open(opened, new OnnxModel(model.id(), models.resolve(model.id())));
+            OnnxModel converter = model.converter() == null ? null : open(opened, new OnnxModel(model.converter(), models.resolve(model.converter())));
+            InswapperEmbedding inswapper = model.source() == SwapperModel.Source.INSWAPPER ? InswapperEmbedding.fromModel(models.resolve(model.id())) : null;
+            FaceRecognizer recognizer = model.source().isImage() ? null
+                    : open(opened, new FaceRecognizer(FaceRecognizer.ARCFACE, models.resolve(FaceRecognizer.ARCFACE)));
+            FaceMasker masker = open(opened, masker(o, o.faceMaskTypes(), o.faceMaskPadding(), models));
+            ProcessorContext.SourceFace first = context.firstSource();
+            Face source = recognizer == null ? first.face() : averageIdentity(context, recognizer);
+            return new FaceSwapper(model, session, converter, inswapper, recognizer, masker, FaceSwapper.pixelBoost(model, o), o.faceSwapperWeight(),
+                    source, first.image());
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    /** FaceFusion's average face: the embeddings of every source face, averaged. */
+    private static Face averageIdentity(ProcessorContext context, FaceRecognizer recognizer) {
+        List<Face> faces = new ArrayList<>();
+        for (ProcessorContext.SourceFace source : context.sources()) {
+            faces.add(source.face().embedding() != null ? source.face() : recognizer.embed(source.image(), source.face()));
+        }
+        return FaceRecognizer.averageIdentity(faces);
+    }
+
+    private static FaceEnhancer enhancer(ProcessorContext context) {
+        ProcessorOptions o = context.options();
+        EnhancerModel model = EnhancerModel.byId(o.faceEnhancerModel());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            OnnxModel session = open(opened, new OnnxModel(model.id(), context.models().resolve(model.id())));
+            // FaceFusion's enhancer always masks with the box (no padding) and adds occlusion when the job chose it
+            List<String> types = o.faceMaskTypes().contains("occlusion") ? List.of("box", "occlusion") : List.of("box");
+            FaceMasker masker = open(opened, masker(o, types, List.of(0, 0, 0, 0), context.models()));
+            return new FaceEnhancer(model, session, masker, o.faceEnhancerBlend(), o.faceEnhancerWeight());
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    private static MeshSwapper meshSwapper(ProcessorContext context) {
+        FaceMesh468 mesh = new FaceMesh468(context.models().resolve(FaceMesh468.MODEL_ID));
+        try {
+            ProcessorContext.SourceFace source = context.firstSource();
+            FaceMesh468.Mesh sourceMesh = mesh.run(source.image(), source.face());
+            Mat image = source.image().clone();
+            return new MeshSwapper(mesh, image, sourceMesh.points(), MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));
+        } catch (RuntimeException e) {
+            mesh.close();
+            throw e;
+        }
+    }
+
+    private static FaceMasker masker(ProcessorOptions o, List<String> types, List<Integer> padding, ModelStore models) {
+        OcclusionMasker occlusion = types.contains("occlusion") ? new OcclusionMasker(models.resolve(o.faceOccluderModel())) : null;
+        try {
+            RegionMasker region = types.contains("region") ? new RegionMasker(models.resolve(o.faceParserModel())) : null;
+            return new FaceMasker(types, o.faceMaskBlur(), padding.stream().mapToInt(Integer::intValue).toArray(), o.faceMaskAreas(),
+                    o.faceMaskRegions(), occlusion, region);
+        } catch (RuntimeException e) {
+            if (occlusion != null) {
+                occlusion.close();
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T open(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
     }
 }

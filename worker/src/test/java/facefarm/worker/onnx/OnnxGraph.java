@@ -18,6 +18,7 @@ import java.util.List;
 public final class OnnxGraph {
     public static final int FLOAT = 1;
     public static final int INT64 = 7;
+    public static final int FLOAT16 = 10;
     public static final int DOUBLE = 11;
 
     private final List<byte[]> nodes = new ArrayList<>();
@@ -38,6 +39,23 @@ public final class OnnxGraph {
     /** A float constant stored as an initializer (the real models keep weights, e.g. inswapper's emap, this way). */
     public OnnxGraph initializer(String name, float[] values, long... shape) {
         initializers.add(tensor(name, values, shape));
+        return this;
+    }
+
+    /** A float16 constant stored as raw halves, as half-precision models keep their weights. */
+    public OnnxGraph halfInitializer(String name, float[] values, long... shape) {
+        Proto tensor = new Proto();
+        for (long d : shape) {
+            tensor.varint(1, d);
+        }
+        tensor.varint(2, FLOAT16);
+        tensor.string(8, name);
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            raw.putShort(ai.onnxruntime.platform.Fp16Conversions.floatToFp16(v));
+        }
+        tensor.bytes(9, raw.array());
+        initializers.add(tensor.bytes());
         return this;
     }
 

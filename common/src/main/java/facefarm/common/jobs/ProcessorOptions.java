@@ -1,0 +1,42 @@
+package facefarm.common.jobs;
+
+import java.util.List;
+
+/**
+ * Processor choices of a job, with FaceFusion's option names and meanings (--face-swapper-*, --face-enhancer-*,
+ * --face-mask-*, --face-occluder-model, --face-parser-model) plus the open mesh swapper's blend. A null field takes
+ * the farm's default; the coordinator resolves them once at ingest, so every chunk processes faces the same way.
+ *
+ * @param faceSwapperPixelBoost the crop size the swapper works at (a multiple of the model's size; null = the model's)
+ * @param faceSwapperWeight     0-1; 0.5 keeps the source identity as it is
+ * @param faceEnhancerBlend     0-100, how much of the enhanced face replaces the frame's
+ * @param faceEnhancerWeight    0-1, CodeFormer's fidelity weight (other enhancers have none)
+ * @param faceMaskTypes         box, occlusion, area, region
+ * @param faceMaskPadding       top, right, bottom, left in percent of the crop
+ * @param meshSwapperBlend      seamless (Poisson cloning) or feathered (alpha)
+ */
+public record ProcessorOptions(
+        String faceSwapperModel,
+        Integer faceSwapperPixelBoost,
+        Float faceSwapperWeight,
+        String faceEnhancerModel,
+        Integer faceEnhancerBlend,
+        Float faceEnhancerWeight,
+        List<String> faceMaskTypes,
+        Float faceMaskBlur,
+        List<Integer> faceMaskPadding,
+        List<String> faceMaskAreas,
+        List<String> faceMaskRegions,
+        String faceOccluderModel,
+        String faceParserModel,
+        String meshSwapperBlend) {
+
+    public static final ProcessorOptions DEFAULTS = new ProcessorOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    public ProcessorOptions {
+        faceMaskTypes = faceMaskTypes == null ? null : List.copyOf(faceMaskTypes);
+        faceMaskPadding = faceMaskPadding == null ? null : List.copyOf(faceMaskPadding);
+        faceMaskAreas = faceMaskAreas == null ? null : List.copyOf(faceMaskAreas);
+        faceMaskRegions = faceMaskRegions == null ? null : List.copyOf(faceMaskRegions);
+    }
+}
