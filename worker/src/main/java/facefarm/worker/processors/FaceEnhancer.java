@@ -62,12 +62,17 @@ public final class FaceEnhancer implements FrameProcessor {
     }
 
     public Mat enhanceCrop(Mat crop) {
+        return decode(session.run(inputs(crop))[0], crop.cols());
+    }
+
+    /** The crop in [-1, 1]; CodeFormer also gets its fidelity weight (a float64 of shape [1]). */
+    List<OnnxModel.Input> inputs(Mat crop) {
         List<OnnxModel.Input> inputs = new ArrayList<>(2);
         inputs.add(new OnnxModel.Input(imageInput, prepare(crop), 1, 3, crop.rows(), crop.cols()));
         if (session.inputNames().contains("weight")) {
             inputs.add(new OnnxModel.Input("weight", new float[] {weight}, 1));
         }
-        return decode(session.run(inputs)[0], crop.cols());
+        return inputs;
     }
 
     /** BGR crop to NCHW RGB in [-1, 1]. */
