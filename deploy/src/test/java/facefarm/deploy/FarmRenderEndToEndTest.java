@@ -48,10 +48,13 @@ class FarmRenderEndToEndTest {
         Path source = SharedFiles.media("astronaut.png");
         Path chunked = dir.resolve("chunked.mp4");
         Run run = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", chunked.toString(),
-                "--processors", "face_debugger", "--chunk-frames", "16", "--workers", "2",
+                "--chunk-frames", "16", "--workers", "2",
                 "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, run.exit(), run.stderr());
-        assertTrue(run.stderr().contains("models scrfd_2.5g (InsightFace Non-Commercial)"), "the job names its models: " + run.stderr());
+        // no swapper weights here: the default chain is the open mesh swapper
+        assertTrue(run.stderr().contains("processors mesh_swapper,"), "the default chain: " + run.stderr());
+        assertTrue(run.stderr().contains("models scrfd_2.5g (InsightFace Non-Commercial),face_landmark_468 (Apache-2.0)"),
+                "the job names its models: " + run.stderr());
         assertTrue(run.stdout().startsWith("done: 125 frames"), run.stdout());
         assertTrue(run.stdout().contains("frames/s") && run.stdout().contains("stitch"), run.stdout());
         assertTrue(run.stderr().contains("8 chunk(s)"), run.stderr());
@@ -67,7 +70,7 @@ class FarmRenderEndToEndTest {
 
         Path single = dir.resolve("single.mp4");
         Run one = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", single.toString(),
-                "--processors", "face_debugger", "--chunk-frames", "100000", "--workers", "1",
+                "--chunk-frames", "100000", "--workers", "1",
                 "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s)"), one.stderr());
@@ -79,7 +82,7 @@ class FarmRenderEndToEndTest {
             assertArrayEquals(b.get(i), a.get(i), "frame " + i + " differs between the 8-chunk and the 1-chunk render");
         }
         List<byte[]> original = Videos.frames(target);
-        assertFalse(java.util.Arrays.equals(original.get(60), a.get(60)), "face_debugger drew on the frame");
+        assertFalse(java.util.Arrays.equals(original.get(60), a.get(60)), "mesh_swapper changed the frame");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.ProcessorOptions;
 import facefarm.deploy.cli.CoordinatorClient;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
@@ -58,6 +59,12 @@ class IngestValidationTest {
             expect(client, video, notImage, ok, 400, "is not an image");
             expect(client, video, face, new JobOptions(List.of("warp_drive"), 16, "mp4"), 400, "unknown processor 'warp_drive'");
             expect(client, video, face, new JobOptions(null, 0, "mp4"), 400, "chunkFrames must be at least 1");
+            expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_129", null, 2f, null, null,
+                    null, null, null, null, null, null, null, null, null)), 400, "unknown faceSwapperModel 'inswapper_129'");
+            expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions(null, null, 2f, null, null,
+                    null, null, null, null, null, null, null, null, null)), 400, "faceSwapperWeight must be from 0 to 1, got 2.0");
+            expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_128", null, null, null,
+                    null, null, null, null, null, null, null, null, null, null)), 403, "model 'inswapper_128' is licensed 'InsightFace Non-Commercial'");
 
             HttpResponse<String> malformed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/api/v1/jobs"))
                     .header("Content-Type", "multipart/form-data; boundary=x")

@@ -54,14 +54,6 @@ public class FaceChecks {
         List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.referenceMode()));
         ProcessorSettings.modelIds(processing).stream().filter(id -> !ids.contains(id)).forEach(ids::add);
         float[] reference = null;
-        try {
-            // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per submission costs too much
-            ProcessorSettings.modelIds(processing).forEach(models::resolve);
-        } catch (ModelNotFoundException e) {
-            throw new BadInputException(424, e.getMessage(), e);
-        } catch (LicenseNotAcceptedException e) {
-            throw new BadInputException(403, e.getMessage(), e);
-        }
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.referenceMode())) {
             for (IngestService.Upload source : sources) {
                 int faces = countFaces(analyser, source);
@@ -75,6 +67,14 @@ public class FaceChecks {
             if (options.referenceMode()) {
                 reference = referenceEmbedding(analyser, options, target, video);
             }
+        } catch (ModelNotFoundException e) {
+            throw new BadInputException(424, e.getMessage(), e);
+        } catch (LicenseNotAcceptedException e) {
+            throw new BadInputException(403, e.getMessage(), e);
+        }
+        try {
+            // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per submission costs too much
+            ProcessorSettings.modelIds(processing).forEach(models::resolve);
         } catch (ModelNotFoundException e) {
             throw new BadInputException(424, e.getMessage(), e);
         } catch (LicenseNotAcceptedException e) {
