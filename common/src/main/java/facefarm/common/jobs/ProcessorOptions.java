@@ -13,7 +13,7 @@ import java.util.List;
  * @param faceEnhancerWeight    0-1, CodeFormer's fidelity weight (other enhancers have none)
  * @param faceMaskTypes         box, occlusion, area, region
  * @param faceMaskPadding       top, right, bottom, left in percent of the crop
- * @param meshSwapperBlend      seamless (Poisson cloning) or feathered (alpha)
+ * @param meshSwapperBlend      feathered (alpha, the default) or seamless (Poisson cloning, slower)
  */
 public record ProcessorOptions(
         String faceSwapperModel,

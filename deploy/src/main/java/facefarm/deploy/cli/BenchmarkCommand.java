@@ -15,6 +15,19 @@ import facefarm.worker.analysis.WarpTemplate;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.media.FrameReader;
+import facefarm.common.jobs.ProcessorOptions;
+import facefarm.worker.inference.OnnxGraph;
+import facefarm.worker.masks.FaceMasker;
+import facefarm.worker.processors.EnhancerModel;
+import facefarm.worker.processors.FaceEnhancer;
+import facefarm.worker.processors.FaceSwapper;
+import facefarm.worker.processors.FrameProcessor;
+import facefarm.worker.processors.InswapperEmbedding;
+import facefarm.worker.processors.MeshSwapper;
+import facefarm.worker.processors.ProcessorContext;
+import facefarm.worker.processors.ProcessorRegistry;
+import facefarm.worker.processors.ProcessorSettings;
+import facefarm.worker.processors.SwapperModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +55,8 @@ final class BenchmarkCommand {
         this.searchPath = searchPath;
     }
 
-    void run(Path input, int frameCount) {
+    /** @param source a face image: when given, the swap processors are measured too */
+    void run(Path input, int frameCount, Path source) {
         List<Mat> frames = new ArrayList<>();
         try (FrameReader reader = new FrameReader(input, new FrameRange(0, frameCount), Keyframe.FIRST)) {
             for (FrameReader.IndexedFrame frame; (frame = reader.next()) != null; ) {
@@ -68,6 +82,9 @@ final class BenchmarkCommand {
             detectors(frames);
             landmarkers(faceFrames, faces);
             recognisers(faceFrames, faces);
+            if (source != null) {
+                swaps(faceFrames, faces, source);
+            }
         } finally {
             frames.forEach(Mat::close);
         }
@@ -153,6 +170,147 @@ final class BenchmarkCommand {
             row("recogniser", label, probe.acceptsBatch(), faces.size(), i -> recognizer.embed(frames.get(i), faces.get(i)),
                     from -> recognizer.embed(frames.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH)),
                             faces.subList(from, Math.min(faces.size(), from + FaceAnalyser.MAX_BATCH))));
+        }
+    }
+
+    /**
+     * Frames per second of each swap processor on one worker, one face per frame: the open mesh swapper, and every
+     * FaceFusion swapper and enhancer contract run through a graph of its shape that returns its crop (so the figure
+     * is the farm's own cost per face: crop, normalisation, masks, paste-back; the model's time comes on top), and
+     * the real swapper and enhancer weights where they are installed.
+     */
+    private void swaps(List<Mat> frames, List<Face> faces, Path sourceFile) {
+        if (faces.isEmpty()) {
+            err.println("farm: no face in the input: swap processors not measured");
+            return;
+        }
+        out.printf(Locale.ROOT, "%n%-12s %-58s %12s%n", "stage", "processor", "frames/s");
+        try (Mat image = org.bytedeco.opencv.global.opencv_imgcodecs.imread(sourceFile.toString());
+             FaceAnalyser analyser = FaceAnalyser.withDefaultDetector(models)) {
+            if (image == null || image.empty()) {
+                throw new IllegalArgumentException("--source " + sourceFile + " is not an image");
+            }
+            List<Face> found = analyser.analyse(image);
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("no face in --source " + sourceFile);
+            }
+            Face sourceFace = found.get(0);
+            List<ProcessorContext.SourceFace> sources = List.of(new ProcessorContext.SourceFace(image, sourceFace));
+            for (String blend : List.of("seamless", "feathered")) {
+                ProcessorOptions options = ProcessorSettings.resolve(List.of(MeshSwapper.NAME), new ProcessorOptions(null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, blend), models).options();
+                try (FrameProcessor mesh = ProcessorRegistry.create(MeshSwapper.NAME, new ProcessorContext(models, options, sources))) {
+                    swapRow("mesh_swapper " + blend, mesh, frames, faces);
+                }
+            }
+            Path graphs = java.nio.file.Files.createTempDirectory("farm-benchmark");
+            try {
+                Face embedded = sourceFace.withEmbedding(new float[512], new float[512]);
+                embedded.embedding()[0] = 1;
+                List<Object[]> runs = new ArrayList<>();
+                for (SwapperModel model : SwapperModel.values()) {
+                    runs.add(new Object[] {model, model.size()});
+                }
+                // pixel boost: 16 model runs and the re-interleave per face
+                runs.add(new Object[] {SwapperModel.INSWAPPER_128, 512});
+                for (Object[] run : runs) {
+                    SwapperModel model = (SwapperModel) run[0];
+                    int boost = (int) run[1];
+                    try (FaceSwapper swapper = new FaceSwapper(model, new OnnxModel(model.id(), identitySwapper(model, graphs)),
+                            model.converter() == null ? null : new OnnxModel("crossface", identityConverter(graphs)),
+                            model.source() == SwapperModel.Source.INSWAPPER ? new InswapperEmbedding(identityMap(), 512) : null, null, boxMasker(),
+                            boost, FaceSwapper.DEFAULT_WEIGHT, embedded, image)) {
+                        swapRow("face_swapper " + model.id() + " @" + boost + " (contract graph)", swapper, frames, faces);
+                    }
+                }
+                for (EnhancerModel model : EnhancerModel.values()) {
+                    try (FaceEnhancer enhancer = new FaceEnhancer(model, new OnnxModel(model.id(), identityEnhancer(model, graphs)), boxMasker(),
+                            FaceEnhancer.DEFAULT_BLEND, FaceEnhancer.DEFAULT_WEIGHT)) {
+                        swapRow("face_enhancer " + model.id() + " (contract graph)", enhancer, frames, faces);
+                    }
+                }
+            } finally {
+                try (var files = java.nio.file.Files.walk(graphs)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+            for (SwapperModel model : SwapperModel.values()) {
+                if (models.installed(model.id())) {
+                    realRow(FaceSwapper.NAME, ProcessorSettings.resolve(List.of(FaceSwapper.NAME), new ProcessorOptions(model.id(), null, null, null, null,
+                            null, null, null, null, null, null, null, null, null), models).options(), sources, frames, faces, model.id());
+                }
+            }
+            for (EnhancerModel model : EnhancerModel.values()) {
+                if (models.installed(model.id())) {
+                    realRow(FaceEnhancer.NAME, ProcessorSettings.resolve(List.of(FaceEnhancer.NAME), new ProcessorOptions(null, null, null, model.id(), null,
+                            null, null, null, null, null, null, null, null, null), models).options(), sources, frames, faces, model.id());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the benchmark's contract graphs", e);
+        }
+    }
+
+    private void realRow(String processor, ProcessorOptions options, List<ProcessorContext.SourceFace> sources, List<Mat> frames, List<Face> faces,
+                         String model) {
+        try (FrameProcessor real = ProcessorRegistry.create(processor, new ProcessorContext(models, options, sources))) {
+            swapRow(processor + " " + model + " (installed weights)", real, frames, faces);
+        } catch (RuntimeException e) {
+            err.println("farm: " + model + " not measured: " + e.getMessage());
+        }
+    }
+
+    private static FaceMasker boxMasker() {
+        return new FaceMasker(List.of("box"), ProcessorSettings.DEFAULT_MASK_BLUR, new int[4], List.of(), List.of(), null, null);
+    }
+
+    private static float[] identityMap() {
+        float[] map = new float[512 * 512];
+        for (int i = 0; i < 512; i++) {
+            map[i * 512 + i] = 1;
+        }
+        return map;
+    }
+
+    private static Path identitySwapper(SwapperModel model, Path dir) {
+        long[] source = switch (model.source()) {
+            case IMAGE_ARCFACE_112 -> new long[] {1, 3, 112, 112};
+            case IMAGE_FFHQ_256 -> new long[] {1, 3, 256, 256};
+            default -> new long[] {1, 512};
+        };
+        int s = model.size();
+        return new OnnxGraph().input("source", OnnxGraph.FLOAT, source).input("target", OnnxGraph.FLOAT, 1, 3, s, s)
+                .output("output", OnnxGraph.FLOAT, 1, 3, s, s).identity("target", "output").write(dir.resolve(model.id() + ".onnx"));
+    }
+
+    private static Path identityConverter(Path dir) {
+        return new OnnxGraph().input("input", OnnxGraph.FLOAT, 1, 512).output("output", OnnxGraph.FLOAT, 1, 512).identity("input", "output")
+                .write(dir.resolve("crossface.onnx"));
+    }
+
+    private static Path identityEnhancer(EnhancerModel model, Path dir) {
+        int s = model.size();
+        OnnxGraph graph = new OnnxGraph().input("input", OnnxGraph.FLOAT, 1, 3, s, s).output("output", OnnxGraph.FLOAT, 1, 3, s, s).identity("input", "output");
+        if (model == EnhancerModel.CODEFORMER) {
+            graph.input("weight", OnnxGraph.DOUBLE, 1).output("weight_seen", OnnxGraph.DOUBLE, 1).identity("weight", "weight_seen");
+        }
+        return graph.write(dir.resolve(model.id() + ".onnx"));
+    }
+
+    /** Frames per second of one processor over copies of the frames (best of 3). */
+    private void swapRow(String label, FrameProcessor processor, List<Mat> frames, List<Face> faces) {
+        List<Mat> copies = new ArrayList<>(frames.size());
+        try {
+            frames.forEach(f -> copies.add(f.clone()));
+            processor.process(0, copies.get(0), List.of(faces.get(0)));
+            double seconds = best(() -> {
+                for (int i = 0; i < copies.size(); i++) {
+                    processor.process(i, copies.get(i), List.of(faces.get(i)));
+                }
+            });
+            out.printf(Locale.ROOT, "%-12s %-58s %12.1f%n", "swap", label, copies.size() / seconds);
+        } finally {
+            copies.forEach(Mat::close);
         }
     }
 

@@ -35,8 +35,9 @@ public final class FarmCli {
                             [--accept-license NAME ...]
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
                             [ANALYSIS] [--accept-license NAME ...]
-              ./farm benchmark --input VIDEO [--frames 64] [--accept-license NAME ...]
-                                           frames/s of each analysis model here, one per run and batched
+              ./farm benchmark --input VIDEO [--frames 64] [--source IMAGE] [--accept-license NAME ...]
+                                           frames/s of each analysis model here, one per run and batched;
+                                           with --source, of each swap processor per worker too
               ./farm up [--workers N] [--accept-license NAME ...]
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
@@ -58,7 +59,7 @@ public final class FarmCli {
               --face-enhancer-weight 0.5   --face-mask-types box,occlusion,area,region   --face-mask-blur 0.3
               --face-mask-padding T,R,B,L   --face-mask-areas upper-face,lower-face,mouth   --face-mask-regions skin,nose,...
               --face-occluder-model xseg_1|xseg_2|xseg_3   --face-parser-model bisenet_resnet_18|bisenet_resnet_34
-              --mesh-swapper-blend seamless|feathered
+              --mesh-swapper-blend feathered|seamless
             --accept-license NAME: use a model whose licence does not allow commercial use (its id or licence name)
             """;
 
@@ -188,7 +189,8 @@ public final class FarmCli {
     private int benchmark(Options o, ModelStore models) {
         Path input = o.requireFile("--input");
         List<Path> path = Arrays.stream(System.getenv().getOrDefault("FARM_MODEL_PATH", "").split(":")).filter(p -> !p.isBlank()).map(Path::of).toList();
-        new BenchmarkCommand(out, err, models.acceptingLicenses(o.all("--accept-license")), path).run(input, o.positiveInt("--frames", 64));
+        new BenchmarkCommand(out, err, models.acceptingLicenses(o.all("--accept-license")), path).run(input, o.positiveInt("--frames", 64),
+                o.has("--source") ? o.requireFile("--source") : null);
         return OK;
     }
 

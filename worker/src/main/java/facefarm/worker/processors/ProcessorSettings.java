@@ -129,7 +129,7 @@ public final class ProcessorSettings {
                         "upper-lip", "lower-lip") : o.faceMaskRegions(),
                 o.faceOccluderModel() == null ? OCCLUDERS.get(0) : o.faceOccluderModel(),
                 o.faceParserModel() == null ? "bisenet_resnet_34" : o.faceParserModel(),
-                o.meshSwapperBlend() == null ? MeshSwapper.Blend.SEAMLESS.optionName() : o.meshSwapperBlend());
+                o.meshSwapperBlend() == null ? MeshSwapper.Blend.FEATHERED.optionName() : o.meshSwapperBlend());
         return new Resolved(chain, resolved);
     }
 

@@ -10,7 +10,7 @@ import facefarm.common.planning.Keyframe;
 import facefarm.worker.SharedFiles;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.media.FrameReader;
-import facefarm.worker.onnx.OnnxGraph;
+import facefarm.worker.inference.OnnxGraph;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

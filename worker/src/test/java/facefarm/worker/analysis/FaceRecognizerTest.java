@@ -8,7 +8,7 @@ import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.worker.SharedFiles;
 import facefarm.worker.media.FrameReader;
-import facefarm.worker.onnx.OnnxGraph;
+import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;

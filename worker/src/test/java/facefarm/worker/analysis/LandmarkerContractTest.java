@@ -2,7 +2,7 @@ package facefarm.worker.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import facefarm.worker.onnx.OnnxGraph;
+import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import facefarm.worker.analysis.Point;
-import facefarm.worker.onnx.OnnxGraph;
+import facefarm.worker.inference.OnnxGraph;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ import facefarm.worker.analysis.Point;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
 import facefarm.worker.media.FrameReader;
-import facefarm.worker.onnx.OnnxGraph;
+import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;

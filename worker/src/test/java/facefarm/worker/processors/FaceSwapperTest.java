@@ -17,7 +17,7 @@ import facefarm.worker.analysis.WarpTemplate;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
 import facefarm.worker.media.FrameReader;
-import facefarm.worker.onnx.OnnxGraph;
+import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;

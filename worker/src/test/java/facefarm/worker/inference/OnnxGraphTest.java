@@ -1,4 +1,4 @@
-package facefarm.worker.onnx;
+package facefarm.worker.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package facefarm.worker.onnx;
+package facefarm.worker.inference;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes small ONNX models for contract tests: the same input/output names, shapes and types as a real model, with
- * behaviour the test chooses (echo the input, return planted tensors). Only the few protobuf fields ONNX needs.
+ * Writes small ONNX models with the same input/output names, shapes and types as a real model, with behaviour the
+ * caller chooses (echo the input, return planted tensors): contract tests, and the benchmark's contract-shaped
+ * swappers. Only the few protobuf fields ONNX needs.
  */
 public final class OnnxGraph {
     public static final int FLOAT = 1;
