@@ -312,39 +312,33 @@ public final class MeshSwapper implements FrameProcessor {
 
     /** The points' bounding box grown by {@code margin}, clipped to the frame; null when nothing is left. */
     private static Rect bounds(List<Point> points, int width, int height, int margin) {
-        float minX = Float.MAX_VALUE;
-        float minY = Float.MAX_VALUE;
-        float maxX = -Float.MAX_VALUE;
-        float maxY = -Float.MAX_VALUE;
-        for (Point p : points) {
-            minX = Math.min(minX, p.x());
-            minY = Math.min(minY, p.y());
-            maxX = Math.max(maxX, p.x());
-            maxY = Math.max(maxY, p.y());
-        }
-        int x1 = Math.max(0, (int) Math.floor(minX) - margin);
-        int y1 = Math.max(0, (int) Math.floor(minY) - margin);
-        int x2 = Math.min(width, (int) Math.ceil(maxX) + margin + 1);
-        int y2 = Math.min(height, (int) Math.ceil(maxY) + margin + 1);
+        float[] e = extent(points);
+        int x1 = Math.max(0, (int) Math.floor(e[0]) - margin);
+        int y1 = Math.max(0, (int) Math.floor(e[1]) - margin);
+        int x2 = Math.min(width, (int) Math.ceil(e[2]) + margin + 1);
+        int y2 = Math.min(height, (int) Math.ceil(e[3]) + margin + 1);
         return x2 - x1 < 8 || y2 - y1 < 8 ? null : new Rect(x1, y1, x2 - x1, y2 - y1);
+    }
+
+    /** min x, min y, max x, max y of the points. */
+    private static float[] extent(List<Point> points) {
+        float[] e = {Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE};
+        for (Point p : points) {
+            e[0] = Math.min(e[0], p.x());
+            e[1] = Math.min(e[1], p.y());
+            e[2] = Math.max(e[2], p.x());
+            e[3] = Math.max(e[3], p.y());
+        }
+        return e;
     }
 
     /** Delaunay triangles of the points, as index triples, leaving out those that close an open mouth. */
     static int[][] triangulate(List<Point> points) {
-        float minX = Float.MAX_VALUE;
-        float minY = Float.MAX_VALUE;
-        float maxX = -Float.MAX_VALUE;
-        float maxY = -Float.MAX_VALUE;
-        for (Point p : points) {
-            minX = Math.min(minX, p.x());
-            minY = Math.min(minY, p.y());
-            maxX = Math.max(maxX, p.x());
-            maxY = Math.max(maxY, p.y());
-        }
+        float[] e = extent(points);
         Map<Long, Integer> index = new HashMap<>();
         List<int[]> out = new ArrayList<>();
-        try (Subdiv2D subdiv = new Subdiv2D(new Rect((int) Math.floor(minX) - 2, (int) Math.floor(minY) - 2,
-                (int) Math.ceil(maxX - minX) + 5, (int) Math.ceil(maxY - minY) + 5));
+        try (Subdiv2D subdiv = new Subdiv2D(new Rect((int) Math.floor(e[0]) - 2, (int) Math.floor(e[1]) - 2,
+                (int) Math.ceil(e[2] - e[0]) + 5, (int) Math.ceil(e[3] - e[1]) + 5));
              Vec6fVector list = new Vec6fVector()) {
             for (int i = 0; i < points.size(); i++) {
                 Point p = points.get(i);

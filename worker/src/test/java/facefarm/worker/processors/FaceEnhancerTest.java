@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.common.planning.FrameRange;
-import facefarm.common.planning.Keyframe;
-import facefarm.worker.SharedFiles;
-import facefarm.worker.analysis.DetectorModel;
 import facefarm.worker.analysis.Face;
-import facefarm.worker.analysis.FaceDetection;
 import facefarm.worker.analysis.FaceWarp;
-import facefarm.worker.analysis.OnnxFaceDetector;
 import facefarm.worker.analysis.Point;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
-import facefarm.worker.media.FrameReader;
 import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -36,12 +29,9 @@ class FaceEnhancerTest {
 
     @BeforeAll
     static void realFace() {
-        try (FaceDetection detection = new FaceDetection(List.of(new OnnxFaceDetector(DetectorModel.YUNET,
-                SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)), FaceDetection.Options.DEFAULT);
-             FrameReader reader = new FrameReader(SharedFiles.media("face_2.mp4"), new FrameRange(0, 1), Keyframe.FIRST)) {
-            frame = reader.next().image();
-            face = detection.detect(frame).get(0);
-        }
+        RealFace real = RealFace.firstFrameOfFace2();
+        frame = real.frame();
+        face = real.face();
     }
 
     /** Echoes the crop; CodeFormer's graph also takes its float64 weight and echoes it as a second output. */

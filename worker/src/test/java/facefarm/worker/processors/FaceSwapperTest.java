@@ -4,19 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.common.planning.FrameRange;
-import facefarm.common.planning.Keyframe;
-import facefarm.worker.SharedFiles;
-import facefarm.worker.analysis.DetectorModel;
 import facefarm.worker.analysis.Face;
-import facefarm.worker.analysis.FaceDetection;
 import facefarm.worker.analysis.FaceRecognizer;
 import facefarm.worker.analysis.FaceWarp;
-import facefarm.worker.analysis.OnnxFaceDetector;
 import facefarm.worker.analysis.WarpTemplate;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
-import facefarm.worker.media.FrameReader;
 import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -64,17 +57,14 @@ class FaceSwapperTest {
 
     @BeforeAll
     static void realFace() {
-        try (FaceDetection detection = new FaceDetection(List.of(new OnnxFaceDetector(DetectorModel.YUNET,
-                SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)), FaceDetection.Options.DEFAULT);
-             FrameReader reader = new FrameReader(SharedFiles.media("face_2.mp4"), new FrameRange(0, 1), Keyframe.FIRST)) {
-            frame = reader.next().image();
-            Random random = new Random(7);
-            float[] raw = new float[512];
-            for (int i = 0; i < raw.length; i++) {
-                raw[i] = (float) random.nextGaussian() * 3;
-            }
-            face = detection.detect(frame).get(0).withEmbedding(raw, FaceRecognizer.normalise(raw));
+        RealFace real = RealFace.firstFrameOfFace2();
+        frame = real.frame();
+        Random random = new Random(7);
+        float[] raw = new float[512];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (float) random.nextGaussian() * 3;
         }
+        face = real.face().withEmbedding(raw, FaceRecognizer.normalise(raw));
     }
 
     private static long[] sourceShape(SwapperModel model) {
