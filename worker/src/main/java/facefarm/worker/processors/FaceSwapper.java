@@ -58,6 +58,12 @@ public final class FaceSwapper implements FrameProcessor {
         if (!session.inputNames().containsAll(List.of("source", "target"))) {
             throw new IllegalArgumentException(model.id() + " has inputs " + session.inputNames() + ", not FaceFusion's 'source' and 'target'");
         }
+        long[] declared = session.inputShape("source");
+        if (!model.source().isImage() && declared.length == 2 && declared[1] > 0 && model.converter() == null
+                && declared[1] != sourceFace.embedding().length) {
+            throw new IllegalArgumentException(model.id() + " takes a " + declared[1] + "-value source embedding, but the face recogniser gives "
+                    + sourceFace.embedding().length + " values: install FaceFusion's arcface_w600k_r50");
+        }
         this.source = model.source().isImage() ? sourceImage(model.source(), sourceImage, sourceFace) : embedding(sourceFace.embedding());
     }
 

@@ -77,6 +77,10 @@ class FaceSwapperTest {
 
     /** The swapper's shape: its output echoes the target crop; a second output shows what the model was given. */
     static Path echoSwapper(SwapperModel model, float[] embeddingMap) {
+        return echoSwapper(model, embeddingMap, dir);
+    }
+
+    static Path echoSwapper(SwapperModel model, float[] embeddingMap, Path into) {
         boolean halfPrecision = model == SwapperModel.INSWAPPER_128_FP16;
         int type = halfPrecision ? OnnxGraph.FLOAT16 : OnnxGraph.FLOAT;
         int s = model.size();
@@ -91,7 +95,7 @@ class FaceSwapperTest {
                 graph.initializer("emap", embeddingMap, 512, 512);
             }
         }
-        return graph.write(dir.resolve(model.id() + ".onnx"));
+        return graph.write(into.resolve(model.id() + ".onnx"));
     }
 
     /** crossface's shape: 512 in, 512 out; this one doubles the embedding so the test sees it was applied. */
