@@ -4,11 +4,11 @@ import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceWarp;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * FaceFusion's face_enhancer (facefusion.md 3.7): the face cropped with the model's template, RGB in [-1, 1]; the
@@ -52,47 +52,33 @@ public final class FaceEnhancer implements FrameProcessor {
 
     public void enhance(Mat frame, Face face) {
         double[] matrix = FaceWarp.matrix(face.alignment(), model.template(), model.size());
+        Rect box = PasteBack.box(frame, model.size(), model.size(), matrix);
+        if (box == null) {
+            return;
+        }
+        // the paste changes only its box, so only the box is kept for the blend
         try (Mat crop = FaceWarp.crop(frame, matrix, model.size());
              Mat mask = FaceMasker.combine(new ArrayList<>(masker.beforeSwap(crop)), crop.cols(), crop.rows());
              Mat enhanced = enhanceCrop(crop);
-             Mat original = frame.clone()) {
+             Mat region = new Mat(frame, box);
+             Mat original = region.clone()) {
             PasteBack.paste(frame, enhanced, mask, matrix);
-            blendWith(original, frame, blend);
+            blendWith(original, region, blend);
         }
     }
 
     public Mat enhanceCrop(Mat crop) {
-        return decode(session.run(inputs(crop))[0], crop.cols());
+        return CropRange.HALF.image(session.run(inputs(crop))[0], crop.cols());
     }
 
     /** The crop in [-1, 1]; CodeFormer also gets its fidelity weight (a float64 of shape [1]). */
     List<OnnxModel.Input> inputs(Mat crop) {
         List<OnnxModel.Input> inputs = new ArrayList<>(2);
-        inputs.add(new OnnxModel.Input(imageInput, prepare(crop), 1, 3, crop.rows(), crop.cols()));
+        inputs.add(new OnnxModel.Input(imageInput, CropRange.HALF.tensor(crop), 1, 3, crop.rows(), crop.cols()));
         if (session.inputNames().contains("weight")) {
             inputs.add(new OnnxModel.Input("weight", new float[] {weight}, 1));
         }
         return inputs;
-    }
-
-    /** BGR crop to NCHW RGB in [-1, 1]. */
-    public static float[] prepare(Mat crop) {
-        return FaceWarp.planes(crop, true, v -> (v / 255f - 0.5f) / 0.5f);
-    }
-
-    /** NCHW RGB in [-1, 1] (clipped) back to a BGR crop, rounded. */
-    public static Mat decode(float[] chw, int size) {
-        int plane = size * size;
-        byte[] bgr = new byte[plane * 3];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < plane; i++) {
-                float v = Math.max(-1, Math.min(1, chw[c * plane + i]));
-                bgr[3 * i + 2 - c] = (byte) Math.round((v + 1) / 2 * 255);
-            }
-        }
-        Mat crop = new Mat(size, size, opencv_core.CV_8UC3);
-        ((ByteBuffer) crop.createBuffer()).put(bgr);
-        return crop;
     }
 
     /** {@code frame = original·(1−b) + frame·b}, rounded; unchanged pixels stay exact. */

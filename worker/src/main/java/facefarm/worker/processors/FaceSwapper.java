@@ -8,10 +8,8 @@ import facefarm.worker.analysis.Point;
 import facefarm.worker.analysis.WarpTemplate;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -119,8 +117,8 @@ public final class FaceSwapper implements FrameProcessor {
         long[] sourceShape = model.source() == SwapperModel.Source.IMAGE_ARCFACE_112 ? new long[] {1, 3, 112, 112}
                 : model.source() == SwapperModel.Source.IMAGE_FFHQ_256 ? new long[] {1, 3, 256, 256} : new long[] {1, sourceInput.length};
         float[][] out = session.run(List.of(new OnnxModel.Input("source", sourceInput, sourceShape),
-                new OnnxModel.Input("target", prepare(crop, model.input()), 1, 3, crop.rows(), crop.cols())));
-        return decode(out[0], crop.cols(), model.output());
+                new OnnxModel.Input("target", model.input().tensor(crop), 1, 3, crop.rows(), crop.cols())));
+        return model.output().image(out[0], crop.cols());
     }
 
     /** The source input for one target face: the job's, moved towards or away from the target's identity by the weight. */
@@ -161,39 +159,6 @@ public final class FaceSwapper implements FrameProcessor {
         try (Mat crop = FaceWarp.crop(image, FaceWarp.matrix(face.alignment(), template, size), size)) {
             return FaceWarp.planes(crop, true, v -> v / 255f);
         }
-    }
-
-    /** BGR crop to the model's NCHW RGB input: x / 255, then (x - mean) / std per channel. */
-    public static float[] prepare(Mat crop, SwapperModel.Range range) {
-        int plane = crop.cols() * crop.rows();
-        byte[] bgr = new byte[plane * 3];
-        ((ByteBuffer) crop.createBuffer()).get(bgr);
-        float[] nchw = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            float mean = range.mean(c);
-            float std = range.std(c);
-            for (int i = 0; i < plane; i++) {
-                nchw[c * plane + i] = ((bgr[3 * i + 2 - c] & 0xff) / 255f - mean) / std;
-            }
-        }
-        return nchw;
-    }
-
-    /** The model's NCHW RGB output to a BGR crop: mapped back from [-1, 1] for HALF outputs, clipped to [0, 1], x 255, rounded. */
-    public static Mat decode(float[] chw, int size, SwapperModel.Range range) {
-        int plane = size * size;
-        byte[] bgr = new byte[plane * 3];
-        for (int c = 0; c < 3; c++) {
-            float mean = range.mean(c);
-            float std = range.std(c);
-            for (int i = 0; i < plane; i++) {
-                float v = range == SwapperModel.Range.HALF ? chw[c * plane + i] * std + mean : chw[c * plane + i];
-                bgr[3 * i + 2 - c] = (byte) Math.round(Math.max(0, Math.min(1, v)) * 255);
-            }
-        }
-        Mat crop = new Mat(size, size, opencv_core.CV_8UC3);
-        ((ByteBuffer) crop.createBuffer()).put(bgr);
-        return crop;
     }
 
     /** FaceFusion's default pixel boost: the model's own size. */

@@ -26,31 +26,19 @@ public final class PasteBack {
      * @param matrix frame-to-crop affine matrix the crop was made with
      */
     public static void paste(Mat frame, Mat crop, Mat mask, double[] matrix) {
-        double[] inverse = FaceWarp.invert(matrix);
-        double minX = Double.MAX_VALUE;
-        double minY = Double.MAX_VALUE;
-        double maxX = -Double.MAX_VALUE;
-        double maxY = -Double.MAX_VALUE;
-        for (Point corner : new Point[] {new Point(0, 0), new Point(crop.cols(), 0), new Point(crop.cols(), crop.rows()), new Point(0, crop.rows())}) {
-            Point p = FaceWarp.apply(inverse, corner);
-            minX = Math.min(minX, p.x());
-            minY = Math.min(minY, p.y());
-            maxX = Math.max(maxX, p.x());
-            maxY = Math.max(maxY, p.y());
-        }
-        int x1 = (int) Math.max(0, Math.floor(minX));
-        int y1 = (int) Math.max(0, Math.floor(minY));
-        int x2 = (int) Math.min(frame.cols(), Math.ceil(maxX));
-        int y2 = (int) Math.min(frame.rows(), Math.ceil(maxY));
-        int width = x2 - x1;
-        int height = y2 - y1;
-        if (width <= 0 || height <= 0) {
+        Rect box = box(frame, crop.cols(), crop.rows(), matrix);
+        if (box == null) {
             return;
         }
+        int x1 = box.x();
+        int y1 = box.y();
+        int width = box.width();
+        int height = box.height();
+        double[] inverse = FaceWarp.invert(matrix);
         double[] shifted = {inverse[0], inverse[1], inverse[2] - x1, inverse[3], inverse[4], inverse[5] - y1};
         Size size = new Size(width, height);
         try (Mat m = FaceWarp.matrixMat(shifted); Mat pastedCrop = new Mat(); Mat pastedMask = new Mat();
-             Mat region = new Mat(frame, new Rect(x1, y1, width, height)); Mat blended = region.clone()) {
+             Mat region = new Mat(frame, box); Mat blended = region.clone()) {
             opencv_imgproc.warpAffine(crop, pastedCrop, m, size, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
             opencv_imgproc.warpAffine(mask, pastedMask, m, size, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_CONSTANT, new Scalar());
             int pixels = width * height;
@@ -73,5 +61,26 @@ public final class PasteBack {
             ((ByteBuffer) blended.createBuffer()).put(target);
             blended.copyTo(region);
         }
+    }
+
+    /** The frame box a crop of this size covers once mapped back (floor/ceil, clipped); null when it is off the frame. */
+    public static Rect box(Mat frame, int cropWidth, int cropHeight, double[] matrix) {
+        double[] inverse = FaceWarp.invert(matrix);
+        double minX = Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        for (Point corner : new Point[] {new Point(0, 0), new Point(cropWidth, 0), new Point(cropWidth, cropHeight), new Point(0, cropHeight)}) {
+            Point p = FaceWarp.apply(inverse, corner);
+            minX = Math.min(minX, p.x());
+            minY = Math.min(minY, p.y());
+            maxX = Math.max(maxX, p.x());
+            maxY = Math.max(maxY, p.y());
+        }
+        int x1 = (int) Math.max(0, Math.floor(minX));
+        int y1 = (int) Math.max(0, Math.floor(minY));
+        int x2 = (int) Math.min(frame.cols(), Math.ceil(maxX));
+        int y2 = (int) Math.min(frame.rows(), Math.ceil(maxY));
+        return x2 - x1 <= 0 || y2 - y1 <= 0 ? null : new Rect(x1, y1, x2 - x1, y2 - y1);
     }
 }

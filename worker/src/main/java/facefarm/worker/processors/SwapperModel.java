@@ -10,21 +10,31 @@ import java.util.Locale;
  * the {@code source} input is, and whether the output is in the normalised range (and must be mapped back).
  */
 public enum SwapperModel {
-    INSWAPPER_128("inswapper_128", WarpTemplate.ARCFACE_128, 128, Source.INSWAPPER, null, Range.UNIT, Range.UNIT, 128, 256, 384, 512, 768, 1024),
-    INSWAPPER_128_FP16("inswapper_128_fp16", WarpTemplate.ARCFACE_128, 128, Source.INSWAPPER, null, Range.UNIT, Range.UNIT, 128, 256, 384, 512, 768, 1024),
-    HYPERSWAP_1A_256("hyperswap_1a_256", WarpTemplate.ARCFACE_128, 256, Source.NORMED_EMBEDDING, null, Range.HALF, Range.HALF, 256, 512, 768, 1024),
-    HYPERSWAP_1B_256("hyperswap_1b_256", WarpTemplate.ARCFACE_128, 256, Source.NORMED_EMBEDDING, null, Range.HALF, Range.HALF, 256, 512, 768, 1024),
-    HYPERSWAP_1C_256("hyperswap_1c_256", WarpTemplate.ARCFACE_128, 256, Source.NORMED_EMBEDDING, null, Range.HALF, Range.HALF, 256, 512, 768, 1024),
-    GHOST_1_256("ghost_1_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED, "crossface_ghost", Range.HALF, Range.HALF, 256, 512, 768, 1024),
-    GHOST_2_256("ghost_2_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED, "crossface_ghost", Range.HALF, Range.HALF, 256, 512, 768, 1024),
-    GHOST_3_256("ghost_3_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED, "crossface_ghost", Range.HALF, Range.HALF, 256, 512, 768, 1024),
-    SIMSWAP_256("simswap_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED_NORMED, "crossface_simswap", Range.IMAGENET, Range.UNIT, 256, 512, 768, 1024),
-    SIMSWAP_UNOFFICIAL_512("simswap_unofficial_512", WarpTemplate.ARCFACE_112_V1, 512, Source.CONVERTED_NORMED, "crossface_simswap", Range.UNIT,
-            Range.UNIT, 512, 768, 1024),
-    HIFIFACE_UNOFFICIAL_256("hififace_unofficial_256", WarpTemplate.MTCNN_512, 256, Source.CONVERTED_NORMED, "crossface_hififace", Range.HALF,
-            Range.HALF, 256, 512, 768, 1024),
-    BLENDSWAP_256("blendswap_256", WarpTemplate.FFHQ_512, 256, Source.IMAGE_ARCFACE_112, null, Range.UNIT, Range.UNIT, 256, 384, 512, 768, 1024),
-    UNIFACE_256("uniface_256", WarpTemplate.FFHQ_512, 256, Source.IMAGE_FFHQ_256, null, Range.HALF, Range.HALF, 256, 512, 768, 1024);
+    INSWAPPER_128("inswapper_128", WarpTemplate.ARCFACE_128, 128, Source.INSWAPPER, null,
+            CropRange.UNIT, CropRange.UNIT, 128, 256, 384, 512, 768, 1024),
+    INSWAPPER_128_FP16("inswapper_128_fp16", WarpTemplate.ARCFACE_128, 128, Source.INSWAPPER, null,
+            CropRange.UNIT, CropRange.UNIT, 128, 256, 384, 512, 768, 1024),
+    HYPERSWAP_1A_256("hyperswap_1a_256", WarpTemplate.ARCFACE_128, 256, Source.NORMED_EMBEDDING, null,
+            CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024),
+    HYPERSWAP_1B_256("hyperswap_1b_256", WarpTemplate.ARCFACE_128, 256, Source.NORMED_EMBEDDING, null,
+            CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024),
+    HYPERSWAP_1C_256("hyperswap_1c_256", WarpTemplate.ARCFACE_128, 256, Source.NORMED_EMBEDDING, null,
+            CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024),
+    GHOST_1_256("ghost_1_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED, "crossface_ghost",
+            CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024),
+    GHOST_2_256("ghost_2_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED, "crossface_ghost",
+            CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024),
+    GHOST_3_256("ghost_3_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED, "crossface_ghost",
+            CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024),
+    SIMSWAP_256("simswap_256", WarpTemplate.ARCFACE_112_V1, 256, Source.CONVERTED_NORMED, "crossface_simswap",
+            CropRange.IMAGENET, CropRange.UNIT, 256, 512, 768, 1024),
+    SIMSWAP_UNOFFICIAL_512("simswap_unofficial_512", WarpTemplate.ARCFACE_112_V1, 512, Source.CONVERTED_NORMED, "crossface_simswap", CropRange.UNIT,
+            CropRange.UNIT, 512, 768, 1024),
+    HIFIFACE_UNOFFICIAL_256("hififace_unofficial_256", WarpTemplate.MTCNN_512, 256, Source.CONVERTED_NORMED, "crossface_hififace", CropRange.HALF,
+            CropRange.HALF, 256, 512, 768, 1024),
+    BLENDSWAP_256("blendswap_256", WarpTemplate.FFHQ_512, 256, Source.IMAGE_ARCFACE_112, null,
+            CropRange.UNIT, CropRange.UNIT, 256, 384, 512, 768, 1024),
+    UNIFACE_256("uniface_256", WarpTemplate.FFHQ_512, 256, Source.IMAGE_FFHQ_256, null, CropRange.HALF, CropRange.HALF, 256, 512, 768, 1024);
 
     /** What the model's {@code source} input holds. */
     public enum Source {
@@ -46,39 +56,16 @@ public enum SwapperModel {
         }
     }
 
-    /** A per-channel (RGB) mean and standard deviation: x' = (x / 255 - mean) / std. */
-    public enum Range {
-        UNIT(new float[] {0, 0, 0}, new float[] {1, 1, 1}),
-        HALF(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}),
-        IMAGENET(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
-
-        final float[] mean;
-        final float[] std;
-
-        Range(float[] mean, float[] std) {
-            this.mean = mean;
-            this.std = std;
-        }
-
-        public float mean(int channel) {
-            return mean[channel];
-        }
-
-        public float std(int channel) {
-            return std[channel];
-        }
-    }
-
     private final String id;
     private final WarpTemplate template;
     private final int size;
     private final Source source;
     private final String converter;
-    private final Range input;
-    private final Range output;
+    private final CropRange input;
+    private final CropRange output;
     private final int[] pixelBoosts;
 
-    SwapperModel(String id, WarpTemplate template, int size, Source source, String converter, Range input, Range output, int... pixelBoosts) {
+    SwapperModel(String id, WarpTemplate template, int size, Source source, String converter, CropRange input, CropRange output, int... pixelBoosts) {
         this.id = id;
         this.template = template;
         this.size = size;
@@ -122,12 +109,12 @@ public enum SwapperModel {
         return converter;
     }
 
-    public Range input() {
+    public CropRange input() {
         return input;
     }
 
     /** The range the output is in: UNIT outputs are used as they are, HALF ones mapped from [-1, 1]. */
-    public Range output() {
+    public CropRange output() {
         return output;
     }
 

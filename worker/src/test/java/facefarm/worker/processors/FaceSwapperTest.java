@@ -131,7 +131,7 @@ class FaceSwapperTest {
             int s = model.size();
             float[] source = swapper.sourceFor(frame, face);
             float[][] out = session.run(List.of(new OnnxModel.Input("source", source, sourceShape(model)),
-                    new OnnxModel.Input("target", FaceSwapper.prepare(crop, model.input()), 1, 3, s, s)));
+                    new OnnxModel.Input("target", model.input().tensor(crop), 1, 3, s, s)));
             float[][] norm = NORMALISATION.get(model.id());
             byte[] bgr = new byte[s * s * 3];
             ((ByteBuffer) crop.createBuffer()).get(bgr);
