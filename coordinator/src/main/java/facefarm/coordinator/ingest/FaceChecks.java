@@ -4,8 +4,6 @@ import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.ModelUse;
 import facefarm.common.jobs.ProcessorOptions;
-import facefarm.worker.processors.ProcessorSettings;
-import java.util.ArrayList;
 import facefarm.common.planning.ChunkPlanner;
 import facefarm.common.planning.FrameRange;
 import facefarm.models.LicenseNotAcceptedException;
@@ -19,8 +17,10 @@ import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoInfo;
+import facefarm.worker.processors.ProcessorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -51,8 +51,9 @@ public class FaceChecks {
             throw new BadInputException(400, "reference frame number " + options.referenceFrameNumber() + " is past the end of target '"
                     + target.name() + "' (" + video.frames() + " frames, numbered from 0)");
         }
+        List<String> processorIds = ProcessorSettings.modelIds(processing);
         List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.referenceMode()));
-        ProcessorSettings.modelIds(processing).stream().filter(id -> !ids.contains(id)).forEach(ids::add);
+        processorIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
         float[] reference = null;
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.referenceMode())) {
             for (IngestService.Upload source : sources) {
@@ -67,14 +68,8 @@ public class FaceChecks {
             if (options.referenceMode()) {
                 reference = referenceEmbedding(analyser, options, target, video);
             }
-        } catch (ModelNotFoundException e) {
-            throw new BadInputException(424, e.getMessage(), e);
-        } catch (LicenseNotAcceptedException e) {
-            throw new BadInputException(403, e.getMessage(), e);
-        }
-        try {
             // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per submission costs too much
-            ProcessorSettings.modelIds(processing).forEach(models::resolve);
+            processorIds.forEach(models::resolve);
         } catch (ModelNotFoundException e) {
             throw new BadInputException(424, e.getMessage(), e);
         } catch (LicenseNotAcceptedException e) {

@@ -26,19 +26,8 @@ public final class OnnxModel implements AutoCloseable {
         this.name = name;
         this.session = OrtRuntime.open(file);
         this.inputName = session.getInputNames().iterator().next();
-        this.acceptsBatch = firstDimensionIsFree(session, inputName);
-    }
-
-    private static boolean firstDimensionIsFree(OrtSession session, String input) {
-        try {
-            if (session.getInputInfo().get(input).getInfo() instanceof TensorInfo tensor) {
-                long[] shape = tensor.getShape();
-                return shape.length > 0 && shape[0] < 0;
-            }
-            return false;
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot read the input shape of " + input, e);
-        }
+        TensorInfo first = tensorInfoOrNull(inputName);
+        this.acceptsBatch = first != null && first.getShape().length > 0 && first.getShape()[0] < 0;
     }
 
     /** Whether the model's first input dimension is free, so several items can share one run. */
@@ -69,11 +58,17 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private TensorInfo tensorInfo(String input) {
-        try {
-            if (session.getInputInfo().get(input) != null && session.getInputInfo().get(input).getInfo() instanceof TensorInfo tensor) {
-                return tensor;
-            }
+        TensorInfo tensor = tensorInfoOrNull(input);
+        if (tensor == null) {
             throw new IllegalArgumentException(name + " has no tensor input '" + input + "' (inputs: " + session.getInputNames() + ")");
+        }
+        return tensor;
+    }
+
+    private TensorInfo tensorInfoOrNull(String input) {
+        try {
+            var info = session.getInputInfo().get(input);
+            return info != null && info.getInfo() instanceof TensorInfo tensor ? tensor : null;
         } catch (OrtException e) {
             throw new IllegalStateException("cannot read the inputs of " + name, e);
         }

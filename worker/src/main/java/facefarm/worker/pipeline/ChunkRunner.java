@@ -4,8 +4,10 @@ import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.ProcessorOptions;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
+import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
@@ -14,10 +16,6 @@ import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
-import facefarm.common.jobs.ProcessorOptions;
-import facefarm.worker.analysis.Face;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.opencv_core.Mat;
 import facefarm.worker.storage.ObjectStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Runs one chunk attempt end to end: fetch the target (cached per job), decode the chunk's range exactly, run the
@@ -138,7 +138,7 @@ public final class ChunkRunner implements AutoCloseable {
         Path output = workDir.resolve("chunks").resolve(offer.jobId() + "-" + offer.chunkIndex() + "-" + offer.attemptId() + ".mkv");
         try {
             long t0 = System.nanoTime();
-            Path target = fetchTarget(offer);
+            Path target = fetch(offer.jobId(), offer.targetKey());
             transferNanos += System.nanoTime() - t0;
             // options from the coordinator are resolved already; resolving again only fills what an older one left out
             AnalysisOptions analysis = AnalysisSettings.resolve(offer.analysis(), models);
@@ -185,10 +185,6 @@ public final class ChunkRunner implements AutoCloseable {
                 LOG.log(Level.DEBUG, "cannot delete " + output, e);
             }
         }
-    }
-
-    private Path fetchTarget(ChunkOffer offer) throws IOException {
-        return fetch(offer.jobId(), offer.targetKey());
     }
 
     /** An input of the job, from the worker's disk cache or downloaded into it. */
