@@ -24,6 +24,7 @@ import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.pipeline.ChunkPipeline;
+import facefarm.worker.tracking.TrackSettings;
 import facefarm.worker.processors.FaceDebugger;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -102,7 +103,9 @@ class FarmFailureTest {
         try (FaceAnalyser analyser = FaceAnalyser.create(analysis, models, false);
              FrameReader reader = new FrameReader(video, new FrameRange(0, frames), Keyframe.FIRST)) {
             // frame by frame, while the workers analyse in batches: the results must not depend on batching
-            new ChunkPipeline(analyser, FaceSelector.of(analysis, null), List.of(new FaceDebugger()), 1).run(reader::next, new FrameRange(0, frames), (i, image) -> {
+            FrameRange all = new FrameRange(0, frames);
+            new ChunkPipeline(analyser, FaceSelector.of(analysis, null), TrackSettings.of(analysis.smoothingWindow()), List.of(new FaceDebugger()), 1)
+                    .run(reader::next, all, all, (i, image) -> {
                 byte[] bytes = new byte[(int) (image.total() * image.channels())];
                 ((ByteBuffer) image.createBuffer()).get(bytes);
                 out.add(bytes);

@@ -12,6 +12,8 @@ import java.util.List;
  * @param faceLandmarkerScore the landmark score above which the 5 points come from the 68; 0 turns the landmarker off
  * @param fan68From5 whether fan_68_5 estimates 68 points from the detector's 5 (FaceFusion always runs it; the farm
  *                   does when the model is installed, and fixes the choice per job so every worker agrees)
+ * @param smoothingWindow the farm's own (FaceFusion has none): frames on each side over which a face track's points are
+ *                        smoothed, detection gaps filled and reference matches held; 0 is FaceFusion's frame-by-frame
  */
 public record AnalysisOptions(
         String faceDetectorModel,
@@ -26,9 +28,25 @@ public record AnalysisOptions(
         String faceSelectorOrder,
         Integer referenceFacePosition,
         Float referenceFaceDistance,
-        Long referenceFrameNumber) {
+        Long referenceFrameNumber,
+        Integer smoothingWindow) {
 
-    public static final AnalysisOptions DEFAULTS = new AnalysisOptions(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final AnalysisOptions DEFAULTS = new AnalysisOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** FaceFusion's options alone; the smoothing window takes the farm's default. */
+    public AnalysisOptions(String faceDetectorModel, Integer faceDetectorSize, List<Integer> faceDetectorMargin, List<Integer> faceDetectorAngles,
+                           Float faceDetectorScore, String faceLandmarkerModel, Float faceLandmarkerScore, Boolean fan68From5,
+                           String faceSelectorMode, String faceSelectorOrder, Integer referenceFacePosition, Float referenceFaceDistance,
+                           Long referenceFrameNumber) {
+        this(faceDetectorModel, faceDetectorSize, faceDetectorMargin, faceDetectorAngles, faceDetectorScore, faceLandmarkerModel, faceLandmarkerScore,
+                fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, null);
+    }
+
+    /** The same options with another smoothing window. */
+    public AnalysisOptions withSmoothingWindow(Integer window) {
+        return new AnalysisOptions(faceDetectorModel, faceDetectorSize, faceDetectorMargin, faceDetectorAngles, faceDetectorScore, faceLandmarkerModel,
+                faceLandmarkerScore, fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, window);
+    }
 
     public AnalysisOptions {
         faceDetectorMargin = faceDetectorMargin == null ? null : List.copyOf(faceDetectorMargin);

@@ -5,6 +5,7 @@ import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.planning.ChunkPlan;
 import facefarm.common.planning.ChunkPlanner;
+import facefarm.common.planning.Overlap;
 import facefarm.common.storage.ObjectKeys;
 import facefarm.coordinator.config.FarmConfig;
 import facefarm.coordinator.jobs.JobRow;
@@ -16,6 +17,7 @@ import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
 import facefarm.worker.processors.ProcessorRegistry;
+import facefarm.worker.tracking.TrackSettings;
 import facefarm.worker.processors.ProcessorSettings;
 import facefarm.worker.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,8 +84,10 @@ public class IngestService {
                 : config.defaultProcessors().orElse(null), opts.processorOptions(), target, video, sources);
         JobAnalysis analysis = prepared.analysis();
         List<String> processors = prepared.processors();
-        int warmup = ProcessorRegistry.warmup(processors);
-        int lookahead = ProcessorRegistry.lookahead(processors);
+        // the tracks read their window of frames, and the processors' own state reads around what the tracks give them
+        Overlap overlap = TrackSettings.of(analysis.options().smoothingWindow()).overlap().plus(ProcessorRegistry.overlap(processors));
+        int warmup = overlap.past();
+        int lookahead = overlap.future();
         List<ChunkPlan> plans = ChunkPlanner.plan(video.frames(), chunkFrames, warmup, lookahead, video.keyframes());
 
         UUID id = UUID.randomUUID();

@@ -8,16 +8,18 @@ import facefarm.common.planning.Keyframe;
 import facefarm.common.messaging.Messages;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
+import facefarm.worker.analysis.Box;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.pipeline.ChunkPipeline;
-import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.analysis.Point;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoProbe;
+import facefarm.worker.tracking.TrackSettings;
+import facefarm.worker.tracking.TrackedFace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -47,7 +49,7 @@ final class AnalyseCommand {
     }
 
     /** Counts of one run, for the summary line and tests. */
-    record Summary(long frames, long framesWithFaces, long faces, double seconds) {
+    record Summary(long frames, long framesWithFaces, long faces, long tracks, double seconds) {
     }
 
     Summary run(Path input, AnalysisOptions requested, boolean embedding, Path json, ModelStore models) {
@@ -55,11 +57,15 @@ final class AnalyseCommand {
         if (!problems.isEmpty()) {
             throw new FarmCli.UsageException(String.join("; ", problems));
         }
-        AnalysisOptions options = AnalysisSettings.resolve(requested, models);
+        // analyse reports what detection found unless smoothing is asked for
+        AnalysisOptions asked = requested == null ? AnalysisOptions.DEFAULTS : requested;
+        AnalysisOptions options = AnalysisSettings.resolve(asked.smoothingWindow() == null ? asked.withSmoothingWindow(0) : asked, models);
+        TrackSettings tracking = TrackSettings.of(options.smoothingWindow());
         err.println("farm: analysing " + input.getFileName() + " with detector " + options.faceDetectorModel() + " at " + options.faceDetectorSize()
-                + ", landmarker " + options.faceLandmarkerModel() + (embedding ? ", arcface embeddings" : ""));
+                + ", landmarker " + options.faceLandmarkerModel() + (embedding ? ", arcface embeddings" : "")
+                + (tracking.on() ? ", tracks smoothed over " + tracking.window() + " frame(s) each side" : ""));
         long started = System.nanoTime();
-        long[] counts = new long[3];
+        long[] counts = new long[4];
         List<String> rows = new ArrayList<>();
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, embedding);
              Frames source = Frames.open(input);
@@ -71,33 +77,27 @@ final class AnalyseCommand {
                 Messages.JSON.writeValue(writer, options);
                 writer.writeArrayFieldStart("frames");
             }
-            FrameProcessor report = new FrameProcessor() {
-                @Override
-                public String name() {
-                    return "analyse";
+            ChunkPipeline.TracksListener report = (index, faces) -> {
+                counts[0]++;
+                counts[1] += faces.isEmpty() ? 0 : 1;
+                counts[2] += faces.size();
+                counts[3] = Math.max(counts[3], faces.stream().mapToLong(f -> f.track() + 1).max().orElse(0));
+                if (writer != null) {
+                    try {
+                        writeFrame(writer, index, faces, tracking.on());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
+                    }
                 }
-
-                @Override
-                public void process(long index, Mat frame, List<Face> faces) {
-                    counts[0]++;
-                    counts[1] += faces.isEmpty() ? 0 : 1;
-                    counts[2] += faces.size();
-                    if (writer != null) {
-                        try {
-                            writeFrame(writer, index, faces);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException("cannot write " + json + ": " + e.getMessage(), e);
-                        }
-                    }
-                    for (int f = 0; f < faces.size() && rows.size() <= TABLE_ROWS; f++) {
-                        rows.add(row(index, f, faces.get(f)));
-                    }
+                for (int f = 0; f < faces.size() && rows.size() <= TABLE_ROWS; f++) {
+                    rows.add(row(index, f, faces.get(f), tracking.on()));
                 }
             };
-            // the workers' own pipeline, batching included; every face is reported, whatever the job would select
+            // the workers' own pipeline, batching and tracking included; every face is reported, whatever the job would select
             FaceSelector everyFace = new FaceSelector(FaceSelector.Mode.MANY, FaceSelector.Order.byName(options.faceSelectorOrder()), null, 0);
-            new ChunkPipeline(analyser, everyFace, List.of(report), OrtRuntime.batchSize())
-                    .run(source::next, new FrameRange(0, Long.MAX_VALUE), (index, frame) -> { }, done -> { }, new ChunkPipeline.Timings());
+            FrameRange all = new FrameRange(0, Long.MAX_VALUE);
+            new ChunkPipeline(analyser, everyFace, tracking, List.of(), OrtRuntime.batchSize()).listen(report)
+                    .run(source::next, all, all, (index, frame) -> { }, done -> { }, new ChunkPipeline.Timings());
             if (writer != null) {
                 writer.writeEndArray();
                 writer.writeEndObject();
@@ -109,14 +109,15 @@ final class AnalyseCommand {
         long withFaces = counts[1];
         long faces = counts[2];
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf(Locale.ROOT, "%6s %4s %-27s %6s %6s %s%n", "frame", "face", "box x1,y1,x2,y2", "score", "lmk", "left eye");
+        out.printf(Locale.ROOT, "%6s %4s %5s %-27s %6s %6s %s%n", "frame", "face", "track", "box x1,y1,x2,y2", "score", "lmk",
+                tracking.on() ? "left eye -> smoothed" : "left eye");
         rows.stream().limit(TABLE_ROWS).forEach(out::println);
         if (rows.size() > TABLE_ROWS) {
             out.println("   ... more faces" + (json == null ? " (write them all with --json FILE)" : " in " + json));
         }
-        out.printf(Locale.ROOT, "%d frame(s), %d with faces, %d face(s) in %.1f s (%.1f frames/s)%s%n", frames, withFaces, faces, seconds,
-                frames / Math.max(seconds, 1e-9), json == null ? "" : " -> " + json);
-        return new Summary(frames, withFaces, faces, seconds);
+        out.printf(Locale.ROOT, "%d frame(s), %d with faces, %d face(s) on %d track(s) in %.1f s (%.1f frames/s)%s%n", frames, withFaces, faces,
+                counts[3], seconds, frames / Math.max(seconds, 1e-9), json == null ? "" : " -> " + json);
+        return new Summary(frames, withFaces, faces, counts[3], seconds);
     }
 
     private static OutputStream open(Path json) throws IOException {
@@ -127,25 +128,27 @@ final class AnalyseCommand {
         return Files.newOutputStream(json);
     }
 
-    private static String row(long index, int position, Face face) {
+    private static String row(long index, int position, TrackedFace tracked, boolean smoothed) {
+        Face face = tracked.raw();
         Point eye = face.landmark5().get(0);
-        return String.format(Locale.ROOT, "%6d %4d %-27s %6.3f %6s %.1f,%.1f", index, position,
-                String.format(Locale.ROOT, "%.0f,%.0f,%.0f,%.0f", face.box().x1(), face.box().y1(), face.box().x2(), face.box().y2()), face.score(),
-                face.landmark68() != null && face.landmarkScore() > 0 ? String.format(Locale.ROOT, "%.3f", face.landmarkScore()) : "-", eye.x(), eye.y());
+        Point smoothEye = tracked.face().landmark5().get(0);
+        return String.format(Locale.ROOT, "%6d %4d %5d %-27s %6s %6s %.1f,%.1f%s", index, position, tracked.track(),
+                String.format(Locale.ROOT, "%.0f,%.0f,%.0f,%.0f", face.box().x1(), face.box().y1(), face.box().x2(), face.box().y2()),
+                tracked.interpolated() ? "filled" : String.format(Locale.ROOT, "%.3f", face.score()),
+                face.landmark68() != null && face.landmarkScore() > 0 ? String.format(Locale.ROOT, "%.3f", face.landmarkScore()) : "-", eye.x(), eye.y(),
+                smoothed ? String.format(Locale.ROOT, " -> %.1f,%.1f", smoothEye.x(), smoothEye.y()) : "");
     }
 
-    private static void writeFrame(JsonGenerator w, long index, List<Face> faces) throws IOException {
+    private static void writeFrame(JsonGenerator w, long index, List<TrackedFace> faces, boolean smoothed) throws IOException {
         w.writeStartObject();
         w.writeNumberField("index", index);
         w.writeArrayFieldStart("faces");
-        for (Face face : faces) {
+        for (TrackedFace tracked : faces) {
+            Face face = tracked.raw();
             w.writeStartObject();
-            w.writeArrayFieldStart("box");
-            w.writeNumber(face.box().x1());
-            w.writeNumber(face.box().y1());
-            w.writeNumber(face.box().x2());
-            w.writeNumber(face.box().y2());
-            w.writeEndArray();
+            w.writeNumberField("track", tracked.track());
+            w.writeBooleanField("interpolated", tracked.interpolated());
+            writeBox(w, face.box());
             w.writeNumberField("score", face.score());
             writePoints(w, "landmark5", face.landmark5());
             if (face.landmark68() != null) {
@@ -157,10 +160,30 @@ final class AnalyseCommand {
                 writeVector(w, "embedding", face.embedding());
                 writeVector(w, "embeddingNorm", face.embeddingNorm());
             }
+            if (smoothed) {
+                Face smooth = tracked.face();
+                w.writeObjectFieldStart("smoothed");
+                writeBox(w, smooth.box());
+                writePoints(w, "landmark5", smooth.landmark5());
+                if (smooth.landmark68() != null) {
+                    writePoints(w, "landmark68", smooth.landmark68());
+                }
+                writePoints(w, "alignment", smooth.alignment());
+                w.writeEndObject();
+            }
             w.writeEndObject();
         }
         w.writeEndArray();
         w.writeEndObject();
+    }
+
+    private static void writeBox(JsonGenerator w, Box box) throws IOException {
+        w.writeArrayFieldStart("box");
+        w.writeNumber(box.x1());
+        w.writeNumber(box.y1());
+        w.writeNumber(box.x2());
+        w.writeNumber(box.y2());
+        w.writeEndArray();
     }
 
     private static void writePoints(JsonGenerator w, String name, List<Point> points) throws IOException {

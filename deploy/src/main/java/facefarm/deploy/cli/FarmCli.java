@@ -50,6 +50,8 @@ public final class FarmCli {
               --face-landmarker-model 2dfan4|peppa_wutz|many|none (--landmarker)   --face-landmarker-score 0.5
               --face-selector-mode reference|one|many   --face-selector-order large-small|left-right|...|best-worst
               --reference-frame-number 0   --reference-face-position 0   --reference-face-distance 0.3
+              --smoothing-window 3   frames each side over which face tracks are smoothed, detection gaps filled and
+                reference matches held (the farm's own; 0 = FaceFusion's frame by frame; analyse: 0 unless given)
 
             PROCESSING (FaceFusion's options; lists are comma-separated):
               --processors face_swapper,face_enhancer,mesh_swapper,face_debugger   (default: face_swapper and
@@ -236,7 +238,8 @@ public final class FarmCli {
                 o.value("--face-selector-mode").orElse(null), o.value("--face-selector-order").orElse(null),
                 o.value("--reference-face-position").map(v -> parseInt("--reference-face-position", v)).orElse(null),
                 o.value("--reference-face-distance").map(v -> parseFloat("--reference-face-distance", v)).orElse(null),
-                o.value("--reference-frame-number").map(v -> (long) parseInt("--reference-frame-number", v)).orElse(null));
+                o.value("--reference-frame-number").map(v -> (long) parseInt("--reference-frame-number", v)).orElse(null),
+                o.value("--smoothing-window").map(v -> parseInt("--smoothing-window", v)).orElse(null));
     }
 
     /** FaceFusion's processor options from the command line; what is not given stays null (the farm's default). */

@@ -17,6 +17,10 @@ public final class AnalysisSettings {
     public static final List<String> SELECTOR_MODES = List.of("reference", "one", "many");
     public static final int DEFAULT_SIZE = 640;
     public static final float DEFAULT_LANDMARKER_SCORE = 0.5f;
+    /** Frames each side over which face tracks are smoothed (see tracking.TrackSettings): 0.12 s at 25 frames/s. */
+    public static final int DEFAULT_SMOOTHING_WINDOW = 3;
+    /** Keeps chunk overlap, and the decoded frames a worker holds while it looks ahead, bounded. */
+    public static final int MAX_SMOOTHING_WINDOW = 12;
 
     private AnalysisSettings() {
     }
@@ -74,7 +78,16 @@ public final class AnalysisSettings {
         if (options.referenceFrameNumber() != null && options.referenceFrameNumber() < 0) {
             problems.add("reference frame number must be 0 or more, got " + options.referenceFrameNumber());
         }
+        if (options.smoothingWindow() != null && smoothingWindowProblem(options.smoothingWindow()) != null) {
+            problems.add(smoothingWindowProblem(options.smoothingWindow()));
+        }
         return problems;
+    }
+
+    /** Why a smoothing window cannot be used; null when it can. */
+    public static String smoothingWindowProblem(int window) {
+        return window < 0 || window > MAX_SMOOTHING_WINDOW
+                ? "smoothing window must be between 0 (off) and " + MAX_SMOOTHING_WINDOW + " frames each side, got " + window : null;
     }
 
     private static int[] margin(List<Integer> margin) {
@@ -99,7 +112,8 @@ public final class AnalysisSettings {
                 mode, o.faceSelectorOrder() == null ? FaceSelector.Order.LARGE_SMALL.optionName() : o.faceSelectorOrder(),
                 o.referenceFacePosition() == null ? 0 : o.referenceFacePosition(),
                 o.referenceFaceDistance() == null ? FaceSelector.DEFAULT_REFERENCE_DISTANCE : o.referenceFaceDistance(),
-                o.referenceFrameNumber() == null ? 0L : o.referenceFrameNumber());
+                o.referenceFrameNumber() == null ? 0L : o.referenceFrameNumber(),
+                o.smoothingWindow() == null ? DEFAULT_SMOOTHING_WINDOW : o.smoothingWindow());
     }
 
     /** Whether resolved options run a 68-point landmarker (FaceFusion runs it only with a landmarker score above 0). */

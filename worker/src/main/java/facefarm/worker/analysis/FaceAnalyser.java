@@ -10,7 +10,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Analysis that runs once per frame and is shared by every processor, as FaceFusion's face creator does it: detect
  * (box, score, 5 points), estimate 68 points from the 5 (fan_68_5), run the 68-point landmarker on a crop turned
  * upright, choose the 5 alignment points ('5/68': from the 68 when the landmark score is above the threshold, else
- * the detector's), and embed the identity when asked. Crops of all faces of all frames given together go through
+ * the detector's), embed the identity when asked, and run FaceMesh's 468 points when a processor works on them. Crops of all faces of all frames given together go through
  * each model in batches (OrtRuntime.batchSize()) where the model accepts a batch. Faces come in the job's selector order.
  */
 public final class FaceAnalyser implements AutoCloseable {
@@ -25,14 +25,22 @@ public final class FaceAnalyser implements AutoCloseable {
     private final float landmarkerScore;
     private final FaceRecognizer recognizer;
     private final FaceSelector.Order order;
+    private final FaceMesh468 mesh;
+
+    public FaceAnalyser(FaceDetection detection, Fan68From5 fan68From5, List<Landmarker68> landmarkers, float landmarkerScore,
+                        FaceRecognizer recognizer, FaceSelector.Order order) {
+        this(detection, fan68From5, landmarkers, landmarkerScore, recognizer, order, null);
+    }
 
     /**
      * @param fan68From5  null when not used
      * @param landmarkers none, one, or 2dfan4 then peppa_wutz (FaceFusion's "many")
      * @param recognizer  null when no embeddings are wanted
+     * @param mesh        null when no processor works on the dense mesh
      */
     public FaceAnalyser(FaceDetection detection, Fan68From5 fan68From5, List<Landmarker68> landmarkers, float landmarkerScore,
-                        FaceRecognizer recognizer, FaceSelector.Order order) {
+                        FaceRecognizer recognizer, FaceSelector.Order order, FaceMesh468 mesh) {
+        this.mesh = mesh;
         this.detection = detection;
         this.fan68From5 = fan68From5;
         this.landmarkers = List.copyOf(landmarkers);
@@ -50,8 +58,15 @@ public final class FaceAnalyser implements AutoCloseable {
         return new FaceAnalyser(FaceDetectors.create("yunet", AnalysisSettings.DEFAULT_SIZE, FaceDetection.Options.DEFAULT, models));
     }
 
-    /** The analysis that resolved options describe; loading fails with the model store's error when a model is missing. */
     public static FaceAnalyser create(AnalysisOptions resolved, ModelStore models, boolean embeddings) {
+        return create(resolved, models, embeddings, false);
+    }
+
+    /**
+     * The analysis that resolved options describe, with identity embeddings and the dense mesh when asked; loading fails
+     * with the model store's error when a model is missing.
+     */
+    public static FaceAnalyser create(AnalysisOptions resolved, ModelStore models, boolean embeddings, boolean denseMesh) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             FaceDetection detection = FaceDetectors.create(resolved.faceDetectorModel(), resolved.faceDetectorSize(),
@@ -69,9 +84,14 @@ public final class FaceAnalyser implements AutoCloseable {
                 opened.add(landmarker);
                 landmarkers.add(landmarker);
             }
-            FaceRecognizer recognizer = embeddings ? new FaceRecognizer(FaceRecognizer.ARCFACE, models.resolve(FaceRecognizer.ARCFACE)) : null;
+            FaceRecognizer recognizer = null;
+            if (embeddings) {
+                recognizer = new FaceRecognizer(FaceRecognizer.ARCFACE, models.resolve(FaceRecognizer.ARCFACE));
+                opened.add(recognizer);
+            }
+            FaceMesh468 mesh = denseMesh ? new FaceMesh468(models.resolve(FaceMesh468.MODEL_ID)) : null;
             return new FaceAnalyser(detection, fan, landmarkers, resolved.faceLandmarkerScore(), recognizer,
-                    FaceSelector.Order.byName(resolved.faceSelectorOrder()));
+                    FaceSelector.Order.byName(resolved.faceSelectorOrder()), mesh);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -103,6 +123,14 @@ public final class FaceAnalyser implements AutoCloseable {
             faces = landmark(faceFrames, faces);
             if (recognizer != null) {
                 faces = recognizer.embed(faceFrames, faces);
+            }
+            if (mesh != null) {
+                List<FaceMesh468.Mesh> meshes = mesh.run(faceFrames, faces);
+                List<Face> meshed = new ArrayList<>(faces.size());
+                for (int i = 0; i < faces.size(); i++) {
+                    meshed.add(faces.get(i).withMesh(meshes.get(i).points()));
+                }
+                faces = meshed;
             }
         }
         List<List<Face>> byFrame = new ArrayList<>(frames.size());
@@ -164,6 +192,9 @@ public final class FaceAnalyser implements AutoCloseable {
         if (recognizer != null) {
             ids.add(recognizer.modelId());
         }
+        if (mesh != null) {
+            ids.add(FaceMesh468.MODEL_ID);
+        }
         return ids;
     }
 
@@ -176,6 +207,9 @@ public final class FaceAnalyser implements AutoCloseable {
         landmarkers.forEach(Landmarker68::close);
         if (recognizer != null) {
             recognizer.close();
+        }
+        if (mesh != null) {
+            mesh.close();
         }
     }
 }

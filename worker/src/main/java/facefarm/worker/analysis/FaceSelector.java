@@ -89,13 +89,35 @@ public final class FaceSelector {
         return sorted.isEmpty() ? null : sorted.get(Math.min(position, sorted.size() - 1));
     }
 
+    /** The face's identity distance to the reference face; NaN when not in reference mode or the face has no embedding. */
+    public double referenceDistance(Face face) {
+        return mode != Mode.REFERENCE || face.embeddingNorm() == null ? Double.NaN : FaceRecognizer.distance(face.embeddingNorm(), referenceEmbedding);
+    }
+
+    public double referenceThreshold() {
+        return referenceDistance;
+    }
+
+    public boolean selectsByReference() {
+        return mode == Mode.REFERENCE;
+    }
+
+    /** FaceFusion's selection, frame by frame: in reference mode, the faces closer to the reference than the threshold. */
     public List<Face> select(List<Face> faces) {
-        List<Face> sorted = sorted(faces, order);
+        return select(faces, face -> face, face -> referenceDistance(face) < referenceDistance);
+    }
+
+    /**
+     * The selection of {@code items} (faces with more attached), where {@code matchesReference} decides reference mode:
+     * a face track's match held over time, for instance.
+     */
+    public <T> List<T> select(List<T> items, java.util.function.Function<T, Face> face, java.util.function.Predicate<T> matchesReference) {
+        List<T> sorted = new ArrayList<>(items);
+        sorted.sort(Comparator.comparing(face, order.comparator));
         return switch (mode) {
             case MANY -> sorted;
             case ONE -> sorted.isEmpty() ? List.of() : List.of(sorted.get(0));
-            case REFERENCE -> sorted.stream().filter(f -> f.embeddingNorm() != null
-                    && FaceRecognizer.distance(f.embeddingNorm(), referenceEmbedding) < referenceDistance).toList();
+            case REFERENCE -> sorted.stream().filter(matchesReference).toList();
         };
     }
 }

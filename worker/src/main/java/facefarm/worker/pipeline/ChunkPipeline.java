@@ -6,6 +6,10 @@ import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.processors.FrameProcessor;
+import facefarm.worker.tracking.FaceTracks;
+import facefarm.worker.tracking.TrackSettings;
+import facefarm.worker.tracking.TrackedFace;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -13,21 +17,26 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The face pipeline over a run of frames, without Kafka or S3: every decoded frame (context included) is analysed
- * (a few frames at a time, so their crops are batched), its faces selected, and processed in order; only the owned
- * frames go to the sink. Deterministic for a deterministic chain, so a chunked render equals a one-pass render.
+ * (a few frames at a time, so their crops are batched) and goes into the face tracks; a frame is processed once the
+ * frames after it that its tracks read are in, so the pipeline holds that many decoded frames. Faces are selected on
+ * their tracks, the processors run on the frames to process, and only the owned frames go to the sink. Deterministic
+ * for a deterministic chain, so a chunked render equals a one-pass render.
  */
 public final class ChunkPipeline {
     private final FaceAnalyser analyser;
     private final FaceSelector selector;
+    private final TrackSettings tracking;
     private final List<FrameProcessor> processors;
     private final int batchFrames;
+    private TracksListener listener = (index, faces) -> { };
 
     /**
      * @param batchFrames frames analysed together, so their crops share model runs; 1 analyses frame by frame
      */
-    public ChunkPipeline(FaceAnalyser analyser, FaceSelector selector, List<FrameProcessor> processors, int batchFrames) {
+    public ChunkPipeline(FaceAnalyser analyser, FaceSelector selector, TrackSettings tracking, List<FrameProcessor> processors, int batchFrames) {
         this.analyser = analyser;
         this.selector = selector;
+        this.tracking = tracking;
         this.processors = List.copyOf(processors);
         this.batchFrames = Math.max(1, batchFrames);
     }
@@ -41,6 +50,16 @@ public final class ChunkPipeline {
         void accept(long index, Mat frame);
     }
 
+    /** Every tracked face of every frame to process, before selection. */
+    public interface TracksListener {
+        void frame(long index, List<TrackedFace> faces);
+    }
+
+    public ChunkPipeline listen(TracksListener tracksListener) {
+        this.listener = tracksListener;
+        return this;
+    }
+
     /** Stage times of one run, in nanoseconds. */
     public static final class Timings {
         public long decodeNanos;
@@ -49,15 +68,18 @@ public final class ChunkPipeline {
     }
 
     /**
+     * @param processed the frames the processors run on: the owned ones and any context the chain's own state reads
      * @return the number of owned frames handed to the sink
      */
-    public long run(FrameSource reader, FrameRange owned, FrameSink sink, LongConsumer progress, Timings timings) {
-        long emitted = 0;
+    public long run(FrameSource reader, FrameRange processed, FrameRange owned, FrameSink sink, LongConsumer progress, Timings timings) {
+        FaceTracks tracks = new FaceTracks(tracking, selector.selectsByReference() ? selector : null);
+        ArrayDeque<FrameReader.IndexedFrame> waiting = new ArrayDeque<>();
+        long[] emitted = {0};
         boolean more = true;
-        while (more) {
-            List<FrameReader.IndexedFrame> batch = new ArrayList<>(batchFrames);
-            try {
+        try {
+            while (more) {
                 long t0 = System.nanoTime();
+                List<FrameReader.IndexedFrame> batch = new ArrayList<>(batchFrames);
                 while (batch.size() < batchFrames) {
                     FrameReader.IndexedFrame frame = reader.next();
                     if (frame == null) {
@@ -66,33 +88,49 @@ public final class ChunkPipeline {
                     }
                     batch.add(frame);
                 }
+                waiting.addAll(batch);
                 long t1 = System.nanoTime();
                 timings.decodeNanos += t1 - t0;
-                if (batch.isEmpty()) {
-                    break;
+                if (!batch.isEmpty()) {
+                    List<List<Face>> faces = analyser.analyse(batch.stream().map(FrameReader.IndexedFrame::image).toList());
+                    for (int i = 0; i < batch.size(); i++) {
+                        tracks.add(batch.get(i).index(), faces.get(i));
+                    }
                 }
-                List<List<Face>> faces = analyser.analyse(batch.stream().map(FrameReader.IndexedFrame::image).toList());
                 timings.processNanos += System.nanoTime() - t1;
-                for (int i = 0; i < batch.size(); i++) {
-                    long t2 = System.nanoTime();
-                    FrameReader.IndexedFrame frame = batch.get(i);
-                    List<Face> selected = selector.select(faces.get(i));
-                    for (FrameProcessor processor : processors) {
-                        processor.process(frame.index(), frame.image(), selected);
+                while (!waiting.isEmpty() && tracks.ready(waiting.peekFirst().index(), !more)) {
+                    FrameReader.IndexedFrame frame = waiting.pollFirst();
+                    try {
+                        process(tracks, frame, processed, owned, sink, timings, () -> progress.accept(++emitted[0]));
+                    } finally {
+                        frame.image().close();
                     }
-                    long t3 = System.nanoTime();
-                    timings.processNanos += t3 - t2;
-                    if (owned.contains(frame.index())) {
-                        sink.accept(frame.index(), frame.image());
-                        emitted++;
-                        progress.accept(emitted);
-                    }
-                    timings.sinkNanos += System.nanoTime() - t3;
                 }
-            } finally {
-                batch.forEach(frame -> frame.image().close());
             }
+        } finally {
+            waiting.forEach(frame -> frame.image().close());
         }
-        return emitted;
+        return emitted[0];
+    }
+
+    private void process(FaceTracks tracks, FrameReader.IndexedFrame frame, FrameRange processed, FrameRange owned, FrameSink sink, Timings timings,
+                         Runnable emitted) {
+        if (!processed.contains(frame.index())) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<TrackedFace> tracked = tracks.resolve(frame.index());
+        listener.frame(frame.index(), tracked);
+        List<Face> selected = selector.select(tracked, TrackedFace::face, TrackedFace::matchesReference).stream().map(TrackedFace::face).toList();
+        for (FrameProcessor processor : processors) {
+            processor.process(frame.index(), frame.image(), selected);
+        }
+        long t1 = System.nanoTime();
+        timings.processNanos += t1 - t0;
+        if (owned.contains(frame.index())) {
+            sink.accept(frame.index(), frame.image());
+            emitted.run();
+        }
+        timings.sinkNanos += System.nanoTime() - t1;
     }
 }

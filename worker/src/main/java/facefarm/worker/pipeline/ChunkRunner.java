@@ -5,6 +5,8 @@ import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.ProcessorOptions;
+import facefarm.common.planning.FrameRange;
+import facefarm.common.planning.Overlap;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.Face;
@@ -17,6 +19,7 @@ import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
 import facefarm.worker.storage.ObjectStore;
+import facefarm.worker.tracking.TrackSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -44,11 +47,14 @@ public final class ChunkRunner implements AutoCloseable {
     private final Path workDir;
     private final int batchFrames;
     /** The analysis of the last job's options, kept while offers of the same job (or options) keep coming. */
-    private AnalysisOptions analysisOptions;
+    private AnalysisKey analysisKey;
     private FaceAnalyser analyser;
     /** The last job's processors (their models are the heavy part), kept while its offers keep coming. */
     private ChainKey chainKey;
     private List<FrameProcessor> chain = List.of();
+
+    private record AnalysisKey(AnalysisOptions options, boolean mesh) {
+    }
 
     private record ChainKey(String jobId, List<String> processors, ProcessorOptions options, AnalysisOptions analysis) {
     }
@@ -70,11 +76,12 @@ public final class ChunkRunner implements AutoCloseable {
         return ids.stream().distinct().toList();
     }
 
-    private synchronized FaceAnalyser analyser(AnalysisOptions resolved) {
-        if (analyser == null || !resolved.equals(analysisOptions)) {
+    private synchronized FaceAnalyser analyser(AnalysisOptions resolved, List<String> processors) {
+        AnalysisKey key = new AnalysisKey(resolved, ProcessorRegistry.needsMesh(processors));
+        if (analyser == null || !key.equals(analysisKey)) {
             close();
-            analyser = FaceAnalyser.create(resolved, models, resolved.referenceMode());
-            analysisOptions = resolved;
+            analyser = FaceAnalyser.create(resolved, models, resolved.referenceMode(), key.mesh());
+            analysisKey = key;
         }
         return analyser;
     }
@@ -122,7 +129,7 @@ public final class ChunkRunner implements AutoCloseable {
         if (analyser != null) {
             analyser.close();
             analyser = null;
-            analysisOptions = null;
+            analysisKey = null;
         }
     }
 
@@ -142,16 +149,20 @@ public final class ChunkRunner implements AutoCloseable {
             transferNanos += System.nanoTime() - t0;
             // options from the coordinator are resolved already; resolving again only fills what an older one left out
             AnalysisOptions analysis = AnalysisSettings.resolve(offer.analysis(), models);
-            FaceAnalyser faceAnalyser = analyser(analysis);
+            FaceAnalyser faceAnalyser = analyser(analysis, offer.processors());
             FaceSelector selector = FaceSelector.of(analysis, offer.referenceEmbedding());
             List<FrameProcessor> processors = chain(offer, analysis, faceAnalyser);
+            Overlap own = ProcessorRegistry.overlap(offer.processors());
+            FrameRange processed = new FrameRange(Math.max(offer.decoded().start(), offer.owned().start() - own.past()),
+                    Math.min(offer.decoded().end(), offer.owned().end() + own.future()));
             Files.createDirectories(output.getParent());
             ChunkPipeline.Timings timings = new ChunkPipeline.Timings();
             long emitted;
             long[] lastReport = {System.nanoTime()};
             try (FrameReader reader = new FrameReader(target, offer.decoded(), offer.seek());
                  LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
-                emitted = new ChunkPipeline(faceAnalyser, selector, processors, batchFrames).run(reader::next, offer.owned(), (index, frame) -> writer.write(frame), done -> {
+                emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
+                        .run(reader::next, processed, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
                     long now = System.nanoTime();
                     if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {

@@ -81,14 +81,17 @@ public final class MeshSwapper implements FrameProcessor {
         return NAME;
     }
 
+    /** Swaps each face on its mesh: the one analysis found (smoothed over its track), else one run here. */
     @Override
     public void process(long frameIndex, Mat frame, List<Face> faces) {
-        if (faces.isEmpty()) {
+        List<Face> unmeshed = faces.stream().filter(face -> face.mesh() == null).toList();
+        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh()));
+        if (unmeshed.isEmpty()) {
             return;
         }
-        List<Mat> frames = new ArrayList<>(faces.size());
-        faces.forEach(face -> frames.add(frame));
-        for (FaceMesh468.Mesh target : mesh.run(frames, faces)) {
+        List<Mat> frames = new ArrayList<>(unmeshed.size());
+        unmeshed.forEach(face -> frames.add(frame));
+        for (FaceMesh468.Mesh target : mesh.run(frames, unmeshed)) {
             swap(frame, target.points());
         }
     }

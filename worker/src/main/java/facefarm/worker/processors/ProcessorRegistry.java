@@ -1,6 +1,7 @@
 package facefarm.worker.processors;
 
 import facefarm.common.jobs.ProcessorOptions;
+import facefarm.common.planning.Overlap;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceMesh468;
@@ -46,15 +47,26 @@ public final class ProcessorRegistry {
     }
 
     /**
-     * Warm-up frames a chain needs: the most any of its processors reads back. No processor of this build keeps state
-     * across frames yet.
+     * The frames of context a chain's own state reads around the frame it changes: its processors' declarations added
+     * up, since each one's output is the next one's input. Declared by name, so ingest plans chunks without loading a model. Every processor of this build works
+     * on its frame alone: what it needs from other frames (smoothed, gap-filled tracks) the tracking stage before it
+     * gives, and declares itself.
      */
-    public static int warmup(List<String> chain) {
-        return 0;
+    public static Overlap overlap(List<String> chain) {
+        Overlap total = Overlap.NONE;
+        for (String name : chain) {
+            Overlap own = switch (name) {
+                case FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, FaceDebugger.NAME -> Overlap.NONE;
+                default -> throw new IllegalArgumentException("unknown processor '" + name + "' (known: " + String.join(", ", KNOWN) + ")");
+            };
+            total = total.plus(own);
+        }
+        return total;
     }
 
-    public static int lookahead(List<String> chain) {
-        return 0;
+    /** Whether the chain works on the dense 468-point mesh, which analysis then finds (and tracking smooths). */
+    public static boolean needsMesh(List<String> chain) {
+        return chain.contains(MeshSwapper.NAME);
     }
 
     private static FaceSwapper swapper(ProcessorContext context) {
@@ -108,9 +120,9 @@ public final class ProcessorRegistry {
         FaceMesh468 mesh = new FaceMesh468(context.models().resolve(FaceMesh468.MODEL_ID));
         try {
             ProcessorContext.SourceFace source = context.firstSource();
-            FaceMesh468.Mesh sourceMesh = mesh.run(source.image(), source.face());
+            List<facefarm.worker.analysis.Point> sourceMesh = source.face().mesh() != null ? source.face().mesh() : mesh.run(source.image(), source.face()).points();
             Mat image = source.image().clone();
-            return new MeshSwapper(mesh, image, sourceMesh.points(), MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));
+            return new MeshSwapper(mesh, image, sourceMesh, MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));
         } catch (RuntimeException e) {
             mesh.close();
             throw e;

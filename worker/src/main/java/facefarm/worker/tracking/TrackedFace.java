@@ -1,0 +1,15 @@
+package facefarm.worker.tracking;
+
+import facefarm.worker.analysis.Face;
+
+/**
+ * A face of a frame as its track sees it.
+ *
+ * @param track            the track's id, counted from 0 in the order tracks appear in one run (a chunk counts its own)
+ * @param face             the face the processors get: smoothed over the track when smoothing is on, else {@code raw}
+ * @param raw              the detection itself, or for a filled gap the face interpolated between the detections around it
+ * @param interpolated     whether detection missed this frame and the gap was filled
+ * @param matchesReference in reference mode, whether the track matches the reference face (with hysteresis)
+ */
+public record TrackedFace(long track, Face face, Face raw, boolean interpolated, boolean matchesReference) {
+}
