@@ -121,9 +121,9 @@ class AnalyseCommandTest {
         AnalysisOptions options = FarmCli.analysisOptions("--face-detector-model", "scrfd", "--face-detector-size", "320x320", "--face-detector-margin",
                 "10,0,10,0", "--face-detector-angles", "0 90", "--face-detector-score", "0.4", "--face-landmarker-model", "peppa_wutz",
                 "--face-landmarker-score", "0.6", "--face-selector-mode", "one", "--face-selector-order", "best-worst", "--reference-face-position", "1",
-                "--reference-face-distance", "0.25", "--reference-frame-number", "12");
+                "--reference-face-distance", "0.25", "--reference-frame-number", "12", "--smoothing-window", "5");
         assertEquals(new AnalysisOptions("scrfd", 320, List.of(10, 0, 10, 0), List.of(0, 90), 0.4f, "peppa_wutz", 0.6f, null, "one", "best-worst",
-                1, 0.25f, 12L), options);
+                1, 0.25f, 12L, 5), options);
         assertEquals(AnalysisOptions.DEFAULTS, FarmCli.analysisOptions());
     }
 }

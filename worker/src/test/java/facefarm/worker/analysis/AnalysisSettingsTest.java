@@ -38,8 +38,9 @@ class AnalysisSettingsTest {
         assertEquals(List.of("face detector 'yunet' takes sizes [640], not 320"), AnalysisSettings.problems(detector("yunet", 320)));
         assertEquals(List.of("face detector default takes sizes [640], not 333"), AnalysisSettings.problems(detector(null, 333)));
         List<String> problems = AnalysisSettings.problems(new AnalysisOptions(null, null, List.of(10, 10), List.of(45), 1.5f, "dlib", 2f, null,
-                "everyone", "tallest-first", -1, 1.2f, -3L));
-        assertEquals(10, problems.size(), problems.toString());
+                "everyone", "tallest-first", -1, 1.2f, -3L, 40));
+        assertEquals(11, problems.size(), problems.toString());
+        assertTrue(problems.contains("smoothing window must be between 0 (off) and 12 frames each side, got 40"), problems.toString());
         assertTrue(problems.contains("face detector score must be between 0 and 1, got 1.5"), problems.toString());
         assertTrue(problems.contains("unknown face landmarker 'dlib' (known: 2dfan4, peppa_wutz, many, none)"), problems.toString());
         assertTrue(problems.contains("unknown face selector mode 'everyone' (known: reference, one, many)"), problems.toString());
@@ -49,8 +50,8 @@ class AnalysisSettingsTest {
     @Test
     void withNothingInstalledTheOpenDefaultsAreChosen() throws Exception {
         AnalysisOptions resolved = AnalysisSettings.resolve(null, store(Set.of()));
-        assertEquals(new AnalysisOptions("yunet", 640, List.of(0, 0, 0, 0), List.of(0), 0.5f, "none", 0.5f, false, "many", "large-small", 0, 0.3f, 0L),
-                resolved);
+        assertEquals(new AnalysisOptions("yunet", 640, List.of(0, 0, 0, 0), List.of(0), 0.5f, "none", 0.5f, false, "many", "large-small", 0, 0.3f, 0L,
+                AnalysisSettings.DEFAULT_SMOOTHING_WINDOW), resolved);
         assertEquals(List.of("yunet_2023_mar"), AnalysisSettings.modelIds(resolved, false));
     }
 
@@ -71,7 +72,7 @@ class AnalysisSettingsTest {
     @Test
     void choicesTheStudioMadeAreKept() throws Exception {
         AnalysisOptions asked = new AnalysisOptions("many", 320, List.of(5, 0, 5, 0), List.of(0, 180), 0.3f, "many", 0.7f, false, "one",
-                "left-right", 2, 0.4f, 7L);
+                "left-right", 2, 0.4f, 7L, 0);
         AnalysisOptions resolved = AnalysisSettings.resolve(asked, store(Set.of(), "2dfan4.onnx"));
         assertEquals(asked, resolved);
         assertEquals(List.of("retinaface_10g", "scrfd_2.5g", "yoloface_8n", "2dfan4", "peppa_wutz"), AnalysisSettings.modelIds(resolved, false));
