@@ -86,6 +86,39 @@ class FarmRenderEndToEndTest {
     }
 
     @Test
+    void aLosslessRenderInChunksOf17EqualsTheOneChunkRenderFrameForFrame() throws Exception {
+        // the default chain, smoothing on: every chunk decodes the overlap its tracks read, and emits only its own frames
+        Path target = SharedFiles.media("face_4.mp4");
+        Path source = SharedFiles.media("astronaut.png");
+        Path chunked = dir.resolve("chunked.mkv");
+        Run run = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", chunked.toString(),
+                "--chunk-frames", "17", "--workers", "2");
+        assertEquals(0, run.exit(), run.stderr());
+        assertTrue(run.stderr().contains("12 chunk(s), smoothing window 3, processors mesh_swapper,"), run.stderr());
+        Path single = dir.resolve("single.mkv");
+        Run one = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", single.toString(),
+                "--chunk-frames", "100000", "--workers", "1");
+        assertEquals(0, one.exit(), one.stderr());
+        assertTrue(one.stderr().contains("1 chunk(s), smoothing window 3,"), one.stderr());
+
+        VideoInfo output = VideoProbe.probe(chunked);
+        assertEquals("ffv1", output.videoCodec(), "an .mkv output is lossless");
+        assertTrue(output.hasAudio(), "with the target's audio");
+        assertEquals(VideoProbe.probe(target).frames(), output.frames());
+        List<byte[]> a = Videos.frames(chunked);
+        List<byte[]> b = Videos.frames(single);
+        List<byte[]> original = Videos.frames(target);
+        assertEquals(199, a.size());
+        assertEquals(a.size(), b.size());
+        int swapped = 0;
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(b.get(i), a.get(i), "frame " + i + " differs between the 12-chunk and the 1-chunk render");
+            swapped += java.util.Arrays.equals(original.get(i), a.get(i)) ? 0 : 1;
+        }
+        assertTrue(swapped > 150, "mesh_swapper changed " + swapped + " of 199 frames");
+    }
+
+    @Test
     void badArgumentsAndBadInputGetOneLineErrors() throws Exception {
         Path source = SharedFiles.media("astronaut.png");
         Run zero = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),

@@ -165,7 +165,8 @@ public final class FarmCli {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
             JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format, analysis, processing));
             err.println("farm: job " + submitted.id() + ": " + submitted.framesTotal() + " frames at " + submitted.frameRate() + " fps, "
-                    + submitted.chunksTotal() + " chunk(s), processors " + String.join(",", submitted.processors()) + ", models "
+                    + submitted.chunksTotal() + " chunk(s), smoothing window " + submitted.analysis().smoothingWindow() + ", processors "
+                    + String.join(",", submitted.processors()) + ", models "
                     + String.join(",", submitted.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
             JobStatus last = client.follow(submitted.id(), bar::update);
             bar.finish();
