@@ -67,11 +67,45 @@ class AnalyseCommandTest {
             assertTrue(eye.get(0).asDouble() > box.get(0).asDouble() && eye.get(0).asDouble() < box.get(2).asDouble(), "eye inside the box");
             assertTrue(face.path("landmark68").isMissingNode(), "no landmarker is installed here");
             assertTrue(face.path("embedding").isMissingNode(), "no --embedding");
+            assertEquals(0, face.path("track").asInt(), "one face, one track, frame " + i);
+            assertTrue(face.path("smoothed").isMissingNode(), "no --smoothing-window: what detection found");
         }
         assertEquals("scrfd", result.path("options").path("faceDetectorModel").asText());
         String table = out.toString(StandardCharsets.UTF_8);
-        assertTrue(table.contains(frames + " frame(s), " + frames + " with faces, " + frames + " face(s)"), table);
+        assertTrue(table.contains(frames + " frame(s), " + frames + " with faces, " + frames + " face(s) on 1 track(s)"), table);
         assertTrue(table.lines().filter(l -> l.matches("\\s+\\d+\\s+0 .*")).count() == 12, "a short table: " + table);
+    }
+
+    @Test
+    void withASmoothingWindowEveryFaceHasItsTrackAndItsSmoothedPoints() throws Exception {
+        Path video = SharedFiles.media("face_2.mp4");
+        JsonNode result = analyse(video, List.of("--smoothing-window", "3"), sharedModels());
+        assertEquals(3, result.path("options").path("smoothingWindow").asInt());
+        double moved = 0;
+        int points = 0;
+        for (JsonNode frame : result.path("frames")) {
+            JsonNode face = frame.path("faces").get(0);
+            assertEquals(0, face.path("track").asInt());
+            assertTrue(!face.path("interpolated").asBoolean(), "face_2 has its face in every frame");
+            JsonNode smoothed = face.path("smoothed");
+            assertEquals(5, smoothed.path("landmark5").size(), "frame " + frame.path("index"));
+            assertEquals(4, smoothed.path("box").size());
+            for (int p = 0; p < 5; p++) {
+                JsonNode raw = face.path("landmark5").get(p);
+                JsonNode smooth = smoothed.path("landmark5").get(p);
+                moved += Math.hypot(raw.get(0).asDouble() - smooth.get(0).asDouble(), raw.get(1).asDouble() - smooth.get(1).asDouble());
+                points++;
+            }
+        }
+        assertTrue(moved > 0, "smoothing moved the points");
+        assertTrue(moved / points < 2, "by less than 2 px on average: " + moved / points);
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("left eye -> smoothed"), table);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("tracks smoothed over 3 frame(s) each side"), err.toString(StandardCharsets.UTF_8));
+
+        assertEquals(2, FarmCli.analyse(new String[] {"analyse", "--input", video.toString(), "--smoothing-window", "40"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), sharedModels()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("smoothing window must be between 0 (off) and 12 frames each side, got 40"));
     }
 
     @Test

@@ -73,7 +73,11 @@ class FarmFailureTest {
             JobStatus done = client.follow(job.id(), s -> { });
             assertEquals(JobState.DONE, done.state(), done.error());
             int index = victim.index();
-            ChunkStatus retried = chunks(farm, job.id()).get(index);
+            List<ChunkStatus> all = chunks(farm, job.id());
+            // the default smoothing window (3) reads 10 frames back and 7 ahead along a track: each chunk decodes that much more
+            assertEquals(new FrameRange(0, 107), all.get(0).decoded(), "the first chunk looks ahead into the second");
+            assertEquals(new FrameRange(90, 125), all.get(1).decoded(), "the second warms up on the first's last frames");
+            ChunkStatus retried = all.get(index);
             assertTrue(retried.attempts() >= 2, "chunk " + index + " was re-offered after its worker died: " + retried);
             assertTrue(!workerId.equals(retried.workerId()), "a surviving worker finished chunk " + index);
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.deploy.cli.CoordinatorClient;
@@ -59,6 +60,8 @@ class IngestValidationTest {
             expect(client, video, notImage, ok, 400, "is not an image");
             expect(client, video, face, new JobOptions(List.of("warp_drive"), 16, "mp4"), 400, "unknown processor 'warp_drive'");
             expect(client, video, face, new JobOptions(null, 0, "mp4"), 400, "chunkFrames must be at least 1");
+            expect(client, video, face, new JobOptions(null, 16, "mp4", AnalysisOptions.DEFAULTS.withSmoothingWindow(-1)), 400,
+                    "smoothing window must be between 0 (off) and 12 frames each side, got -1");
             expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_129", null, 2f, null, null,
                     null, null, null, null, null, null, null, null, null)), 400, "unknown faceSwapperModel 'inswapper_129'");
             expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions(null, null, 2f, null, null,
