@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Work offer for one attempt at one chunk. The worker decodes {@code decoded} starting at {@code seek}, runs the
- * processors over all of it, and writes only the {@code owned} frames to {@code outputKey} (attempt-scoped). Faces
+ * Work offer for one attempt at one chunk. The worker decodes {@code decoded} starting at {@code seek}, analyses and
+ * tracks the faces of all of it (the context is what the job's face tracks and processors read around the owned
+ * frames), processes the owned frames, and writes only those to {@code outputKey} (attempt-scoped). Faces
  * are analysed with the job's resolved {@code analysis} options; in reference mode {@code referenceEmbedding} is the
  * job's reference face (unit length), the same for every chunk. The processors run with the job's resolved
  * {@code processorOptions} on the faces of {@code sourceKeys}.

@@ -6,9 +6,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * One step of the face pipeline. It changes the frame in place, using the faces that analysis found once for all
- * processors. The overlap a processor's state needs across chunk seams is declared by name, in
- * {@link ProcessorRegistry#warmup} and {@link ProcessorRegistry#lookahead}, so ingest plans chunks without loading
- * any model.
+ * processors (tracked, gap-filled and smoothed before they get here). The context a processor's own state needs across
+ * chunk seams is declared by name, in {@link ProcessorRegistry#overlap}, so ingest plans chunks without loading any
+ * model.
  */
 public interface FrameProcessor extends AutoCloseable {
     String name();
