@@ -42,13 +42,19 @@ class FarmRenderEndToEndTest {
         return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** ./farm render of a clip from ../shared/media with astronaut.png as the source face. */
+    private Run render(String clip, Path output, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("render", "--target", SharedFiles.media(clip).toString(),
+                "--source", SharedFiles.media("astronaut.png").toString(), "--output", output.toString()));
+        args.addAll(List.of(options));
+        return farm(args.toArray(String[]::new));
+    }
+
     @Test
     void chunkedRenderOnTwoWorkersEqualsTheOneChunkRender() throws Exception {
         Path target = SharedFiles.media("face_2.mp4");
-        Path source = SharedFiles.media("astronaut.png");
         Path chunked = dir.resolve("chunked.mp4");
-        Run run = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", chunked.toString(),
-                "--chunk-frames", "16", "--workers", "2",
+        Run run = render("face_2.mp4", chunked, "--chunk-frames", "16", "--workers", "2",
                 "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, run.exit(), run.stderr());
         // no swapper weights here: the default chain is the open mesh swapper
@@ -69,8 +75,7 @@ class FarmRenderEndToEndTest {
         assertEquals(output.durationSeconds(), Videos.audioSeconds(chunked), frame, "audio lasts as long as the video, within one frame");
 
         Path single = dir.resolve("single.mp4");
-        Run one = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", single.toString(),
-                "--chunk-frames", "100000", "--workers", "1",
+        Run one = render("face_2.mp4", single, "--chunk-frames", "100000", "--workers", "1",
                 "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s)"), one.stderr());
@@ -89,15 +94,12 @@ class FarmRenderEndToEndTest {
     void aLosslessRenderInChunksOf17EqualsTheOneChunkRenderFrameForFrame() throws Exception {
         // the default chain, smoothing on: every chunk decodes the overlap its tracks read, and emits only its own frames
         Path target = SharedFiles.media("face_4.mp4");
-        Path source = SharedFiles.media("astronaut.png");
         Path chunked = dir.resolve("chunked.mkv");
-        Run run = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", chunked.toString(),
-                "--chunk-frames", "17", "--workers", "2");
+        Run run = render("face_4.mp4", chunked, "--chunk-frames", "17", "--workers", "2");
         assertEquals(0, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("12 chunk(s), smoothing window 3, processors mesh_swapper,"), run.stderr());
         Path single = dir.resolve("single.mkv");
-        Run one = farm("render", "--target", target.toString(), "--source", source.toString(), "--output", single.toString(),
-                "--chunk-frames", "100000", "--workers", "1");
+        Run one = render("face_4.mp4", single, "--chunk-frames", "100000", "--workers", "1");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s), smoothing window 3,"), one.stderr());
 
