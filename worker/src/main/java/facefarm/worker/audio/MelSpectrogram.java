@@ -33,7 +33,7 @@ public record MelSpectrogram(float[] bands, int columns) {
         double[] x = preEmphasised(track.samples());
         int columns = (x.length + HOP - 1) / HOP + 1;
         int[] edges = bandEdges();
-        double[][] filter = filterBank();
+        double[][] filter = filterBank(edges);
         double[] window = hann();
         float[] bands = new float[BANDS * columns];
         for (int first = 0; first < columns; first += BLOCK) {
@@ -119,8 +119,7 @@ public record MelSpectrogram(float[] bands, int columns) {
      * FaceFusion's bank: 82 points evenly spaced in mel from 55 to 7600 Hz, mapped to bins floor(801 f / 16000);
      * band i is scipy's symmetric triangle over bins [b_i, b_i+1).
      */
-    static double[][] filterBank() {
-        int[] edges = bandEdges();
+    static double[][] filterBank(int[] edges) {
         double[][] bank = new double[BANDS][BINS];
         for (int band = 0; band < BANDS; band++) {
             double[] triangle = triangle(edges[band + 1] - edges[band]);

@@ -64,8 +64,8 @@ class MelSpectrogramTest {
 
     @Test
     void theFilterBankIsFaceFusionsTouchingTriangles() {
-        double[][] bank = MelSpectrogram.filterBank();
         int[] edges = MelSpectrogram.bandEdges();
+        double[][] bank = MelSpectrogram.filterBank(edges);
         assertEquals(2, edges[0], "55 Hz is in bin 2 of 401");
         assertEquals(380, edges[81], "7600 Hz is bin 380");
         for (int band = 0; band < MelSpectrogram.BANDS; band++) {

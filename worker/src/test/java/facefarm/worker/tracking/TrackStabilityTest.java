@@ -43,29 +43,12 @@ class TrackStabilityTest {
         return frames;
     }
 
-    /** The faces each frame's tracks give, resolving every frame in one pass. */
-    static List<List<TrackedFace>> track(List<List<Face>> frames, TrackSettings settings) {
-        FaceTracks tracks = new FaceTracks(settings, null);
-        List<List<TrackedFace>> out = new ArrayList<>();
-        int next = 0;
-        for (int i = 0; i < frames.size(); i++) {
-            tracks.add(i, frames.get(i));
-            for (; tracks.ready(next, false); next++) {
-                out.add(tracks.resolve(next));
-            }
-        }
-        for (; next < frames.size(); next++) {
-            out.add(tracks.resolve(next));
-        }
-        return out;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"face_1.mp4", "face_2.mp4", "face_4.mp4"})
     void smoothingHalvesTheAccelerationOfEyesAndMouthAndStaysWithinTwoPixels(String video) {
         List<List<Face>> frames = analyse(video);
-        List<List<TrackedFace>> raw = track(frames, TrackSettings.OFF);
-        List<List<TrackedFace>> smooth = track(frames, TrackSettings.of(null));
+        List<List<TrackedFace>> raw = FaceTracksTest.track(frames, TrackSettings.OFF, null);
+        List<List<TrackedFace>> smooth = FaceTracksTest.track(frames, TrackSettings.of(null), null);
         assertEquals(frames.size(), smooth.size());
         double rawAcceleration = 0;
         double smoothAcceleration = 0;
