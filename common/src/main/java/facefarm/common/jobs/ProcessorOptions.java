@@ -14,6 +14,8 @@ import java.util.List;
  * @param faceMaskTypes         box, occlusion, area, region
  * @param faceMaskPadding       top, right, bottom, left in percent of the crop
  * @param meshSwapperBlend      feathered (alpha, the default) or seamless (Poisson cloning, slower)
+ * @param lipSyncerModel        wav2lip_gan_96 (FaceFusion's default), wav2lip_96 or edtalk_256
+ * @param lipSyncerWeight       0-1; Wav2Lip scales the mel window by weight·2, EDTalk takes it as an input
  */
 public record ProcessorOptions(
         String faceSwapperModel,
@@ -29,9 +31,21 @@ public record ProcessorOptions(
         List<String> faceMaskRegions,
         String faceOccluderModel,
         String faceParserModel,
-        String meshSwapperBlend) {
+        String meshSwapperBlend,
+        String lipSyncerModel,
+        Float lipSyncerWeight) {
 
-    public static final ProcessorOptions DEFAULTS = new ProcessorOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final ProcessorOptions DEFAULTS = new ProcessorOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null);
+
+    /** Options without lip sync choices (they take the defaults). */
+    public ProcessorOptions(String faceSwapperModel, Integer faceSwapperPixelBoost, Float faceSwapperWeight, String faceEnhancerModel,
+                            Integer faceEnhancerBlend, Float faceEnhancerWeight, List<String> faceMaskTypes, Float faceMaskBlur,
+                            List<Integer> faceMaskPadding, List<String> faceMaskAreas, List<String> faceMaskRegions, String faceOccluderModel,
+                            String faceParserModel, String meshSwapperBlend) {
+        this(faceSwapperModel, faceSwapperPixelBoost, faceSwapperWeight, faceEnhancerModel, faceEnhancerBlend, faceEnhancerWeight, faceMaskTypes,
+                faceMaskBlur, faceMaskPadding, faceMaskAreas, faceMaskRegions, faceOccluderModel, faceParserModel, meshSwapperBlend, null, null);
+    }
 
     public ProcessorOptions {
         faceMaskTypes = faceMaskTypes == null ? null : List.copyOf(faceMaskTypes);

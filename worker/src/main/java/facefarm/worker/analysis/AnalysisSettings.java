@@ -121,6 +121,11 @@ public final class AnalysisSettings {
         return !"none".equals(resolved.faceLandmarkerModel()) && resolved.faceLandmarkerScore() > 0;
     }
 
+    /** Whether faces analysed with resolved options carry 68 points (a landmarker's, or fan_68_5's estimate). */
+    public static boolean has68Landmarks(AnalysisOptions resolved) {
+        return landmarkerOn(resolved) || Boolean.TRUE.equals(resolved.fan68From5());
+    }
+
     static List<Landmarker68.Model> landmarkers(AnalysisOptions resolved) {
         if (!landmarkerOn(resolved)) {
             return List.of();

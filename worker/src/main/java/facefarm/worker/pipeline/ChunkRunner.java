@@ -77,7 +77,7 @@ public final class ChunkRunner implements AutoCloseable {
     }
 
     private synchronized FaceAnalyser analyser(AnalysisOptions resolved, List<String> processors) {
-        AnalysisKey key = new AnalysisKey(resolved, ProcessorRegistry.needsMesh(processors));
+        AnalysisKey key = new AnalysisKey(resolved, ProcessorRegistry.needsMesh(processors, AnalysisSettings.has68Landmarks(resolved)));
         if (analyser == null || !key.equals(analysisKey)) {
             close();
             analyser = FaceAnalyser.create(resolved, models, resolved.referenceMode(), key.mesh());

@@ -16,7 +16,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /** The processors this build can run, by FaceFusion's names, built from a job's context. */
 public final class ProcessorRegistry {
-    public static final List<String> KNOWN = List.of(FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, FaceDebugger.NAME);
+    public static final List<String> KNOWN = List.of(FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, LipSyncer.NAME, FaceDebugger.NAME);
+    /** Processors that put a source face onto the target's, and so need at least one source image. */
+    public static final List<String> SWAPPERS = List.of(FaceSwapper.NAME, MeshSwapper.NAME);
 
     private ProcessorRegistry() {
     }
@@ -28,6 +30,7 @@ public final class ProcessorRegistry {
             case FaceSwapper.NAME -> swapper(context);
             case FaceEnhancer.NAME -> enhancer(context);
             case MeshSwapper.NAME -> meshSwapper(context);
+            case LipSyncer.NAME -> lipSyncer(context);
             default -> throw new IllegalArgumentException("unknown processor '" + name + "' (known: " + String.join(", ", KNOWN) + ")");
         };
     }
@@ -56,7 +59,7 @@ public final class ProcessorRegistry {
         Overlap total = Overlap.NONE;
         for (String name : chain) {
             Overlap own = switch (name) {
-                case FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, FaceDebugger.NAME -> Overlap.NONE;
+                case FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, LipSyncer.NAME, FaceDebugger.NAME -> Overlap.NONE;
                 default -> throw new IllegalArgumentException("unknown processor '" + name + "' (known: " + String.join(", ", KNOWN) + ")");
             };
             total = total.plus(own);
@@ -64,9 +67,22 @@ public final class ProcessorRegistry {
         return total;
     }
 
-    /** Whether the chain works on the dense 468-point mesh, which analysis then finds (and tracking smooths). */
-    public static boolean needsMesh(List<String> chain) {
-        return chain.contains(MeshSwapper.NAME);
+    /**
+     * Whether the chain works on the dense 468-point mesh, which analysis then finds (and tracking smooths): the mesh
+     * swapper always, the lip syncer when analysis has no 68-point landmarker to give it the mouth's 68 points.
+     */
+    public static boolean needsMesh(List<String> chain, boolean has68Landmarks) {
+        return chain.contains(MeshSwapper.NAME) || chain.contains(LipSyncer.NAME) && !has68Landmarks;
+    }
+
+    /** Whether the chain needs a source face image. */
+    public static boolean needsSourceFace(List<String> chain) {
+        return chain.stream().anyMatch(SWAPPERS::contains);
+    }
+
+    /** Whether the chain hears the job's audio. */
+    public static boolean needsAudio(List<String> chain) {
+        return chain.contains(LipSyncer.NAME);
     }
 
     private static FaceSwapper swapper(ProcessorContext context) {
@@ -125,6 +141,31 @@ public final class ProcessorRegistry {
             return new MeshSwapper(mesh, image, sourceMesh, MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));
         } catch (RuntimeException e) {
             mesh.close();
+            throw e;
+        }
+    }
+
+    private static LipSyncer lipSyncer(ProcessorContext context) {
+        if (context.voice() == null) {
+            throw new IllegalArgumentException("lip_syncer needs the job's audio: give the job an audio file (--audio, or the API's 'audio' part)");
+        }
+        ProcessorOptions o = context.options();
+        LipSyncerModel model = LipSyncerModel.byId(o.lipSyncerModel());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            OnnxModel session = open(opened, new OnnxModel(model.id(), context.models().resolve(model.id())));
+            // Wav2Lip masks with the lower-face area itself; EDTalk with the job's box; both add occlusion when chosen
+            List<String> types = new ArrayList<>();
+            if (model.kind() == LipSyncerModel.Kind.EDTALK) {
+                types.add("box");
+            }
+            if (o.faceMaskTypes().contains("occlusion")) {
+                types.add("occlusion");
+            }
+            FaceMasker masker = open(opened, masker(o, types, o.faceMaskPadding(), context.models()));
+            return new LipSyncer(model, session, masker, context.voice(), o.lipSyncerWeight());
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
             throw e;
         }
     }

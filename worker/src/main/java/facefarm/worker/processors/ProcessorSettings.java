@@ -77,6 +77,10 @@ public final class ProcessorSettings {
                 problems.add(e.getMessage());
             }
         }
+        if (o.lipSyncerModel() != null && !LipSyncerModel.IDS.contains(o.lipSyncerModel())) {
+            problems.add("unknown lipSyncerModel '" + o.lipSyncerModel() + "' (known: " + String.join(", ", LipSyncerModel.IDS) + ")");
+        }
+        range(problems, "lipSyncerWeight", o.lipSyncerWeight(), 0, 1);
         return problems;
     }
 
@@ -129,7 +133,9 @@ public final class ProcessorSettings {
                         "upper-lip", "lower-lip") : o.faceMaskRegions(),
                 o.faceOccluderModel() == null ? OCCLUDERS.get(0) : o.faceOccluderModel(),
                 o.faceParserModel() == null ? "bisenet_resnet_34" : o.faceParserModel(),
-                o.meshSwapperBlend() == null ? MeshSwapper.Blend.FEATHERED.optionName() : o.meshSwapperBlend());
+                o.meshSwapperBlend() == null ? MeshSwapper.Blend.FEATHERED.optionName() : o.meshSwapperBlend(),
+                o.lipSyncerModel() == null ? LipSyncer.DEFAULT_MODEL : o.lipSyncerModel(),
+                o.lipSyncerWeight() == null ? LipSyncer.DEFAULT_WEIGHT : o.lipSyncerWeight());
         return new Resolved(chain, resolved);
     }
 
@@ -179,6 +185,10 @@ public final class ProcessorSettings {
                     masks(o, false, ids);
                 }
                 case MeshSwapper.NAME -> ids.add(FaceMesh468.MODEL_ID);
+                case LipSyncer.NAME -> {
+                    ids.add(o.lipSyncerModel());
+                    masks(o, false, ids);
+                }
                 default -> {
                 }
             }
