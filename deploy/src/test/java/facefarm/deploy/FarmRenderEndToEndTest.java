@@ -22,28 +22,12 @@ class FarmRenderEndToEndTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String stdout, String stderr) {
-    }
-
-    private Run farm(String... args) throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("farm.root"));
-        List<String> command = new ArrayList<>(List.of(root.resolve("farm").toString()));
-        command.addAll(List.of(args));
-        Path out = dir.resolve("stdout-" + System.nanoTime());
-        Path err = dir.resolve("stderr-" + System.nanoTime());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("FARM_HOME", dir.resolve("home").toString());
-        builder.environment().put("FARM_MODEL_PATH", SharedFiles.modelsDir().toString());
-        Process process = builder.start();
-        if (!process.waitFor(8, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("./farm " + String.join(" ", args) + " did not finish; stderr:\n" + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    private FarmCommand.Run farm(String... args) throws IOException, InterruptedException {
+        return FarmCommand.run(dir, null, args);
     }
 
     /** ./farm render of a clip from ../shared/media with astronaut.png as the source face. */
-    private Run render(String clip, Path output, String... options) throws IOException, InterruptedException {
+    private FarmCommand.Run render(String clip, Path output, String... options) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("render", "--target", SharedFiles.media(clip).toString(),
                 "--source", SharedFiles.media("astronaut.png").toString(), "--output", output.toString()));
         args.addAll(List.of(options));
@@ -54,7 +38,7 @@ class FarmRenderEndToEndTest {
     void chunkedRenderOnTwoWorkersEqualsTheOneChunkRender() throws Exception {
         Path target = SharedFiles.media("face_2.mp4");
         Path chunked = dir.resolve("chunked.mp4");
-        Run run = render("face_2.mp4", chunked, "--chunk-frames", "16", "--workers", "2",
+        FarmCommand.Run run = render("face_2.mp4", chunked, "--chunk-frames", "16", "--workers", "2",
                 "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, run.exit(), run.stderr());
         // no swapper weights here: the default chain is the open mesh swapper
@@ -75,7 +59,7 @@ class FarmRenderEndToEndTest {
         assertEquals(output.durationSeconds(), Videos.audioSeconds(chunked), frame, "audio lasts as long as the video, within one frame");
 
         Path single = dir.resolve("single.mp4");
-        Run one = render("face_2.mp4", single, "--chunk-frames", "100000", "--workers", "1",
+        FarmCommand.Run one = render("face_2.mp4", single, "--chunk-frames", "100000", "--workers", "1",
                 "--face-detector-model", "scrfd", "--face-detector-size", "320", "--accept-license", "scrfd_2.5g");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s)"), one.stderr());
@@ -95,11 +79,11 @@ class FarmRenderEndToEndTest {
         // the default chain, smoothing on: every chunk decodes the overlap its tracks read, and emits only its own frames
         Path target = SharedFiles.media("face_4.mp4");
         Path chunked = dir.resolve("chunked.mkv");
-        Run run = render("face_4.mp4", chunked, "--chunk-frames", "17", "--workers", "2");
+        FarmCommand.Run run = render("face_4.mp4", chunked, "--chunk-frames", "17", "--workers", "2");
         assertEquals(0, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("12 chunk(s), smoothing window 3, processors mesh_swapper,"), run.stderr());
         Path single = dir.resolve("single.mkv");
-        Run one = render("face_4.mp4", single, "--chunk-frames", "100000", "--workers", "1");
+        FarmCommand.Run one = render("face_4.mp4", single, "--chunk-frames", "100000", "--workers", "1");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s), smoothing window 3,"), one.stderr());
 
@@ -123,18 +107,18 @@ class FarmRenderEndToEndTest {
     @Test
     void badArgumentsAndBadInputGetOneLineErrors() throws Exception {
         Path source = SharedFiles.media("astronaut.png");
-        Run zero = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),
+        FarmCommand.Run zero = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),
                 "--output", dir.resolve("o.mp4").toString(), "--chunk-frames", "0");
         assertEquals(2, zero.exit());
         assertEquals("error: --chunk-frames must be at least 1, got 0", zero.stderr().strip());
 
-        Run size = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),
+        FarmCommand.Run size = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--source", source.toString(),
                 "--output", dir.resolve("o.mp4").toString(), "--face-detector-size", "large");
         assertEquals(2, size.exit());
         assertEquals("error: --face-detector-size takes whole numbers, got 'large'", size.stderr().strip());
 
         Path notVideo = Files.writeString(dir.resolve("notes.mp4"), "not a video ".repeat(200));
-        Run bad = farm("render", "--target", notVideo.toString(), "--source", source.toString(), "--output", dir.resolve("o.mp4").toString(),
+        FarmCommand.Run bad = farm("render", "--target", notVideo.toString(), "--source", source.toString(), "--output", dir.resolve("o.mp4").toString(),
                 "--processors", "face_debugger,warp_drive", "--workers", "1");
         assertEquals(2, bad.exit(), bad.stderr());
         String last = bad.stderr().strip().lines().reduce((x, y) -> y).orElse("");
@@ -144,22 +128,22 @@ class FarmRenderEndToEndTest {
 
     @Test
     void upStatusDownRunsTheFarmInTheBackgroundAndStopsIt() throws Exception {
-        Run up = farm("up", "--workers", "1");
+        FarmCommand.Run up = farm("up", "--workers", "1");
         try {
             assertEquals(0, up.exit(), up.stderr());
             assertTrue(up.stdout().startsWith("farm up at http://127.0.0.1:"), up.stdout());
-            Run again = farm("up");
+            FarmCommand.Run again = farm("up");
             assertTrue(again.stdout().startsWith("farm already up"), again.stdout());
-            Run status = farm("status");
+            FarmCommand.Run status = farm("status");
             assertEquals(0, status.exit(), status.stderr());
             assertTrue(status.stdout().contains("farm at http://127.0.0.1:"), status.stdout());
         } finally {
-            Run down = farm("down");
+            FarmCommand.Run down = farm("down");
             assertEquals(0, down.exit(), down.stderr());
             assertEquals("farm stopped", down.stdout().strip());
         }
         assertFalse(Files.exists(dir.resolve("home/farm.json")), "the state file is removed");
-        Run status = farm("status");
+        FarmCommand.Run status = farm("status");
         assertEquals(1, status.exit());
         assertTrue(status.stderr().contains("no farm is running"), status.stderr());
     }

@@ -2,6 +2,7 @@ package facefarm.deploy;
 
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
+import facefarm.worker.audio.AudioInfo;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
@@ -34,16 +35,35 @@ final class Videos {
     }
 
     /** Seconds of decoded audio. */
-    static double audioSeconds(Path video) throws Exception {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+    static double audioSeconds(Path video) {
+        return AudioInfo.probe(video).seconds();
+    }
+
+    /** A file's decoded audio: interleaved float samples at its own rate. */
+    record Sound(int sampleRate, int channels, float[] samples) {
+    }
+
+    static Sound sound(Path file) throws Exception {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
             grabber.start();
-            long samples = 0;
+            java.util.List<float[]> parts = new ArrayList<>();
+            int total = 0;
             Frame frame;
             while ((frame = grabber.grabSamples()) != null) {
-                samples += frame.samples[0].limit() / grabber.getAudioChannels();
+                java.nio.FloatBuffer buffer = (java.nio.FloatBuffer) frame.samples[0];
+                float[] part = new float[buffer.remaining()];
+                buffer.get(part);
+                parts.add(part);
+                total += part.length;
             }
-            return (double) samples / grabber.getSampleRate();
+            float[] all = new float[total];
+            int at = 0;
+            for (float[] part : parts) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            return new Sound(grabber.getSampleRate(), grabber.getAudioChannels(), all);
         }
     }
 }

@@ -7,10 +7,14 @@ import java.util.List;
  * What a studio chooses for a job (the JSON part of POST /api/v1/jobs). Null fields take the coordinator's defaults.
  * {@code outputFormat} is "mp4" (H.264 + AAC) or "mkv" (lossless FFV1 + FLAC); {@code analysis} chooses detector,
  * landmarker and face selection; {@code processorOptions} the processors' models, masks and weights. Without
- * {@code processors} the farm runs the best chain it has installed.
+ * {@code processors} the farm runs the best chain it has installed. With an audio part, {@code audioFit} says how the
+ * lengths are reconciled ({@link AudioFit}); {@code fps} is the frame rate of a video made from a still image.
  */
-public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions) {
+public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
+                         String audioFit, Double fps) {
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
+    public static final double MAX_FPS = 240;
+    public static final double DEFAULT_STILL_FPS = 25;
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
         this(processors, chunkFrames, outputFormat, null, null);
@@ -18,6 +22,10 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis) {
         this(processors, chunkFrames, outputFormat, analysis, null);
+    }
+
+    public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions) {
+        this(processors, chunkFrames, outputFormat, analysis, processorOptions, null, null);
     }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */
@@ -39,6 +47,20 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         if (outputFormat != null && !OUTPUT_FORMATS.contains(outputFormat)) {
             problems.add("outputFormat must be one of " + OUTPUT_FORMATS + ", got '" + outputFormat + "'");
         }
+        if (audioFit != null && !AudioFit.NAMES.contains(audioFit)) {
+            problems.add("audioFit must be one of " + AudioFit.NAMES + ", got '" + audioFit + "'");
+        }
+        if (fps != null && !(fps > 0 && fps <= MAX_FPS)) {
+            problems.add("fps must be above 0 and at most " + (int) MAX_FPS + ", got " + fps);
+        }
         return problems;
+    }
+
+    /** {@code fps} as a reduced fraction, to the thousandth (25 -> 25/1, 29.97 -> 2997/100). */
+    public static int[] rational(double fps) {
+        long num = Math.round(fps * 1000);
+        long den = 1000;
+        long gcd = java.math.BigInteger.valueOf(num).gcd(java.math.BigInteger.valueOf(den)).longValue();
+        return new int[] {(int) (num / gcd), (int) (den / gcd)};
     }
 }

@@ -13,7 +13,9 @@ import java.util.Objects;
  * frames), processes the owned frames, and writes only those to {@code outputKey} (attempt-scoped). Faces
  * are analysed with the job's resolved {@code analysis} options; in reference mode {@code referenceEmbedding} is the
  * job's reference face (unit length), the same for every chunk. The processors run with the job's resolved
- * {@code processorOptions} on the faces of {@code sourceKeys}.
+ * {@code processorOptions} on the faces of {@code sourceKeys}. Frames from {@code targetFrames} on (past the end of
+ * the target; a still image has one) are its last frame held. A job with new audio has {@code audioKey}: lip sync hears
+ * it by absolute frame index, so every chunk hears what a one-chunk render would.
  */
 public record ChunkOffer(
         String jobId,
@@ -34,7 +36,18 @@ public record ChunkOffer(
         String outputKey,
         AnalysisOptions analysis,
         float[] referenceEmbedding,
-        ProcessorOptions processorOptions) {
+        ProcessorOptions processorOptions,
+        String audioKey,
+        long targetFrames) {
+
+    /** An offer for a job without new audio, whose frames are all the target's. */
+    public ChunkOffer(String jobId, int chunkIndex, String attemptId, int attemptNumber, FrameRange owned, FrameRange decoded, Keyframe seek,
+                      long framesTotal, int fpsNumerator, int fpsDenominator, int width, int height, String targetKey, List<String> sourceKeys,
+                      List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
+                      ProcessorOptions processorOptions) {
+        this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal);
+    }
 
     public ChunkOffer {
         Objects.requireNonNull(jobId, "jobId");
@@ -56,6 +69,9 @@ public record ChunkOffer(
         }
         if (seek == null) {
             seek = Keyframe.FIRST;
+        }
+        if (targetFrames <= 0) {
+            throw new IllegalArgumentException("the target must have at least one frame, got " + targetFrames);
         }
         if (fpsNumerator <= 0 || fpsDenominator <= 0) {
             throw new IllegalArgumentException("frame rate must be positive, got " + fpsNumerator + "/" + fpsDenominator);

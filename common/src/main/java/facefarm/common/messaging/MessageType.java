@@ -2,7 +2,7 @@ package facefarm.common.messaging;
 
 /** Every message type on the farm's topics, with the payload record it carries and its schema version. */
 public enum MessageType {
-    CHUNK_OFFER(ChunkOffer.class, 4),
+    CHUNK_OFFER(ChunkOffer.class, 5),
     CHUNK_EVENT(ChunkEvent.class, 1),
     WORKER_HEARTBEAT(WorkerHeartbeat.class, 1),
     DEAD_LETTER(DeadLetter.class, 1);

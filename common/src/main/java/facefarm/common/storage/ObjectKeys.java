@@ -17,6 +17,10 @@ public final class ObjectKeys {
         return jobPrefix(jobId) + "input/sources/" + index + "-" + safe(fileName);
     }
 
+    public static String audio(String jobId, String fileName) {
+        return jobPrefix(jobId) + "input/audio/" + safe(fileName);
+    }
+
     public static String chunk(String jobId, int chunkIndex, String attemptId, String extension) {
         return jobPrefix(jobId) + "chunks/" + chunkIndex + "/" + attemptId + "." + extension;
     }

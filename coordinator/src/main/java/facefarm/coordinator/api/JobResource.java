@@ -55,10 +55,11 @@ public class JobResource {
     @POST
     @Path("/jobs")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Submit a job: a target video, one or more source face images, and JSON options "
-            + "{\"processors\": [...], \"chunkFrames\": N, \"outputFormat\": \"mp4\"|\"mkv\"}")
+    @Operation(summary = "Submit a job: a target video (or a still image), source face images, optional new audio (dubbing, talking heads), "
+            + "and JSON options {\"processors\": [...], \"chunkFrames\": N, \"outputFormat\": \"mp4\"|\"mkv\", "
+            + "\"audioFit\": \"pad\"|\"trim\"|\"extend\", \"fps\": 25}")
     public Response submit(@RestForm("target") FileUpload target, @RestForm("source") List<FileUpload> sources,
-                           @RestForm("options") @PartType(MediaType.TEXT_PLAIN) String options) {
+                           @RestForm("audio") FileUpload audio, @RestForm("options") @PartType(MediaType.TEXT_PLAIN) String options) {
         JobOptions parsed = null;
         if (options != null && !options.isBlank()) {
             try {
@@ -70,7 +71,8 @@ public class JobResource {
         IngestService.Upload targetUpload = target == null ? null : new IngestService.Upload(target.uploadedFile(), target.fileName());
         List<IngestService.Upload> sourceUploads = sources == null ? List.of()
                 : sources.stream().filter(Objects::nonNull).map(s -> new IngestService.Upload(s.uploadedFile(), s.fileName())).toList();
-        UUID id = ingest.submit(targetUpload, sourceUploads, parsed);
+        IngestService.Upload audioUpload = audio == null ? null : new IngestService.Upload(audio.uploadedFile(), audio.fileName());
+        UUID id = ingest.submit(targetUpload, sourceUploads, audioUpload, parsed);
         return Response.created(URI.create("/api/v1/jobs/" + id)).entity(views.status(id).orElseThrow()).build();
     }
 

@@ -13,10 +13,13 @@ import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceAnalyser;
+import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoInfo;
+import facefarm.worker.processors.LipSyncer;
+import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,18 +43,36 @@ public class FaceChecks {
     }
 
     /**
-     * @param processors the job's chain, or null for the best installed one
+     * @param processors the job's chain, or null for the best installed one (with new audio: lip sync, after the best
+     *                   swap chain when the job has source faces)
+     * @param withAudio  whether the job brings new audio
      * @throws BadInputException 400/422 for input a studio can fix, 424 for a missing model, 403 for a licence not accepted
      */
     public Prepared prepare(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, IngestService.Upload target,
-                            VideoInfo video, List<IngestService.Upload> sources) {
-        ProcessorSettings.Resolved processing = ProcessorSettings.resolve(processors, requestedProcessing, models);
+                            VideoInfo video, List<IngestService.Upload> sources, boolean withAudio) {
+        List<String> chain = processors;
+        if (chain == null && withAudio) {
+            chain = new ArrayList<>(sources.isEmpty() ? List.of() : ProcessorSettings.resolve(null, requestedProcessing, models).processors());
+            chain.add(LipSyncer.NAME);
+        }
+        ProcessorSettings.Resolved processing = ProcessorSettings.resolve(chain, requestedProcessing, models);
+        if (sources.isEmpty() && ProcessorRegistry.needsSourceFace(processing.processors())) {
+            throw new BadInputException(400, "at least one 'source' part (a face image) is required: " + processing.processors()
+                    + " puts a source face onto the target's (for lip sync alone, give processors [\"lip_syncer\"] and an audio file)");
+        }
+        if (!withAudio && ProcessorRegistry.needsAudio(processing.processors())) {
+            throw new BadInputException(400, "lip_syncer needs the voice to sync to: add an 'audio' part (a WAV, FLAC, MP3 or M4A file)");
+        }
         AnalysisOptions options = AnalysisSettings.resolve(requested, models);
         if (options.referenceMode() && options.referenceFrameNumber() >= video.frames()) {
             throw new BadInputException(400, "reference frame number " + options.referenceFrameNumber() + " is past the end of target '"
                     + target.name() + "' (" + video.frames() + " frames, numbered from 0)");
         }
-        List<String> processorIds = ProcessorSettings.modelIds(processing);
+        List<String> processorIds = new ArrayList<>(ProcessorSettings.modelIds(processing));
+        if (ProcessorRegistry.needsMesh(processing.processors(), AnalysisSettings.has68Landmarks(options)) && !processorIds.contains(FaceMesh468.MODEL_ID)) {
+            // lip sync picks its 68 points from the mesh when analysis has no 68-point landmarker
+            processorIds.add(FaceMesh468.MODEL_ID);
+        }
         List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.referenceMode()));
         processorIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
         float[] reference = null;

@@ -7,7 +7,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A job as stored. */
+/**
+ * A job as stored. {@code framesTotal} is the output's frame count; the target itself has {@code targetFrames} (fewer
+ * when its last frame is held to the end of new audio). {@code audioKey} is the job's new audio, null when the output
+ * keeps the target's own; {@code hasAudio} says whether the output has sound at all.
+ */
 public record JobRow(
         UUID id,
         JobState state,
@@ -32,5 +36,12 @@ public record JobRow(
         StageTimings timings,
         Instant createdAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String audioKey,
+        long targetFrames) {
+
+    /** Where the output's sound comes from: the new audio, or the target's own; null when it has none. */
+    public String audioSourceKey() {
+        return audioKey != null ? audioKey : hasAudio ? targetKey : null;
+    }
 }

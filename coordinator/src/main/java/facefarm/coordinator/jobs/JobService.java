@@ -199,6 +199,6 @@ public class JobService {
         return new ChunkOffer(job.id().toString(), chunkIndex, attempt.id().toString(), attempt.number(), owned, decoded,
                 seek, job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
                 job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding(),
-                job.analysis().processorOptions());
+                job.analysis().processorOptions(), job.audioKey(), job.targetFrames());
     }
 }

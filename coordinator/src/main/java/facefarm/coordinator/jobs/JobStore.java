@@ -42,8 +42,9 @@ public class JobStore {
     public void insertJob(JobRow job, List<ChunkPlan> chunks) {
         sql("""
                 insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
-                                  fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+                                  fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis,
+                                  audio_key, target_frames)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.state().name());
             ps.setString(3, job.targetName());
@@ -63,6 +64,8 @@ public class JobStore {
             ps.setInt(17, job.lookahead());
             ps.setLong(18, job.timings().probeMs());
             ps.setString(19, json(job.analysis()));
+            ps.setString(20, job.audioKey());
+            ps.setLong(21, job.targetFrames());
             return ps.executeUpdate();
         });
         try (Connection c = dataSource.getConnection();
@@ -267,7 +270,8 @@ public class JobStore {
                 rs.getString("output_key"), rs.getString("error"),
                 new StageTimings(rs.getLong("probe_ms"), rs.getLong("decode_ms"), rs.getLong("process_ms"), rs.getLong("encode_ms"),
                         rs.getLong("transfer_ms"), rs.getLong("stitch_ms")),
-                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"), rs.getString("audio_key"),
+                rs.getLong("target_frames") > 0 ? rs.getLong("target_frames") : rs.getLong("frames_total"));
     }
 
     private static String json(JobAnalysis analysis) {

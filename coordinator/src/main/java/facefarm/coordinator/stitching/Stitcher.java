@@ -87,9 +87,9 @@ public class Stitcher {
                 files.add(new VideoStitcher.Chunk(file, chunk.owned().length()));
             }
             Path audio = null;
-            if (job.hasAudio()) {
-                audio = dir.resolve("target");
-                objects.download(job.targetKey(), audio);
+            if (job.audioSourceKey() != null) {
+                audio = dir.resolve("audio");
+                objects.download(job.audioSourceKey(), audio);
             }
             Path output = dir.resolve("result." + job.outputFormat());
             long frames = VideoStitcher.stitch(files, audio,

@@ -48,6 +48,11 @@ public final class CoordinatorClient {
     }
 
     public JobStatus submit(Path target, List<Path> sources, JobOptions options) {
+        return submit(target, sources, null, options);
+    }
+
+    /** @param audio new audio for the output (dubbing, talking heads), or null */
+    public JobStatus submit(Path target, List<Path> sources, Path audio, JobOptions options) {
         String boundary = "facefarm-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         try {
@@ -55,6 +60,9 @@ public final class CoordinatorClient {
             parts.add(file(boundary, "target", target));
             for (Path source : sources) {
                 parts.add(file(boundary, "source", source));
+            }
+            if (audio != null) {
+                parts.add(file(boundary, "audio", audio));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the inputs: " + e.getMessage(), e);

@@ -30,9 +30,16 @@ public final class FarmCli {
     static final int USAGE = 2;
     private static final String USAGE_TEXT = """
             usage:
-              ./farm render --target VIDEO --source IMAGE [--source IMAGE ...] --output FILE.mp4|FILE.mkv
+              ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
-                            [--accept-license NAME ...]
+                            [--audio-fit pad|trim|extend] [--fps 25] [--accept-license NAME ...]
+                                           --source: the face to put on the target (needed by the swappers)
+                                           --audio: dub the target: lip-sync it to this voice, deliver it with it;
+                                             with a still-image target, a talking head as long as the audio
+                                           --audio-fit: when video and audio differ in length, keep every video
+                                             frame (pad, the default for a video), stop at the shorter (trim), or
+                                             last as long as the audio, holding the last frame (extend, for an image)
+                                           --fps: frame rate of a video made from a still image (default 25)
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
                             [ANALYSIS] [--accept-license NAME ...]
               ./farm benchmark --input VIDEO [--frames 64] [--source IMAGE] [--accept-license NAME ...]
@@ -54,14 +61,16 @@ public final class FarmCli {
                 reference matches held (the farm's own; 0 = FaceFusion's frame by frame; analyse: 0 unless given)
 
             PROCESSING (FaceFusion's options; lists are comma-separated):
-              --processors face_swapper,face_enhancer,mesh_swapper,face_debugger   (default: face_swapper and
-                face_enhancer when their weights are installed and licensed, else the open mesh_swapper)
+              --processors face_swapper,face_enhancer,mesh_swapper,lip_syncer,face_debugger   (default: face_swapper
+                and face_enhancer when their weights are installed and licensed, else the open mesh_swapper; with
+                --audio, lip_syncer after them, or alone when no --source is given)
               --face-swapper-model hyperswap_1a_256|inswapper_128|...   --face-swapper-pixel-boost 512x512
               --face-swapper-weight 0.5   --face-enhancer-model gfpgan_1.4|codeformer|...   --face-enhancer-blend 80
               --face-enhancer-weight 0.5   --face-mask-types box,occlusion,area,region   --face-mask-blur 0.3
               --face-mask-padding T,R,B,L   --face-mask-areas upper-face,lower-face,mouth   --face-mask-regions skin,nose,...
               --face-occluder-model xseg_1|xseg_2|xseg_3   --face-parser-model bisenet_resnet_18|bisenet_resnet_34
               --mesh-swapper-blend feathered|seamless
+              --lip-syncer-model wav2lip_gan_96|wav2lip_96|edtalk_256   --lip-syncer-weight 0.5
             --accept-license NAME: use a model whose licence does not allow commercial use (its id or licence name)
             """;
 
@@ -139,8 +148,9 @@ public final class FarmCli {
     private int render(Options o) {
         Path target = o.requireFile("--target");
         List<Path> sources = o.files("--source");
-        if (sources.isEmpty()) {
-            throw new UsageException("--source IMAGE is required (a photo of the face to use)");
+        Path audio = o.has("--audio") ? o.requireFile("--audio") : null;
+        if (sources.isEmpty() && audio == null) {
+            throw new UsageException("--source IMAGE is required (a photo of the face to use), or --audio FILE to lip-sync the target to a voice");
         }
         Path output = o.require("--output").map(Path::of).orElseThrow().toAbsolutePath();
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -163,7 +173,8 @@ public final class FarmCli {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            JobStatus submitted = client.submit(target, sources, new JobOptions(processors, chunkFrames, format, analysis, processing));
+            JobStatus submitted = client.submit(target, sources, audio, new JobOptions(processors, chunkFrames, format, analysis, processing,
+                    o.value("--audio-fit").orElse(null), o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null)));
             err.println("farm: job " + submitted.id() + ": " + submitted.framesTotal() + " frames at " + submitted.frameRate() + " fps, "
                     + submitted.chunksTotal() + " chunk(s), smoothing window " + submitted.analysis().smoothingWindow() + ", processors "
                     + String.join(",", submitted.processors()) + ", models "
@@ -271,7 +282,8 @@ public final class FarmCli {
                 o.value("--face-mask-blur").map(v -> parseFloat("--face-mask-blur", v)).orElse(null), padding,
                 o.value("--face-mask-areas").map(FarmCli::names).orElse(null), o.value("--face-mask-regions").map(FarmCli::names).orElse(null),
                 o.value("--face-occluder-model").orElse(null), o.value("--face-parser-model").orElse(null),
-                o.value("--mesh-swapper-blend").orElse(null));
+                o.value("--mesh-swapper-blend").orElse(null), o.value("--lip-syncer-model").orElse(null),
+                o.value("--lip-syncer-weight").map(v -> parseFloat("--lip-syncer-weight", v)).orElse(null));
     }
 
     /** The processor options a command line gives (tests). */

@@ -7,12 +7,15 @@ import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Overlap;
+import facefarm.common.storage.ObjectKeys;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
-import facefarm.worker.media.FrameReader;
+import facefarm.worker.audio.AudioTrack;
+import facefarm.worker.audio.MelWindows;
+import facefarm.worker.media.HeldFrames;
 import facefarm.worker.media.LosslessChunkWriter;
 import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.processors.ProcessorContext;
@@ -108,13 +111,24 @@ public final class ChunkRunner implements AutoCloseable {
                     }
                     sources.add(new ProcessorContext.SourceFace(image, faces.get(0)));
                 }
-                chain = ProcessorRegistry.createAll(offer.processors(), new ProcessorContext(models, options, sources));
+                chain = ProcessorRegistry.createAll(offer.processors(), new ProcessorContext(models, options, sources, voice(offer)));
                 chainKey = key;
             } finally {
                 sources.forEach(source -> source.image().close());
             }
         }
         return chain;
+    }
+
+    /**
+     * The mel windows of the job's audio, when its chain hears it: the whole track, decoded and peak-normalised once per
+     * job, so every chunk indexes the same spectrogram by absolute frame.
+     */
+    private MelWindows voice(ChunkOffer offer) throws IOException {
+        if (offer.audioKey() == null || !ProcessorRegistry.needsAudio(offer.processors())) {
+            return null;
+        }
+        return MelWindows.of(AudioTrack.read(fetch(offer.jobId(), offer.audioKey())), offer.fpsNumerator(), offer.fpsDenominator());
     }
 
     private void closeChain() {
@@ -159,7 +173,7 @@ public final class ChunkRunner implements AutoCloseable {
             ChunkPipeline.Timings timings = new ChunkPipeline.Timings();
             long emitted;
             long[] lastReport = {System.nanoTime()};
-            try (FrameReader reader = new FrameReader(target, offer.decoded(), offer.seek());
+            try (HeldFrames reader = new HeldFrames(target, offer.decoded(), offer.seek(), offer.targetFrames());
                  LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
                 emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
                         .run(reader::next, processed, offer.owned(), (index, frame) -> writer.write(frame), done -> {
@@ -201,12 +215,15 @@ public final class ChunkRunner implements AutoCloseable {
     /** An input of the job, from the worker's disk cache or downloaded into it. */
     private Path fetch(String jobId, String key) throws IOException {
         Path jobs = workDir.resolve("jobs");
-        Path cached = jobs.resolve(jobId).resolve(key.substring(key.lastIndexOf('/') + 1));
+        // the key's path under the job keeps a target and an audio file of the same name apart
+        String prefix = ObjectKeys.jobPrefix(jobId);
+        Path cached = jobs.resolve(jobId).resolve(key.startsWith(prefix) ? key.substring(prefix.length()) : key.substring(key.lastIndexOf('/') + 1));
         if (!Files.isRegularFile(cached)) {
             evictOldJobs(jobs);
+            Files.createDirectories(cached.getParent());
             store.download(key, cached);
         }
-        Files.setLastModifiedTime(cached.getParent(), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        Files.setLastModifiedTime(jobs.resolve(jobId), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         return cached;
     }
 

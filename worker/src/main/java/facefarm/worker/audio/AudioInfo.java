@@ -1,0 +1,61 @@
+package facefarm.worker.audio;
+
+import facefarm.worker.media.MediaException;
+import java.nio.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * An audio file's length, counted by decoding it all at its own rate (container durations are not trusted, as for
+ * video frames), so ingest can reconcile it with the video before anything is stored.
+ *
+ * @param samples samples per channel
+ */
+public record AudioInfo(int sampleRate, int channels, long samples) {
+    public double seconds() {
+        return samples / (double) sampleRate;
+    }
+
+    public static AudioInfo probe(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new MediaException("audio file " + file + " does not exist");
+        }
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+            try {
+                grabber.start();
+            } catch (FrameGrabber.Exception e) {
+                throw new MediaException("the audio is not a file FFmpeg can read (" + firstLine(e) + "): give a WAV, FLAC, MP3, M4A or a video with sound", e);
+            }
+            int channels = grabber.getAudioChannels();
+            if (grabber.getAudioStream() < 0 || channels <= 0) {
+                throw new MediaException("the audio file has no audio stream: give a file with a voice track (wav, flac, mp3, m4a, ...)");
+            }
+            long samples = 0;
+            try {
+                Frame frame;
+                while ((frame = grabber.grabSamples()) != null) {
+                    samples += ((Buffer) frame.samples[0]).remaining() / channels;
+                }
+            } catch (FrameGrabber.Exception e) {
+                throw new MediaException("the audio is damaged after " + samples + " samples (" + firstLine(e) + "): give an intact file", e);
+            }
+            if (samples == 0) {
+                throw new MediaException("the audio file holds no sound: give a file with a voice track");
+            }
+            return new AudioInfo(grabber.getSampleRate(), channels, samples);
+        } catch (FrameGrabber.Exception e) {
+            throw new MediaException("cannot read the audio file: " + firstLine(e), e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
