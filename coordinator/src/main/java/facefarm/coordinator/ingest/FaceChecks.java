@@ -71,7 +71,7 @@ public class FaceChecks {
         List<String> processorIds = new ArrayList<>(ProcessorSettings.modelIds(processing));
         if (ProcessorRegistry.needsMesh(processing.processors(), AnalysisSettings.has68Landmarks(options)) && !processorIds.contains(FaceMesh468.MODEL_ID)) {
             // lip sync picks its 68 points from the mesh when analysis has no 68-point landmarker
-            processorIds.add(FaceMesh468.MODEL_ID);
+            processorIds.add(0, FaceMesh468.MODEL_ID);
         }
         List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.referenceMode()));
         processorIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
