@@ -69,6 +69,22 @@ class IngestValidationTest {
             expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_128", null, null, null,
                     null, null, null, null, null, null, null, null, null, null)), 403, "model 'inswapper_128' is licensed 'InsightFace Non-Commercial'");
 
+            Path voice = SharedFiles.media("audio_1.wav");
+            Path noise = Files.writeString(dir.resolve("voice.wav"), "RIFF but not really ".repeat(100));
+            JobOptions lipSync = new JobOptions(List.of("lip_syncer"), 16, "mp4");
+            expect(client, video, face, lipSync, 400, "lip_syncer needs the voice to sync to: add an 'audio' part");
+            expect(client, video, face, new JobOptions(null, 16, "mp4", null, null, "extend", null), 400, "audioFit applies to a job with new audio");
+            expect(client, video, face, new JobOptions(null, 16, "mp4", null, null, null, 25.0), 400,
+                    "fps sets the frame rate of a video made from a still image; target 'face_2.mp4' is a video");
+            expectWithAudio(client, video, List.of(face), noise, lipSync, 400, "audio 'voice.wav': the audio is not a file FFmpeg can read");
+            expectWithAudio(client, video, List.of(face), face, lipSync, 400, "audio 'astronaut.png': the audio file has no audio stream");
+            expectWithAudio(client, video, List.of(), voice, new JobOptions(List.of("mesh_swapper", "lip_syncer"), 16, "mp4"), 400,
+                    "at least one 'source' part (a face image) is required");
+            expectWithAudio(client, video, List.of(), voice, new JobOptions(null, 16, "mp4", null, null, "stretch", null), 400,
+                    "audioFit must be one of [pad, trim, extend], got 'stretch'");
+            expectWithAudio(client, video, List.of(), voice, new JobOptions(lipSync.processors(), 16, "mp4", null, new ProcessorOptions(null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null, "edtalk_256", null)), 424, "edtalk_256");
+
             HttpResponse<String> malformed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/api/v1/jobs"))
                     .header("Content-Type", "multipart/form-data; boundary=x")
                     .POST(HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; name=\"options\"\r\n\r\n{nope\r\n--x--\r\n")).build(),
@@ -108,7 +124,12 @@ class IngestValidationTest {
     }
 
     private static void expect(CoordinatorClient client, Path target, Path source, JobOptions options, int status, String message) {
-        CoordinatorClient.ApiException e = assertThrows(CoordinatorClient.ApiException.class, () -> client.submit(target, List.of(source), options));
+        expectWithAudio(client, target, List.of(source), null, options, status, message);
+    }
+
+    private static void expectWithAudio(CoordinatorClient client, Path target, List<Path> sources, Path audio, JobOptions options, int status,
+                                        String message) {
+        CoordinatorClient.ApiException e = assertThrows(CoordinatorClient.ApiException.class, () -> client.submit(target, sources, audio, options));
         assertEquals(status, e.status(), e.getMessage());
         assertTrue(e.getMessage().contains(message), "'" + e.getMessage() + "' should say '" + message + "'");
     }
