@@ -83,7 +83,7 @@ class IngestValidationTest {
             expectWithAudio(client, video, List.of(), voice, new JobOptions(null, 16, "mp4", null, null, "stretch", null), 400,
                     "audioFit must be one of [pad, trim, extend], got 'stretch'");
             expectWithAudio(client, video, List.of(), voice, new JobOptions(lipSync.processors(), 16, "mp4", null, new ProcessorOptions(null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, null, "edtalk_256", null)), 424, "edtalk_256");
+                    null, null, null, null, null, null, null, null, null, null, null, null, "edtalk_256", null, null)), 424, "edtalk_256");
 
             HttpResponse<String> malformed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/api/v1/jobs"))
                     .header("Content-Type", "multipart/form-data; boundary=x")

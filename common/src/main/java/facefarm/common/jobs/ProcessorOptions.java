@@ -16,6 +16,8 @@ import java.util.List;
  * @param meshSwapperBlend      feathered (alpha, the default) or seamless (Poisson cloning, slower)
  * @param lipSyncerModel        wav2lip_gan_96 (FaceFusion's default), wav2lip_96 or edtalk_256
  * @param lipSyncerWeight       0-1; Wav2Lip scales the mel window by weight·2, EDTalk takes it as an input
+ * @param voiceExtractorModel   kim_vocal_2, kim_vocal_1 or uvr_mdxnet: lip sync hears the voice alone; none: the whole
+ *                              track (the default when no voice extractor is installed)
  */
 public record ProcessorOptions(
         String faceSwapperModel,
@@ -33,10 +35,11 @@ public record ProcessorOptions(
         String faceParserModel,
         String meshSwapperBlend,
         String lipSyncerModel,
-        Float lipSyncerWeight) {
+        Float lipSyncerWeight,
+        String voiceExtractorModel) {
 
     public static final ProcessorOptions DEFAULTS = new ProcessorOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     /** Options without lip sync choices (they take the defaults). */
     public ProcessorOptions(String faceSwapperModel, Integer faceSwapperPixelBoost, Float faceSwapperWeight, String faceEnhancerModel,
@@ -44,7 +47,7 @@ public record ProcessorOptions(
                             List<Integer> faceMaskPadding, List<String> faceMaskAreas, List<String> faceMaskRegions, String faceOccluderModel,
                             String faceParserModel, String meshSwapperBlend) {
         this(faceSwapperModel, faceSwapperPixelBoost, faceSwapperWeight, faceEnhancerModel, faceEnhancerBlend, faceEnhancerWeight, faceMaskTypes,
-                faceMaskBlur, faceMaskPadding, faceMaskAreas, faceMaskRegions, faceOccluderModel, faceParserModel, meshSwapperBlend, null, null);
+                faceMaskBlur, faceMaskPadding, faceMaskAreas, faceMaskRegions, faceOccluderModel, faceParserModel, meshSwapperBlend, null, null, null);
     }
 
     public ProcessorOptions {

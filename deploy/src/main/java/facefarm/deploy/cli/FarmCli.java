@@ -71,6 +71,8 @@ public final class FarmCli {
               --face-occluder-model xseg_1|xseg_2|xseg_3   --face-parser-model bisenet_resnet_18|bisenet_resnet_34
               --mesh-swapper-blend feathered|seamless
               --lip-syncer-model wav2lip_gan_96|wav2lip_96|edtalk_256   --lip-syncer-weight 0.5
+              --voice-extractor-model kim_vocal_2|kim_vocal_1|uvr_mdxnet|none   (default: the first installed and
+                licensed, else none: lip sync then hears the whole track, music included)
             --accept-license NAME: use a model whose licence does not allow commercial use (its id or licence name)
             """;
 
@@ -283,7 +285,8 @@ public final class FarmCli {
                 o.value("--face-mask-areas").map(FarmCli::names).orElse(null), o.value("--face-mask-regions").map(FarmCli::names).orElse(null),
                 o.value("--face-occluder-model").orElse(null), o.value("--face-parser-model").orElse(null),
                 o.value("--mesh-swapper-blend").orElse(null), o.value("--lip-syncer-model").orElse(null),
-                o.value("--lip-syncer-weight").map(v -> parseFloat("--lip-syncer-weight", v)).orElse(null));
+                o.value("--lip-syncer-weight").map(v -> parseFloat("--lip-syncer-weight", v)).orElse(null),
+                o.value("--voice-extractor-model").orElse(null));
     }
 
     /** The processor options a command line gives (tests). */

@@ -24,35 +24,63 @@ public record AudioTrack(float[] samples) {
 
     /** Decodes the audio of {@code file} (any container FFmpeg reads, video files included). */
     public static AudioTrack read(Path file) {
+        Decoded decoded = decode(file, SAMPLE_RATE, 0);
+        return normalised(mono(decoded.samples(), decoded.channels()));
+    }
+
+    /**
+     * The voice of {@code file}, as FaceFusion's lip sync hears it when a voice extractor is installed: decoded at 48 kHz
+     * stereo, the voice kept by the extractor, brought down to 16 kHz, then averaged and normalised like {@link #read}.
+     */
+    public static AudioTrack readVoice(Path file, VoiceExtractor extractor) {
+        float[] voice = extractor.extract(decode(file, VoiceExtractor.SAMPLE_RATE, 2).samples());
+        return normalised(mono(Resampling.thirdOf(voice, 2), 2));
+    }
+
+    private record Decoded(float[] samples, int channels) {
+    }
+
+    /** Interleaved float samples at {@code rate}; {@code channels} 0 keeps the file's own. */
+    private static Decoded decode(Path file, int rate, int channels) {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
-            grabber.setSampleRate(SAMPLE_RATE);
+            grabber.setSampleRate(rate);
             grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+            if (channels > 0) {
+                grabber.setAudioChannels(channels);
+            }
             grabber.start();
-            int channels = grabber.getAudioChannels();
-            if (channels == 0) {
+            int have = grabber.getAudioChannels();
+            if (have == 0) {
                 throw new MediaException(file.getFileName() + " has no audio stream: give a file with a voice track (wav, mp3, m4a, ...)");
             }
-            float[] mono = new float[Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 8, grabber.getLengthInTime() / 1_000_000.0 * SAMPLE_RATE + 1024))];
+            float[] samples = new float[Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 8, grabber.getLengthInTime() / 1_000_000.0 * rate * have + 1024))];
             int length = 0;
             Frame frame;
             while ((frame = grabber.grabSamples()) != null) {
                 FloatBuffer interleaved = (FloatBuffer) frame.samples[0];
-                int count = interleaved.remaining() / channels;
-                if (length + count > mono.length) {
-                    mono = java.util.Arrays.copyOf(mono, Math.max(length + count, mono.length + mono.length / 2));
+                int count = interleaved.remaining();
+                if (length + count > samples.length) {
+                    samples = java.util.Arrays.copyOf(samples, Math.max(length + count, samples.length + samples.length / 2));
                 }
-                for (int i = 0; i < count; i++) {
-                    float sum = 0;
-                    for (int c = 0; c < channels; c++) {
-                        sum += interleaved.get();
-                    }
-                    mono[length++] = sum / channels;
-                }
+                interleaved.get(samples, length, count);
+                length += count;
             }
-            return normalised(java.util.Arrays.copyOf(mono, length));
+            return new Decoded(java.util.Arrays.copyOf(samples, length), have);
         } catch (FrameGrabber.Exception e) {
             throw new MediaException("cannot decode the audio of " + file.getFileName() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static float[] mono(float[] interleaved, int channels) {
+        float[] mono = new float[interleaved.length / channels];
+        for (int i = 0; i < mono.length; i++) {
+            float sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += interleaved[i * channels + c];
+            }
+            mono[i] = sum / channels;
+        }
+        return mono;
     }
 
     /** The samples divided by their peak; silence stays silence. */

@@ -15,6 +15,7 @@ import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.audio.AudioTrack;
 import facefarm.worker.audio.MelWindows;
+import facefarm.worker.audio.VoiceExtractor;
 import facefarm.worker.media.HeldFrames;
 import facefarm.worker.media.LosslessChunkWriter;
 import facefarm.worker.processors.FrameProcessor;
@@ -111,7 +112,7 @@ public final class ChunkRunner implements AutoCloseable {
                     }
                     sources.add(new ProcessorContext.SourceFace(image, faces.get(0)));
                 }
-                chain = ProcessorRegistry.createAll(offer.processors(), new ProcessorContext(models, options, sources, voice(offer)));
+                chain = ProcessorRegistry.createAll(offer.processors(), new ProcessorContext(models, options, sources, voice(offer, options)));
                 chainKey = key;
             } finally {
                 sources.forEach(source -> source.image().close());
@@ -122,13 +123,21 @@ public final class ChunkRunner implements AutoCloseable {
 
     /**
      * The mel windows of the job's audio, when its chain hears it: the whole track, decoded and peak-normalised once per
-     * job, so every chunk indexes the same spectrogram by absolute frame.
+     * job, so every chunk indexes the same spectrogram by absolute frame. With a voice extractor chosen, the voice
+     * alone.
      */
-    private MelWindows voice(ChunkOffer offer) throws IOException {
+    private MelWindows voice(ChunkOffer offer, ProcessorOptions options) throws IOException {
         if (offer.audioKey() == null || !ProcessorRegistry.needsAudio(offer.processors())) {
             return null;
         }
-        return MelWindows.of(AudioTrack.read(fetch(offer.jobId(), offer.audioKey())), offer.fpsNumerator(), offer.fpsDenominator());
+        Path audio = fetch(offer.jobId(), offer.audioKey());
+        String extractor = options.voiceExtractorModel();
+        if (extractor == null || extractor.equals(ProcessorSettings.NO_VOICE_EXTRACTOR)) {
+            return MelWindows.of(AudioTrack.read(audio), offer.fpsNumerator(), offer.fpsDenominator());
+        }
+        try (VoiceExtractor voice = new VoiceExtractor(extractor, models.resolve(extractor))) {
+            return MelWindows.of(AudioTrack.readVoice(audio, voice), offer.fpsNumerator(), offer.fpsDenominator());
+        }
     }
 
     private void closeChain() {

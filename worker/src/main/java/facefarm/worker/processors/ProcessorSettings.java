@@ -4,6 +4,7 @@ import facefarm.common.jobs.ProcessorOptions;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceRecognizer;
+import facefarm.worker.audio.VoiceExtractor;
 import facefarm.worker.masks.FaceMasker;
 import facefarm.worker.masks.FaceMasks;
 import facefarm.worker.masks.RegionMasker;
@@ -25,6 +26,8 @@ public final class ProcessorSettings {
     public static final List<String> OCCLUDERS = List.of("xseg_1", "xseg_2", "xseg_3");
     public static final List<String> PARSERS = List.of("bisenet_resnet_18", "bisenet_resnet_34");
     public static final float DEFAULT_MASK_BLUR = 0.3f;
+    /** Lip sync hears the whole track: the default when no voice extractor is installed and licensed. */
+    public static final String NO_VOICE_EXTRACTOR = "none";
 
     /** A processor chain with every option filled in. */
     public record Resolved(List<String> processors, ProcessorOptions options) {
@@ -81,6 +84,10 @@ public final class ProcessorSettings {
             problems.add("unknown lipSyncerModel '" + o.lipSyncerModel() + "' (known: " + String.join(", ", LipSyncerModel.IDS) + ")");
         }
         range(problems, "lipSyncerWeight", o.lipSyncerWeight(), 0, 1);
+        if (o.voiceExtractorModel() != null && !o.voiceExtractorModel().equals(NO_VOICE_EXTRACTOR) && !VoiceExtractor.MODELS.contains(o.voiceExtractorModel())) {
+            problems.add("unknown voiceExtractorModel '" + o.voiceExtractorModel() + "' (known: " + String.join(", ", VoiceExtractor.MODELS) + ", "
+                    + NO_VOICE_EXTRACTOR + ")");
+        }
         return problems;
     }
 
@@ -135,7 +142,9 @@ public final class ProcessorSettings {
                 o.faceParserModel() == null ? "bisenet_resnet_34" : o.faceParserModel(),
                 o.meshSwapperBlend() == null ? MeshSwapper.Blend.FEATHERED.optionName() : o.meshSwapperBlend(),
                 o.lipSyncerModel() == null ? LipSyncer.DEFAULT_MODEL : o.lipSyncerModel(),
-                o.lipSyncerWeight() == null ? LipSyncer.DEFAULT_WEIGHT : o.lipSyncerWeight());
+                o.lipSyncerWeight() == null ? LipSyncer.DEFAULT_WEIGHT : o.lipSyncerWeight(),
+                o.voiceExtractorModel() != null ? o.voiceExtractorModel()
+                        : VoiceExtractor.MODELS.stream().filter(id -> usable(id, models)).findFirst().orElse(NO_VOICE_EXTRACTOR));
         return new Resolved(chain, resolved);
     }
 
@@ -187,6 +196,9 @@ public final class ProcessorSettings {
                 case MeshSwapper.NAME -> ids.add(FaceMesh468.MODEL_ID);
                 case LipSyncer.NAME -> {
                     ids.add(o.lipSyncerModel());
+                    if (!NO_VOICE_EXTRACTOR.equals(o.voiceExtractorModel())) {
+                        ids.add(o.voiceExtractorModel());
+                    }
                     masks(o, false, ids);
                 }
                 default -> {

@@ -46,6 +46,27 @@ class ProcessorSettingsTest {
     }
 
     @Test
+    void lipSyncHearsTheVoiceAloneWhenAVoiceExtractorIsInstalledAndLicensed() throws IOException {
+        List<String> chain = List.of(LipSyncer.NAME);
+        ProcessorSettings.Resolved bare = ProcessorSettings.resolve(chain, null, store(Set.of()));
+        assertEquals("wav2lip_gan_96", bare.options().lipSyncerModel(), "FaceFusion's default");
+        assertEquals(0.5f, bare.options().lipSyncerWeight());
+        assertEquals(ProcessorSettings.NO_VOICE_EXTRACTOR, bare.options().voiceExtractorModel(), "none installed: the whole track");
+        assertEquals(List.of("wav2lip_gan_96"), ProcessorSettings.modelIds(bare));
+
+        ModelStore unlicensed = store(Set.of(), "kim_vocal_2");
+        assertEquals(ProcessorSettings.NO_VOICE_EXTRACTOR, ProcessorSettings.resolve(chain, null, unlicensed).options().voiceExtractorModel(),
+                "kim_vocal_2 is non-commercial: not used unless accepted");
+        ProcessorSettings.Resolved voice = ProcessorSettings.resolve(chain, null, store(Set.of("kim_vocal_2"), "kim_vocal_2", "uvr_mdxnet"));
+        assertEquals("kim_vocal_2", voice.options().voiceExtractorModel(), "FaceFusion's default first");
+        assertEquals(List.of("wav2lip_gan_96", "kim_vocal_2"), ProcessorSettings.modelIds(voice));
+
+        ProcessorOptions bad = new ProcessorOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, "wav3lip", 1.5f,
+                "kim_vocal_3");
+        assertEquals(3, ProcessorSettings.problems(bad).size(), ProcessorSettings.problems(bad).toString());
+    }
+
+    @Test
     void aSwapperWithoutItsConverterIsNotUsable() throws IOException {
         ModelStore noConverter = store(Set.of("arcface_w600k_r50"), "ghost_1_256", "arcface_w600k_r50");
         assertEquals(List.of(MeshSwapper.NAME), ProcessorSettings.resolve(null, null, noConverter).processors());
