@@ -1,6 +1,7 @@
 package facefarm.worker.audio;
 
 import facefarm.worker.media.MediaException;
+import facefarm.worker.media.VideoProbe;
 import java.nio.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public record AudioInfo(int sampleRate, int channels, long samples) {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                throw new MediaException("the audio is not a file FFmpeg can read (" + firstLine(e) + "): give a WAV, FLAC, MP3, M4A or a video with sound", e);
+                throw new MediaException("the audio is not a file FFmpeg can read (" + VideoProbe.firstLine(e) + "): give a WAV, FLAC, MP3, M4A or a video with sound", e);
             }
             int channels = grabber.getAudioChannels();
             if (grabber.getAudioStream() < 0 || channels <= 0) {
@@ -42,20 +43,14 @@ public record AudioInfo(int sampleRate, int channels, long samples) {
                     samples += ((Buffer) frame.samples[0]).remaining() / channels;
                 }
             } catch (FrameGrabber.Exception e) {
-                throw new MediaException("the audio is damaged after " + samples + " samples (" + firstLine(e) + "): give an intact file", e);
+                throw new MediaException("the audio is damaged after " + samples + " samples (" + VideoProbe.firstLine(e) + "): give an intact file", e);
             }
             if (samples == 0) {
                 throw new MediaException("the audio file holds no sound: give a file with a voice track");
             }
             return new AudioInfo(grabber.getSampleRate(), channels, samples);
         } catch (FrameGrabber.Exception e) {
-            throw new MediaException("cannot read the audio file: " + firstLine(e), e);
+            throw new MediaException("cannot read the audio file: " + VideoProbe.firstLine(e), e);
         }
-    }
-
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -94,7 +94,8 @@ public final class VideoProbe {
         return name == null ? "unknown" : name.getString();
     }
 
-    static String firstLine(Throwable e) {
+    /** The first line of an FFmpeg error, which carries its meaning; the rest is the native stack. */
+    public static String firstLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
