@@ -129,7 +129,8 @@ public class IngestService {
             throw e;
         }
         LOG.infof("job=%s target=%s frames=%d (target %d) rate=%d/%d size=%dx%d audio=%s chunks=%d processors=%s models=%s", jobId, target.name(),
-                timeline.frames(), video.frames(), timeline.fps()[0], timeline.fps()[1], audio == null ? "target's" : audio.name(), video.width(), video.height(), plans.size(), processors, analysis.models().stream().map(m -> m.id()).toList());
+                timeline.frames(), video.frames(), timeline.fps()[0], timeline.fps()[1], audio == null ? "target's" : audio.name(), video.width(),
+                video.height(), plans.size(), processors, analysis.models().stream().map(m -> m.id()).toList());
         try {
             followup.offers().forEach(publisher::offer);
         } catch (RuntimeException e) {

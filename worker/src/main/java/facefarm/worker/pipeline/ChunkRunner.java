@@ -132,12 +132,15 @@ public final class ChunkRunner implements AutoCloseable {
         }
         Path audio = fetch(offer.jobId(), offer.audioKey());
         String extractor = options.voiceExtractorModel();
-        if (extractor == null || extractor.equals(ProcessorSettings.NO_VOICE_EXTRACTOR)) {
-            return MelWindows.of(AudioTrack.read(audio), offer.fpsNumerator(), offer.fpsDenominator());
+        AudioTrack track;
+        if (extractor.equals(ProcessorSettings.NO_VOICE_EXTRACTOR)) {
+            track = AudioTrack.read(audio);
+        } else {
+            try (VoiceExtractor voice = new VoiceExtractor(extractor, models.resolve(extractor))) {
+                track = AudioTrack.readVoice(audio, voice);
+            }
         }
-        try (VoiceExtractor voice = new VoiceExtractor(extractor, models.resolve(extractor))) {
-            return MelWindows.of(AudioTrack.readVoice(audio, voice), offer.fpsNumerator(), offer.fpsDenominator());
-        }
+        return MelWindows.of(track, offer.fpsNumerator(), offer.fpsDenominator());
     }
 
     private void closeChain() {
