@@ -8,7 +8,9 @@ import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.TaskStatus;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.deploy.cli.CoordinatorClient;
@@ -89,6 +91,40 @@ class FarmFailureTest {
             for (int i = 0; i < expected.size(); i++) {
                 assertArrayEquals(expected.get(i), rendered.get(i), "frame " + i + " is not the one-pass frame: duplicated, lost or reordered");
             }
+        }
+    }
+
+    @Test
+    void aWorkerKilledDuringThePrepareTaskIsReplacedAndTheJobCompletes() throws Exception {
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-prepare"), 1)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            JobStatus job = client.submit(SharedFiles.media("face_4.mp4"), List.of(SharedFiles.media("astronaut.png")),
+                    new JobOptions(List.of("face_debugger"), 100, "mkv"));
+            assertEquals(JobState.PREPARING, job.state());
+            TaskStatus running = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (running == null && System.nanoTime() < deadline) {
+                running = client.tasks(job.id()).stream().filter(t -> t.state() == AttemptState.RUNNING).findFirst().orElse(null);
+                Thread.sleep(20);
+            }
+            assertTrue(running != null, "the prepare task was never seen running");
+            assertEquals("prepare", running.task());
+            farm.workers().get(0).kill();
+            farm.startWorker("worker-2");
+
+            JobStatus done = client.follow(job.id(), s -> { });
+            assertEquals(JobState.DONE, done.state(), done.error());
+            assertEquals(199, done.framesTotal());
+            List<TaskStatus> prepares = client.tasks(job.id()).stream().filter(t -> t.task().equals("prepare")).toList();
+            assertEquals(AttemptState.TIMED_OUT, prepares.get(0).state(), "the killed worker's attempt went silent: " + prepares);
+            assertEquals(AttemptState.COMPLETED, prepares.get(prepares.size() - 1).state());
+            assertEquals("worker-2", prepares.get(prepares.size() - 1).workerId());
+            Path output = dir.resolve("prepared.mkv");
+            client.download(job.id(), output);
+            assertEquals(199, Videos.frames(output).size());
         }
     }
 

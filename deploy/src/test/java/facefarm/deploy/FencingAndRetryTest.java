@@ -9,7 +9,14 @@ import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.Failure;
+import facefarm.common.jobs.JobAnalysis;
+import facefarm.common.jobs.PreparedJob;
 import facefarm.common.jobs.StageTimings;
+import facefarm.common.messaging.PrepareTask;
+import facefarm.common.messaging.TaskEvent;
+import facefarm.common.planning.ChunkPlanner;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
@@ -57,6 +64,24 @@ class FencingAndRetryTest {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
             JobStatus job = client.submit(SharedFiles.media("face_2.mp4"), List.of(SharedFiles.media("astronaut.png")),
                     new JobOptions(List.of("face_debugger"), 64, "mp4"));
+            assertEquals(JobState.PREPARING, job.state(), "the POST answers at once; a worker prepares the job");
+
+            // this test takes the prepare task as a worker would: a farm fault is retried on a new attempt, a stale
+            // attempt's result is fenced off, and the current attempt's plan starts the chunks
+            PrepareTask firstPrepare = nextTask(farm, PrepareTask.class);
+            fakeWorker.taskEventDurably(TaskEvent.started(TaskEvent.Task.PREPARE, job.id(), firstPrepare.attemptId(), "test-worker"));
+            fakeWorker.taskEventDurably(TaskEvent.failed(TaskEvent.Task.PREPARE, job.id(), firstPrepare.attemptId(), "test-worker",
+                    new Failure(Failure.TARGET, 500, "S3 timed out")));
+            PrepareTask secondPrepare = nextTask(farm, PrepareTask.class);
+            assertEquals(2, secondPrepare.attemptNumber());
+            fakeWorker.taskEventDurably(new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.PREPARE, job.id(), firstPrepare.attemptId(),
+                    "test-worker", prepared(125), null, null));
+            Thread.sleep(1000);
+            assertEquals(JobState.PREPARING, client.job(job.id()).state(), "the failed attempt's late result is fenced off");
+            fakeWorker.taskEventDurably(new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.PREPARE, job.id(), secondPrepare.attemptId(),
+                    "test-worker", prepared(125), null, null));
+            job = client.follow(job.id(), s -> { }, s -> s.state() != JobState.PREPARING);
+            assertEquals(JobState.RUNNING, job.state());
             assertEquals(2, job.chunksTotal());
 
             String first = chunk(farm, job.id(), 0).attemptId();
@@ -90,6 +115,35 @@ class FencingAndRetryTest {
             assertTrue(letters.stream().anyMatch(l -> l.rejectedBy().equals("worker-dlq") && l.topic().equals(Topics.CHUNK_OFFERS)
                     && l.reason().startsWith("not JSON")), letters.toString());
         }
+    }
+
+    /** What a worker's prepare task would report for face_2.mp4 with face_debugger in chunks of 64. */
+    private static PreparedJob prepared(long frames) {
+        return new PreparedJob(new PreparedJob.Timeline(frames, frames, 25, 1), new PreparedJob.Picture(844, 844, "h264"), null,
+                List.of("face_debugger"), new JobAnalysis(AnalysisOptions.DEFAULTS, List.of(), null, null), 0, 0,
+                ChunkPlanner.plan(frames, 64, 0, 0, List.of()), 12);
+    }
+
+    /** The next prepare or stitch task the coordinator publishes. */
+    private static <T> T nextTask(LocalFarm farm, Class<T> type) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, farm.kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-task-reader");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.TASKS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(300))) {
+                    consumer.commitSync();
+                    return Messages.decode(record.value(), type).payload();
+                }
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " was published within 30 s");
     }
 
     private static ChunkEvent event(ChunkEvent.Kind kind, String jobId, String attemptId, long frames, String key, String error) {

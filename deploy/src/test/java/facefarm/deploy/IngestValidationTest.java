@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.deploy.cli.CoordinatorClient;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
 import facefarm.deploy.stack.S3Server;
 import facefarm.worker.SharedFiles;
-import facefarm.worker.storage.ObjectStore;
+import facefarm.storage.ObjectStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +31,11 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad submissions against the real coordinator, database and S3 server: a 4xx that says what is wrong, and nothing stored. */
+/**
+ * Bad submissions against the real coordinator, workers, database and S3 server: options are refused by the POST with
+ * a 400; what needs the media or the models fails the job in its prepare task with the check's name, a 4xx-like
+ * status and a message that says what to do, and leaves nothing in S3.
+ */
 class IngestValidationTest {
     @TempDir
     Path dir;
@@ -53,11 +59,7 @@ class IngestValidationTest {
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
             JobOptions ok = new JobOptions(List.of("face_debugger"), 16, "mp4");
-            expect(client, text, face, ok, 400, "not a video");
-            expect(client, empty, face, ok, 400, "empty");
-            expect(client, truncated, face, ok, 400, "target 'truncated.mp4'");
-            expect(client, video, blank, ok, 422, "no face found in source 'wall.png'");
-            expect(client, video, notImage, ok, 400, "is not an image");
+            // what needs no media is refused by the POST itself
             expect(client, video, face, new JobOptions(List.of("warp_drive"), 16, "mp4"), 400, "unknown processor 'warp_drive'");
             expect(client, video, face, new JobOptions(null, 0, "mp4"), 400, "chunkFrames must be at least 1");
             expect(client, video, face, new JobOptions(null, 16, "mp4", AnalysisOptions.DEFAULTS.withSmoothingWindow(-1)), 400,
@@ -66,24 +68,33 @@ class IngestValidationTest {
                     null, null, null, null, null, null, null, null, null)), 400, "unknown faceSwapperModel 'inswapper_129'");
             expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions(null, null, 2f, null, null,
                     null, null, null, null, null, null, null, null, null)), 400, "faceSwapperWeight must be from 0 to 1, got 2.0");
-            expect(client, video, face, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_128", null, null, null,
-                    null, null, null, null, null, null, null, null, null, null)), 403, "model 'inswapper_128' is licensed 'InsightFace Non-Commercial'");
+            expect(client, video, face, new JobOptions(null, 16, "mp4", null, null, "extend", null), 400, "audioFit applies to a job with new audio");
+            expect(client, video, face, new JobOptions(null, 16, "mkv", null, null, null, null, 20_000_000L), 400, "videoBitrate applies to mp4");
+
+            // what needs the media or the models fails the job in its prepare task, naming the check
+            failed(client, farm, text, List.of(face), null, ok, 400, "target", "not a video");
+            failed(client, farm, empty, List.of(face), null, ok, 400, "target", "empty");
+            failed(client, farm, truncated, List.of(face), null, ok, 400, "target", "target 'truncated.mp4'");
+            failed(client, farm, video, List.of(blank), null, ok, 422, "sources", "no face found in source 'wall.png'");
+            failed(client, farm, video, List.of(notImage), null, ok, 400, "sources", "is not an image");
+            failed(client, farm, video, List.of(face), null, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_128",
+                    null, null, null, null, null, null, null, null, null, null, null, null, null)), 403, "licence",
+                    "model 'inswapper_128' is licensed 'InsightFace Non-Commercial'");
 
             Path voice = SharedFiles.media("audio_1.wav");
             Path noise = Files.writeString(dir.resolve("voice.wav"), "RIFF but not really ".repeat(100));
             JobOptions lipSync = new JobOptions(List.of("lip_syncer"), 16, "mp4");
-            expect(client, video, face, lipSync, 400, "lip_syncer needs the voice to sync to: add an 'audio' part");
-            expect(client, video, face, new JobOptions(null, 16, "mp4", null, null, "extend", null), 400, "audioFit applies to a job with new audio");
-            expect(client, video, face, new JobOptions(null, 16, "mp4", null, null, null, 25.0), 400,
+            failed(client, farm, video, List.of(face), null, lipSync, 400, "audio", "lip_syncer needs the voice to sync to: add an 'audio' part");
+            failed(client, farm, video, List.of(face), null, new JobOptions(null, 16, "mp4", null, null, null, 25.0), 400, "options",
                     "fps sets the frame rate of a video made from a still image; target 'face_2.mp4' is a video");
-            expectWithAudio(client, video, List.of(face), noise, lipSync, 400, "audio 'voice.wav': the audio is not a file FFmpeg can read");
-            expectWithAudio(client, video, List.of(face), face, lipSync, 400, "audio 'astronaut.png': the audio file has no audio stream");
-            expectWithAudio(client, video, List.of(), voice, new JobOptions(List.of("mesh_swapper", "lip_syncer"), 16, "mp4"), 400,
+            failed(client, farm, video, List.of(face), noise, lipSync, 400, "audio", "audio 'voice.wav': the audio is not a file FFmpeg can read");
+            failed(client, farm, video, List.of(face), face, lipSync, 400, "audio", "audio 'astronaut.png': the audio file has no audio stream");
+            failed(client, farm, video, List.of(), voice, new JobOptions(List.of("mesh_swapper", "lip_syncer"), 16, "mp4"), 400, "sources",
                     "at least one 'source' part (a face image) is required");
             expectWithAudio(client, video, List.of(), voice, new JobOptions(null, 16, "mp4", null, null, "stretch", null), 400,
                     "audioFit must be one of [pad, trim, extend], got 'stretch'");
-            expectWithAudio(client, video, List.of(), voice, new JobOptions(lipSync.processors(), 16, "mp4", null, new ProcessorOptions(null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, null, "edtalk_256", null, null)), 424, "edtalk_256");
+            failed(client, farm, video, List.of(), voice, new JobOptions(lipSync.processors(), 16, "mp4", null, new ProcessorOptions(null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null, "edtalk_256", null, null)), 424, "models", "edtalk_256");
 
             HttpResponse<String> malformed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/api/v1/jobs"))
                     .header("Content-Type", "multipart/form-data; boundary=x")
@@ -92,9 +103,9 @@ class IngestValidationTest {
             assertEquals(400, malformed.statusCode(), malformed.body());
             assertTrue(malformed.body().contains("not valid JSON"), malformed.body());
 
-            assertEquals(List.of(), client.jobs(), "no job was stored");
+            assertTrue(client.jobs().stream().allMatch(j -> j.state() == JobState.FAILED), "the refused jobs are FAILED, with their reasons");
             try (ObjectStore store = new ObjectStore(s3Endpoint(farm), S3Server.ACCESS_KEY, S3Server.SECRET_KEY, "facefarm")) {
-                assertEquals(List.of(), store.list("jobs/"), "no input was left in S3");
+                assertEquals(List.of(), store.list("jobs/"), "no input of a refused job was left in S3");
             }
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/q/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -115,11 +126,29 @@ class IngestValidationTest {
                 .withEnv(Map.of("FARM_MODEL_PATH", emptyModels.toString(), "FARM_OFFLINE", "1", "FARM_MODEL_CACHE", emptyModels.toString()));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            CoordinatorClient.ApiException e = assertThrows(CoordinatorClient.ApiException.class, () -> client.submit(SharedFiles.media("face_2.mp4"),
-                    List.of(SharedFiles.media("astronaut.png")), new JobOptions(null, null, null)));
-            assertEquals(424, e.status());
-            assertTrue(e.getMessage().contains("yunet_2023_mar") && e.getMessage().contains(emptyModels.toString()), e.getMessage());
-            assertEquals(List.of(), client.jobs());
+            JobStatus job = client.submit(SharedFiles.media("face_2.mp4"), List.of(SharedFiles.media("astronaut.png")), new JobOptions(null, null, null));
+            JobStatus failed = client.follow(job.id(), s -> { });
+            assertEquals(JobState.FAILED, failed.state());
+            assertEquals(424, failed.failure().status());
+            assertEquals("models", failed.failure().check());
+            String message = failed.failure().message();
+            assertTrue(message.contains("yunet_2023_mar") && message.contains(emptyModels.toString()), message);
+        }
+    }
+
+    /** The POST is accepted (202, PREPARING); the prepare task fails the job with the status, check and message; nothing stays in S3. */
+    private static void failed(CoordinatorClient client, LocalFarm farm, Path target, List<Path> sources, Path audio, JobOptions options, int status,
+                               String check, String message) {
+        JobStatus job = client.submit(target, sources, audio, options);
+        assertEquals(JobState.PREPARING, job.state());
+        JobStatus end = client.follow(job.id(), s -> { });
+        assertEquals(JobState.FAILED, end.state(), "job on " + target.getFileName() + " should fail: " + end);
+        assertEquals(status, end.failure().status(), end.failure().toString());
+        assertEquals(check, end.failure().check(), end.failure().toString());
+        assertTrue(end.failure().message().contains(message), "'" + end.failure().message() + "' should say '" + message + "'");
+        assertEquals(end.failure().message(), end.error());
+        try (ObjectStore store = new ObjectStore(farm.s3Endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY, "facefarm")) {
+            assertEquals(List.of(), store.list("jobs/" + job.id() + "/"), "a refused job leaves nothing in S3");
         }
     }
 

@@ -1,20 +1,21 @@
 package facefarm.worker;
 
-import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.models.ModelStore;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.messaging.EventPublisher;
-import facefarm.worker.messaging.OfferConsumer;
+import facefarm.worker.messaging.TaskConsumer;
 import facefarm.worker.pipeline.ChunkRunner;
-import facefarm.worker.storage.ObjectStore;
+import facefarm.worker.preparing.PrepareRunner;
+import facefarm.worker.stitching.StitchRunner;
+import facefarm.storage.ObjectStore;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A worker process: loads the models, then takes chunk offers until stopped, heartbeating all the while. */
+/** A worker process: takes prepare tasks, chunk offers and stitch tasks until stopped, heartbeating all the while. */
 public final class WorkerMain {
     private static final System.Logger LOG = System.getLogger(WorkerMain.class.getName());
 
@@ -32,15 +33,17 @@ public final class WorkerMain {
         try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
              EventPublisher publisher = new EventPublisher(config.kafkaBootstrap(), config.workerId())) {
             ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize());
+            PrepareRunner preparer = new PrepareRunner(config.workerId(), store, models, config.workDir());
+            StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir());
             double[] lastFps = {0};
-            OfferConsumer consumer = new OfferConsumer(config, publisher, offer -> {
+            TaskConsumer consumer = new TaskConsumer(config, publisher, new TaskConsumer.Runners(offer -> {
                 var result = runner.run(offer, publisher::chunkEvent);
                 if (result.kind() == facefarm.common.messaging.ChunkEvent.Kind.COMPLETED) {
                     chunksCompleted.incrementAndGet();
                     lastFps[0] = result.framesPerSecond();
                 }
                 return result;
-            });
+            }, task -> preparer.run(task, publisher::taskEvent), task -> stitcher.run(task, publisher::taskEvent)));
             ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "heartbeat");
                 thread.setDaemon(true);
@@ -50,7 +53,7 @@ public final class WorkerMain {
             String device = OrtRuntime.device();
             heartbeats.scheduleAtFixedRate(() -> {
                 try {
-                    ChunkOffer current = consumer.current();
+                    TaskConsumer.Current current = consumer.current();
                     publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, device, runner.modelsLoaded(), lastFps[0],
                             current == null ? null : current.jobId(), current == null ? null : current.chunkIndex(),
                             current == null ? null : current.attemptId(), chunksCompleted.get()));

@@ -13,5 +13,6 @@ public record ChunkStatus(
         String workerId,
         long framesDone,
         double framesPerSecond,
-        String error) {
+        String error,
+        long bytesRead) {
 }

@@ -8,10 +8,11 @@ import java.util.List;
  * {@code outputFormat} is "mp4" (H.264 + AAC) or "mkv" (lossless FFV1 + FLAC); {@code analysis} chooses detector,
  * landmarker and face selection; {@code processorOptions} the processors' models, masks and weights. Without
  * {@code processors} the farm runs the best chain it has installed. With an audio part, {@code audioFit} says how the
- * lengths are reconciled ({@link AudioFit}); {@code fps} is the frame rate of a video made from a still image.
+ * lengths are reconciled ({@link AudioFit}); {@code fps} is the frame rate of a video made from a still image;
+ * {@code videoBitrate} the H.264 bitrate of mp4 output (bits/s; default: a master's quality, see {@link VideoEncoding}).
  */
 public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
-                         String audioFit, Double fps) {
+                         String audioFit, Double fps, Long videoBitrate) {
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
     public static final double MAX_FPS = 240;
     public static final double DEFAULT_STILL_FPS = 25;
@@ -26,6 +27,17 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions) {
         this(processors, chunkFrames, outputFormat, analysis, processorOptions, null, null);
+    }
+
+    public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
+                      String audioFit, Double fps) {
+        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, null);
+    }
+
+    /** These options with the chunk size and the chain filled in where the studio left them out. */
+    public JobOptions withDefaults(int defaultChunkFrames, List<String> defaultProcessors) {
+        return new JobOptions(processors != null ? processors : defaultProcessors, chunkFrames != null ? chunkFrames : defaultChunkFrames,
+                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate);
     }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */
@@ -50,6 +62,14 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         if (audioFit != null && !AudioFit.NAMES.contains(audioFit)) {
             problems.add("audioFit must be one of " + AudioFit.NAMES + ", got '" + audioFit + "'");
         }
+        if (videoBitrate != null && (videoBitrate < VideoEncoding.MIN_BITRATE || videoBitrate > VideoEncoding.MAX_BITRATE)) {
+            problems.add("videoBitrate must be from " + VideoEncoding.MIN_BITRATE + " to " + VideoEncoding.MAX_BITRATE + " bits/s, got " + videoBitrate);
+        }
+        if (videoBitrate != null && "mkv".equals(outputFormat)) {
+            problems.add("videoBitrate applies to mp4 (H.264) output; mkv output is lossless FFV1: leave videoBitrate out");
+        }
+        problems.addAll(OptionRules.problems(analysis));
+        problems.addAll(OptionRules.problems(processorOptions));
         if (fps != null && !(fps > 0 && fps <= MAX_FPS)) {
             problems.add("fps must be above 0 and at most " + (int) MAX_FPS + ", got " + fps);
         }

@@ -3,9 +3,12 @@ package facefarm.common.jobs;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Life of a job: chunks run, then the coordinator stitches; FAILED carries a reason. */
+/**
+ * Life of a job: a worker prepares it (probe, face checks, models), its chunks run, a worker stitches them; FAILED
+ * carries a reason.
+ */
 public enum JobState {
-    RUNNING, STITCHING, DONE, FAILED;
+    PREPARING, RUNNING, STITCHING, DONE, FAILED;
 
     public boolean isTerminal() {
         return this == DONE || this == FAILED;
@@ -13,6 +16,7 @@ public enum JobState {
 
     public Set<JobState> next() {
         return switch (this) {
+            case PREPARING -> EnumSet.of(RUNNING, FAILED);
             case RUNNING -> EnumSet.of(STITCHING, FAILED);
             case STITCHING -> EnumSet.of(DONE, FAILED, RUNNING);
             case DONE, FAILED -> EnumSet.noneOf(JobState.class);

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What GET /api/v1/jobs/{id} and the progress stream return. */
+/**
+ * What GET /api/v1/jobs/{id} and the progress stream return. {@code failure} says which check failed and whether the
+ * studio can fix it; {@code bytesRead} is what the workers read of the target, in byte ranges.
+ */
 public record JobStatus(
         String id,
         JobState state,
@@ -24,6 +27,8 @@ public record JobStatus(
         ProcessorOptions processorOptions,
         List<ModelUse> models,
         String error,
+        Failure failure,
+        long bytesRead,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt) {

@@ -3,7 +3,10 @@ package facefarm.common.messaging;
 import facefarm.common.jobs.StageTimings;
 import java.util.Objects;
 
-/** What a worker reports about one attempt. Progress events double as the attempt's heartbeat. */
+/**
+ * What a worker reports about one attempt. Progress events double as the attempt's heartbeat. {@code bytesRead} is
+ * what the attempt read of the target (byte ranges, not the whole file).
+ */
 public record ChunkEvent(
         Kind kind,
         String jobId,
@@ -15,7 +18,14 @@ public record ChunkEvent(
         double framesPerSecond,
         String outputKey,
         StageTimings timings,
-        String error) {
+        String error,
+        long bytesRead) {
+
+    /** An event without the target bytes read (started, progress, failed). */
+    public ChunkEvent(Kind kind, String jobId, int chunkIndex, String attemptId, String workerId, long framesDone, long framesOwned,
+                      double framesPerSecond, String outputKey, StageTimings timings, String error) {
+        this(kind, jobId, chunkIndex, attemptId, workerId, framesDone, framesOwned, framesPerSecond, outputKey, timings, error, 0);
+    }
 
     public enum Kind { STARTED, PROGRESS, COMPLETED, FAILED }
 

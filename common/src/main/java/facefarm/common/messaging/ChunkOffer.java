@@ -2,6 +2,7 @@ package facefarm.common.messaging;
 
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.ProcessorOptions;
+import facefarm.common.jobs.VideoEncoding;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * job's reference face (unit length), the same for every chunk. The processors run with the job's resolved
  * {@code processorOptions} on the faces of {@code sourceKeys}. Frames from {@code targetFrames} on (past the end of
  * the target; a still image has one) are its last frame held. A job with new audio has {@code audioKey}: lip sync hears
- * it by absolute frame index, so every chunk hears what a one-chunk render would.
+ * it by absolute frame index, so every chunk hears what a one-chunk render would. The owned frames are encoded once,
+ * in the job's delivery {@code encoding}, starting on a keyframe, so the stitch can join chunks by stream copy.
  */
 public record ChunkOffer(
         String jobId,
@@ -38,7 +40,8 @@ public record ChunkOffer(
         float[] referenceEmbedding,
         ProcessorOptions processorOptions,
         String audioKey,
-        long targetFrames) {
+        long targetFrames,
+        VideoEncoding encoding) {
 
     /** An offer for a job without new audio, whose frames are all the target's. */
     public ChunkOffer(String jobId, int chunkIndex, String attemptId, int attemptNumber, FrameRange owned, FrameRange decoded, Keyframe seek,
@@ -46,7 +49,7 @@ public record ChunkOffer(
                       List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
                       ProcessorOptions processorOptions) {
         this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
-                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal);
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0));
     }
 
     public ChunkOffer {
@@ -66,6 +69,9 @@ public record ChunkOffer(
         }
         if (analysis.referenceMode() && referenceEmbedding == null) {
             throw new IllegalArgumentException("reference face selection needs the job's reference embedding");
+        }
+        if (encoding == null) {
+            encoding = new VideoEncoding("mkv", 0);
         }
         if (seek == null) {
             seek = Keyframe.FIRST;

@@ -31,6 +31,21 @@ public final class Messages {
         }
     }
 
+    /** The message type a record says it carries, or null when it is not an envelope with a known type. */
+    public static MessageType typeOf(String json) {
+        try {
+            String type = JSON.readTree(json == null ? "" : json).path("type").asText("");
+            for (MessageType known : MessageType.values()) {
+                if (known.name().equals(type)) {
+                    return known;
+                }
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
     /** Decodes a record that must carry {@code expected}; anything else is an {@link InvalidMessageException}. */
     public static <T> Envelope<T> decode(String json, Class<T> expected) {
         if (json == null || json.isBlank()) {

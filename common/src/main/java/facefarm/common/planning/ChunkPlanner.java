@@ -33,12 +33,22 @@ public final class ChunkPlanner {
         return chunks;
     }
 
-    /** The last keyframe at or before {@code frame}; the first frame when the index knows none. */
+    /**
+     * The last keyframe at or before {@code frame}; the first frame when the index knows none. The index is in frame
+     * order, so this is a binary search: an intra-only master has a keyframe per frame.
+     */
     public static Keyframe seekFor(long frame, List<Keyframe> keyframes) {
+        int low = 0;
+        int high = keyframes.size() - 1;
         Keyframe best = Keyframe.FIRST;
-        for (Keyframe keyframe : keyframes) {
-            if (keyframe.index() <= frame && keyframe.index() >= best.index()) {
-                best = keyframe;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            Keyframe keyframe = keyframes.get(mid);
+            if (keyframe.index() <= frame) {
+                best = keyframe.index() >= best.index() ? keyframe : best;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
             }
         }
         return best;

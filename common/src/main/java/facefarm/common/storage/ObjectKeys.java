@@ -21,12 +21,42 @@ public final class ObjectKeys {
         return jobPrefix(jobId) + "input/audio/" + safe(fileName);
     }
 
+    /** The target's audio, copied out of it by the prepare task, so the stitch never reads the target again. */
+    public static String audioTrack(String jobId) {
+        return jobPrefix(jobId) + "input/audio-track.mka";
+    }
+
     public static String chunk(String jobId, int chunkIndex, String attemptId, String extension) {
         return jobPrefix(jobId) + "chunks/" + chunkIndex + "/" + attemptId + "." + extension;
     }
 
-    public static String output(String jobId, String extension) {
-        return jobPrefix(jobId) + "output/result." + extension;
+    /** A stitch attempt's output: attempt-scoped like chunks, so a stale stitch never overwrites the current one. */
+    public static String output(String jobId, String attemptId, String extension) {
+        return jobPrefix(jobId) + "output/" + attemptId + "/result." + extension;
+    }
+
+    /** Where a presigned upload lands before a job refers to it by key. */
+    public static String upload(String uploadId, String fileName) {
+        return "uploads/" + uploadId + "/" + safe(fileName);
+    }
+
+    /** Keys a studio may refer a job to: its uploads, or any farm object outside the jobs' own folders. */
+    public static String keyProblem(String key) {
+        if (key == null || key.isBlank()) {
+            return "an object key is empty";
+        }
+        if (key.length() > 1024 || key.startsWith("/") || key.contains("//") || key.contains("\\") || key.chars().anyMatch(c -> c < 0x20)) {
+            return "object key '" + key.replaceAll("\\p{Cntrl}", "?") + "' is not a plain S3 key (no leading or double slash, no control characters, at most 1024 characters)";
+        }
+        for (String segment : key.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return "object key '" + key + "' must not contain '.' or '..' segments";
+            }
+        }
+        if (key.startsWith("jobs/")) {
+            return "object key '" + key + "' is inside the farm's own job folders: refer to an upload (uploads/...) or another object";
+        }
+        return null;
     }
 
     public static String manifest(String jobId) {

@@ -11,7 +11,10 @@ import facefarm.coordinator.ingest.IngestService;
 import facefarm.coordinator.jobs.JobRow;
 import facefarm.coordinator.jobs.JobStore;
 import facefarm.coordinator.jobs.JobViews;
-import facefarm.worker.storage.ObjectStore;
+import facefarm.common.jobs.JobInputs;
+import facefarm.common.jobs.JobSubmission;
+import facefarm.common.jobs.TaskStatus;
+import facefarm.storage.ObjectStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
@@ -55,9 +58,11 @@ public class JobResource {
     @POST
     @Path("/jobs")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Submit a job: a target video (or a still image), source face images, optional new audio (dubbing, talking heads), "
-            + "and JSON options {\"processors\": [...], \"chunkFrames\": N, \"outputFormat\": \"mp4\"|\"mkv\", "
-            + "\"audioFit\": \"pad\"|\"trim\"|\"extend\", \"fps\": 25}")
+    @Operation(summary = "Submit a job with small files in the request (up to farm.max-upload-size; larger ones: POST /api/v1/uploads, then "
+            + "submit by key): a target video (or a still image), source face images, optional new audio (dubbing, talking heads), "
+            + "and JSON options {\"processors\": [...], \"chunkFrames\": N, \"outputFormat\": \"mp4\"|\"mkv\", \"videoBitrate\": bits/s, "
+            + "\"audioFit\": \"pad\"|\"trim\"|\"extend\", \"fps\": 25}. Answers 202 with the job PREPARING: a worker probes the target, "
+            + "checks the faces and plans the chunks; the job status says which check failed, if one does.")
     public Response submit(@RestForm("target") FileUpload target, @RestForm("source") List<FileUpload> sources,
                            @RestForm("audio") FileUpload audio, @RestForm("options") @PartType(MediaType.TEXT_PLAIN) String options) {
         JobOptions parsed = null;
@@ -72,8 +77,30 @@ public class JobResource {
         List<IngestService.Upload> sourceUploads = sources == null ? List.of()
                 : sources.stream().filter(Objects::nonNull).map(s -> new IngestService.Upload(s.uploadedFile(), s.fileName())).toList();
         IngestService.Upload audioUpload = audio == null ? null : new IngestService.Upload(audio.uploadedFile(), audio.fileName());
-        UUID id = ingest.submit(targetUpload, sourceUploads, audioUpload, parsed);
-        return Response.created(URI.create("/api/v1/jobs/" + id)).entity(views.status(id).orElseThrow()).build();
+        return accepted(ingest.submit(targetUpload, sourceUploads, audioUpload, parsed));
+    }
+
+    @POST
+    @Path("/jobs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job on inputs already in the farm's bucket: {\"target\": {\"key\": ..., \"name\": ...}, \"sources\": [...], "
+            + "\"audio\": {...}, \"options\": {...}}; 202 with the job PREPARING")
+    public Response submitByKey(String body) {
+        JobSubmission submission;
+        try {
+            submission = Messages.JSON.readValue(body == null ? "" : body, JobSubmission.class);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(400, "the body is not a job submission {\"target\": {\"key\": \"uploads/...\"}, \"sources\": [...], "
+                    + "\"options\": {...}}: " + e.getOriginalMessage());
+        }
+        if (submission == null || submission.target() == null) {
+            throw new BadInputException(400, "the 'target' (the video to process, by object key) is missing");
+        }
+        return accepted(ingest.submit(new JobInputs(submission.target(), submission.sources(), submission.audio()), submission.options()));
+    }
+
+    private Response accepted(UUID id) {
+        return Response.accepted(views.status(id).orElseThrow()).location(URI.create("/api/v1/jobs/" + id)).build();
     }
 
     @GET
@@ -93,6 +120,14 @@ public class JobResource {
     public List<ChunkStatus> chunks(@PathParam("id") UUID id) {
         get(id);
         return views.chunks(id);
+    }
+
+    @GET
+    @Path("/jobs/{id}/tasks")
+    @Operation(summary = "The job's prepare and stitch attempts: state, worker, error")
+    public List<TaskStatus> tasks(@PathParam("id") UUID id) {
+        get(id);
+        return store.tasks(id);
     }
 
     @GET
@@ -135,6 +170,7 @@ public class JobResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response output(@PathParam("id") UUID id) {
         JobRow job = store.job(id).orElseThrow(() -> notFound(id));
+        // the output is streamed from S3 as it is read: the coordinator's disk never holds it
         if (job.state() != JobState.DONE || job.outputKey() == null) {
             return Response.status(409).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "job " + id + " is " + job.state() + "; its output exists once it is DONE")).build();

@@ -2,7 +2,7 @@ package facefarm.coordinator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.nio.file.Path;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,9 +29,20 @@ public interface FarmConfig {
     /** The chain of jobs that name none; unset, each job gets the best chain whose models are installed and licensed. */
     java.util.Optional<List<String>> defaultProcessors();
 
-    /** Scratch space for ingest and stitching. */
-    @WithDefault(".farm/coordinator")
-    Path workDir();
+    /**
+     * Largest request the single multipart POST takes; above it the answer is 413 with how to upload in parts. Large
+     * files go to S3 through presigned multipart uploads (POST /api/v1/uploads) and never pass through the coordinator.
+     */
+    @WithDefault("512M")
+    MemorySize maxUploadSize();
+
+    /** Part size handed out for presigned multipart uploads (S3 takes 5 MiB to 5 GiB, at most 10,000 parts). */
+    @WithDefault("64M")
+    MemorySize uploadPartSize();
+
+    /** How long presigned upload URLs stay valid (at most 7 days). */
+    @WithDefault("24h")
+    Duration presignExpiry();
 
     Kafka kafka();
 

@@ -1,8 +1,7 @@
 package facefarm.coordinator.config;
 
 import facefarm.common.messaging.Topics;
-import facefarm.models.ModelStore;
-import facefarm.worker.storage.ObjectStore;
+import facefarm.storage.ObjectStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,7 +18,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** The object store client, the model store, and the farm's topics, created at start-up with enough partitions. */
+/** The object store client and the farm's topics, created at start-up with enough partitions. */
 @ApplicationScoped
 public class Infrastructure {
     private static final Logger LOG = Logger.getLogger(Infrastructure.class);
@@ -36,16 +35,9 @@ public class Infrastructure {
         store.close();
     }
 
-    /** Model files for ingest's face checks, found and licensed the same way as on the workers (FARM_MODEL_PATH, FARM_ACCEPT_LICENSES). */
-    @Produces
-    @Singleton
-    ModelStore modelStore() {
-        return ModelStore.fromEnvironment();
-    }
-
     void createTopics(@Observes StartupEvent event, FarmConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.CHUNK_EVENTS, Topics.WORKER_HEARTBEATS, Topics.DEAD_LETTERS)) {
+            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.TASKS, Topics.CHUNK_EVENTS, Topics.WORKER_HEARTBEATS, Topics.DEAD_LETTERS)) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor()))).all().get();
                     LOG.infof("created topic %s with %d partitions", topic, config.kafka().partitions());

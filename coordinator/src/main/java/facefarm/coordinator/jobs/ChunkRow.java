@@ -19,5 +19,6 @@ public record ChunkRow(
         String error,
         String workerId,
         long framesDone,
-        double framesPerSecond) {
+        double framesPerSecond,
+        long bytesRead) {
 }

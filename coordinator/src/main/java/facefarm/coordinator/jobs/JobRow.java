@@ -1,6 +1,9 @@
 package facefarm.coordinator.jobs;
 
+import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
+import facefarm.common.jobs.JobInputs;
+import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.StageTimings;
 import java.time.Instant;
@@ -10,7 +13,8 @@ import java.util.UUID;
 /**
  * A job as stored. {@code framesTotal} is the output's frame count; the target itself has {@code targetFrames} (fewer
  * when its last frame is held to the end of new audio). {@code audioKey} is the job's new audio, null when the output
- * keeps the target's own; {@code hasAudio} says whether the output has sound at all.
+ * keeps the target's own; {@code hasAudio} says whether the output has sound at all. While the job is PREPARING, the
+ * picture, timeline and analysis are not known yet (zero); its prepare task fills them in.
  */
 public record JobRow(
         UUID id,
@@ -38,10 +42,27 @@ public record JobRow(
         Instant updatedAt,
         Instant finishedAt,
         String audioKey,
-        long targetFrames) {
+        long targetFrames,
+        Submission submission,
+        Failure failure,
+        UUID currentTask,
+        long bytesRead,
+        String soundKey) {
 
-    /** Where the output's sound comes from: the new audio, or the target's own; null when it has none. */
+    /** A job as submitted, before its prepare task: what it reads and how. */
+    public static JobRow submitted(UUID id, JobInputs inputs, JobOptions options) {
+        return new JobRow(id, JobState.PREPARING, inputs.target().name(), inputs.target().key(), inputs.sources().stream().map(f -> f.key()).toList(),
+                options.processors() == null ? java.util.List.of() : options.processors(), options.outputFormat(), 0, 1, 1, 0, 0, "", false,
+                options.chunkFrames(), 0, 0, new JobAnalysis(facefarm.common.jobs.AnalysisOptions.DEFAULTS, null, null, null), null, null,
+                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, 0, null);
+    }
+
+    /** What the studio submitted: its inputs and its options (with the chunk size and default chain filled in). */
+    public record Submission(JobInputs inputs, JobOptions options) {
+    }
+
+    /** Where the output's sound comes from: the new audio, or the target's audio track; null when it has none. */
     public String audioSourceKey() {
-        return audioKey != null ? audioKey : hasAudio ? targetKey : null;
+        return soundKey;
     }
 }

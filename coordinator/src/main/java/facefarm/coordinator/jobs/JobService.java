@@ -1,6 +1,12 @@
 package facefarm.coordinator.jobs;
 
 import facefarm.common.jobs.AttemptState;
+import facefarm.common.jobs.Failure;
+import facefarm.common.jobs.PreparedJob;
+import facefarm.common.jobs.VideoEncoding;
+import facefarm.common.messaging.PrepareTask;
+import facefarm.common.messaging.StitchTask;
+import facefarm.common.messaging.TaskEvent;
 import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.RetryPolicy;
@@ -38,20 +44,115 @@ public class JobService {
     @Inject
     MeterRegistry metrics;
 
-    /** What to do once the transaction has committed. */
-    public record Followup(List<ChunkOffer> offers, UUID stitch) {
-        static final Followup NONE = new Followup(List.of(), null);
+    /**
+     * What to do once the transaction has committed: chunk offers and prepare/stitch tasks to publish, and objects to
+     * remove from S3 (a job that failed its checks leaves nothing behind; a stitched job keeps no chunks).
+     */
+    public record Followup(List<ChunkOffer> offers, List<Record> tasks, String removePrefix) {
+        static final Followup NONE = new Followup(List.of(), List.of(), null);
+
+        static Followup task(Record task) {
+            return new Followup(List.of(), List.of(task), null);
+        }
+
+        public Followup plus(Followup other) {
+            List<ChunkOffer> o = new ArrayList<>(offers);
+            o.addAll(other.offers);
+            List<Record> t = new ArrayList<>(tasks);
+            t.addAll(other.tasks);
+            return new Followup(o, t, removePrefix != null ? removePrefix : other.removePrefix);
+        }
+    }
+
+    /** Stores a submitted job (PREPARING) and its first prepare task. */
+    @Transactional
+    public Followup create(JobRow job) {
+        store.insertJob(job);
+        TaskRow task = store.newTask(job.id(), TaskEvent.Task.PREPARE);
+        return Followup.task(prepareTask(job, task));
     }
 
     @Transactional
-    public Followup create(JobRow job, List<ChunkPlan> plans) {
-        store.insertJob(job, plans);
-        List<ChunkOffer> offers = new ArrayList<>();
-        for (ChunkPlan plan : plans) {
-            AttemptRow attempt = store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job.id(), plan.index()));
-            offers.add(offer(job, plan.index(), plan.owned(), plan.decoded(), plan.seek(), attempt));
+    public Followup onTaskEvent(TaskEvent event) {
+        UUID taskId = UUID.fromString(event.attemptId());
+        TaskRow task = store.task(taskId).orElse(null);
+        if (task == null) {
+            LOG.warnf("event=%s %s job=%s attempt=%s ignored: unknown attempt", event.kind(), event.task(), event.jobId(), taskId);
+            return Followup.NONE;
         }
-        return new Followup(offers, null);
+        JobRow job = store.jobForUpdate(task.jobId()).orElseThrow();
+        TaskRow current = store.task(taskId).orElseThrow();
+        if (!taskId.equals(job.currentTask()) || !current.state().isLive() || job.state().isTerminal()) {
+            LOG.infof("event=%s %s job=%s attempt=%s worker=%s fenced: the job's current task is %s (%s)", event.kind(), event.task(), job.id(),
+                    taskId, event.workerId(), job.currentTask(), job.state());
+            metrics.counter("farm.events.fenced").increment();
+            return Followup.NONE;
+        }
+        return switch (event.kind()) {
+            case STARTED -> {
+                store.taskSeen(taskId, event.workerId());
+                yield Followup.NONE;
+            }
+            case COMPLETED -> {
+                store.taskEnded(taskId, AttemptState.COMPLETED, null);
+                yield event.task() == TaskEvent.Task.PREPARE ? prepared(job, event.prepared()) : stitched(job, event.stitched());
+            }
+            case FAILED -> taskFailed(job, current, event.workerId(), AttemptState.FAILED, event.failure());
+        };
+    }
+
+    /** The job's checks passed: store what the worker learned, its chunks and their first attempts, and offer them. */
+    private Followup prepared(JobRow job, PreparedJob prepared) {
+        long planned = prepared.chunks().stream().mapToLong(c -> c.owned().length()).sum();
+        if (prepared.chunks().isEmpty() || planned != prepared.timeline().frames()) {
+            return taskFailed(job, store.task(job.currentTask()).orElseThrow(), null, AttemptState.FAILED, new Failure(Failure.CHUNKS, 500,
+                    "the prepare task planned " + planned + " frames in " + prepared.chunks().size() + " chunks for a " + prepared.timeline().frames()
+                            + "-frame job"));
+        }
+        store.jobPrepared(job.id(), prepared);
+        JobRow ready = store.job(job.id()).orElseThrow();
+        List<ChunkOffer> offers = new ArrayList<>();
+        for (ChunkPlan plan : prepared.chunks()) {
+            AttemptRow attempt = store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job.id(), plan.index()));
+            offers.add(offer(ready, plan.index(), plan.owned(), plan.decoded(), plan.seek(), attempt));
+        }
+        moveJob(job, JobState.RUNNING, null);
+        LOG.infof("job=%s prepared: %d frames at %d/%d, %dx%d, %d chunks, processors=%s, models=%s", job.id(), prepared.timeline().frames(),
+                prepared.timeline().fpsNumerator(), prepared.timeline().fpsDenominator(), prepared.picture().width(), prepared.picture().height(),
+                offers.size(), prepared.processors(), prepared.analysis().models().stream().map(m -> m.id()).toList());
+        return new Followup(offers, List.of(), null);
+    }
+
+    private Followup stitched(JobRow job, TaskEvent.Stitched stitched) {
+        if (stitched.frames() != job.framesTotal()) {
+            return taskFailed(job, store.task(job.currentTask()).orElseThrow(), null, AttemptState.FAILED, new Failure(Failure.STITCH, 500,
+                    "the stitch wrote " + stitched.frames() + " frames, the job has " + job.framesTotal()));
+        }
+        store.jobOutput(job.id(), stitched.outputKey(), stitched.stitchMs());
+        moveJob(job, JobState.DONE, null);
+        metrics.counter("farm.jobs.finished", "state", "DONE").increment();
+        LOG.infof("job=%s done: %d frames stitched in %d ms", job.id(), stitched.frames(), stitched.stitchMs());
+        return new Followup(List.of(), List.of(), ObjectKeys.jobPrefix(job.id().toString()) + "chunks/");
+    }
+
+    /**
+     * A prepare or stitch attempt ended without a result. A refusal of the studio's input is final (the job fails with
+     * its reason and its objects are removed); a fault of the farm is retried on another attempt while the budget lasts.
+     */
+    private Followup taskFailed(JobRow job, TaskRow task, String workerId, AttemptState how, Failure failure) {
+        store.taskEnded(task.id(), how, failure.message());
+        store.workerFailed(job.id(), workerId != null ? workerId : task.workerId(), failure.message());
+        int used = store.taskAttempts(job.id(), task.kind());
+        if (!failure.isInputError() && used < config.maxAttempts()) {
+            TaskRow next = store.newTask(job.id(), task.kind());
+            LOG.infof("job=%s %s attempt %d %s (%s); offered again as attempt %d", job.id(), task.kind(), task.number(), how, failure.message(),
+                    next.number());
+            return Followup.task(task.kind() == TaskEvent.Task.PREPARE ? prepareTask(job, next) : stitchTask(job, next));
+        }
+        Failure last = failure.isInputError() ? failure : new Failure(failure.check(), failure.status(), task.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + " failed " + used + " of " + config.maxAttempts() + " allowed attempts; last error: " + failure.message());
+        fail(job, last);
+        return new Followup(List.of(), List.of(), task.kind() == TaskEvent.Task.PREPARE ? ObjectKeys.jobPrefix(job.id().toString()) : null);
     }
 
     @Transactional
@@ -102,6 +203,7 @@ public class JobService {
         }
         store.attemptProgress(attempt.id(), event.workerId(), event.framesDone(), event.framesPerSecond());
         store.attemptEnded(attempt.id(), AttemptState.COMPLETED, event.framesDone(), null);
+        store.addBytesRead(job.id(), attempt.id(), event.bytesRead());
         moveChunk(chunk, ChunkState.DONE, attempt.outputKey(), null);
         store.addTimings(job.id(), event.timings());
         metrics.counter("farm.chunks.completed").increment();
@@ -110,7 +212,7 @@ public class JobService {
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         if (counts.getOrDefault(ChunkState.DONE, 0) == total && job.state() == JobState.RUNNING) {
             moveJob(job, JobState.STITCHING, null);
-            return new Followup(List.of(), job.id());
+            return Followup.task(stitchTask(job, store.newTask(job.id(), TaskEvent.Task.STITCH)));
         }
         return Followup.NONE;
     }
@@ -126,7 +228,7 @@ public class JobService {
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id());
             store.touchJob(job.id());
-            return new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), null);
+            return new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null);
         }
         String reason = ((RetryPolicy.GiveUp) decision).reason();
         moveChunk(chunk, ChunkState.FAILED, null, error);
@@ -134,9 +236,21 @@ public class JobService {
         return Followup.NONE;
     }
 
-    /** Gives up on attempts that went silent and re-offers their chunks while the budget lasts. */
+    /** Gives up on attempts and tasks that went silent and offers them again while the budget lasts. */
     @Transactional
     public Followup reapSilentAttempts() {
+        Followup followup = Followup.NONE;
+        for (TaskRow task : store.silentTasks(config.heartbeatTimeout(), config.offerTimeout())) {
+            JobRow job = store.jobForUpdate(task.jobId()).orElseThrow();
+            if (job.state().isTerminal() || !task.id().equals(job.currentTask())) {
+                continue;
+            }
+            String why = task.state() == AttemptState.RUNNING
+                    ? "worker " + task.workerId() + " went silent for more than " + config.heartbeatTimeout().toSeconds() + " s"
+                    : "no worker took the " + task.kind().name().toLowerCase(java.util.Locale.ROOT) + " task within " + config.offerTimeout().toMinutes() + " min";
+            followup = followup.plus(taskFailed(job, task, task.workerId(), AttemptState.TIMED_OUT,
+                    new Failure(task.kind() == TaskEvent.Task.PREPARE ? Failure.TARGET : Failure.STITCH, 503, why)));
+        }
         List<ChunkOffer> offers = new ArrayList<>();
         for (AttemptRow attempt : store.silentAttempts(config.heartbeatTimeout(), config.offerTimeout())) {
             JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
@@ -149,27 +263,39 @@ public class JobService {
                     : "no worker took the offer within " + config.offerTimeout().toMinutes() + " min";
             offers.addAll(failed(job, chunk, attempt, attempt.workerId(), AttemptState.TIMED_OUT, why).offers());
         }
-        return new Followup(offers, null);
+        return followup.plus(new Followup(offers, List.of(), null));
     }
 
     @Transactional
     public void failJob(UUID jobId, String reason) {
-        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        fail(store.jobForUpdate(jobId).orElseThrow(), new Failure(Failure.CHUNKS, 500, reason));
+    }
+
+    private void fail(JobRow job, Failure failure) {
         if (job.state().isTerminal()) {
             return;
         }
-        store.cancelLiveChunks(jobId);
-        moveJob(job, JobState.FAILED, reason);
+        store.cancelLiveChunks(job.id());
+        store.jobFailure(job.id(), failure);
+        moveJob(job, JobState.FAILED, failure.message());
         metrics.counter("farm.jobs.finished", "state", "FAILED").increment();
-        LOG.warnf("job=%s failed: %s", jobId, reason);
+        LOG.warnf("job=%s failed (%s check): %s", job.id(), failure.check(), failure.message());
     }
 
-    @Transactional
-    public void stitched(UUID jobId, String outputKey, long stitchMs) {
-        JobRow job = store.jobForUpdate(jobId).orElseThrow();
-        store.jobOutput(jobId, outputKey, stitchMs);
-        moveJob(job, JobState.DONE, null);
-        metrics.counter("farm.jobs.finished", "state", "DONE").increment();
+    private PrepareTask prepareTask(JobRow job, TaskRow task) {
+        return new PrepareTask(job.id().toString(), task.id().toString(), task.number(), job.submission().inputs(), job.submission().options());
+    }
+
+    private StitchTask stitchTask(JobRow job, TaskRow task) {
+        List<StitchTask.Part> parts = store.chunks(job.id()).stream().map(c -> new StitchTask.Part(c.outputKey(), c.owned().length())).toList();
+        return new StitchTask(job.id().toString(), task.id().toString(), task.number(), parts, job.audioSourceKey(),
+                ObjectKeys.output(job.id().toString(), task.id().toString(), job.outputFormat()), encoding(job), job.framesTotal(), job.fpsNumerator(),
+                job.fpsDenominator());
+    }
+
+    private static VideoEncoding encoding(JobRow job) {
+        return VideoEncoding.of(job.outputFormat(), job.submission().options().videoBitrate(), job.width(), job.height(), job.fpsNumerator(),
+                job.fpsDenominator());
     }
 
     private static String chunkKeyPattern(UUID jobId, int chunkIndex) {
@@ -199,6 +325,6 @@ public class JobService {
         return new ChunkOffer(job.id().toString(), chunkIndex, attempt.id().toString(), attempt.number(), owned, decoded,
                 seek, job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
                 job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding(),
-                job.analysis().processorOptions(), job.audioKey(), job.targetFrames());
+                job.analysis().processorOptions(), job.audioKey(), job.targetFrames(), encoding(job));
     }
 }

@@ -2,7 +2,13 @@ package facefarm.coordinator.jobs;
 
 import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.ChunkState;
+import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
+import facefarm.common.jobs.JobInputs;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.PreparedJob;
+import facefarm.common.jobs.TaskStatus;
+import facefarm.common.messaging.TaskEvent;
 import facefarm.common.jobs.JobState;
 import facefarm.common.messaging.Messages;
 import facefarm.common.jobs.StageTimings;
@@ -39,12 +45,13 @@ public class JobStore {
     @Inject
     AgroalDataSource dataSource;
 
-    public void insertJob(JobRow job, List<ChunkPlan> chunks) {
+    /** Stores a job as submitted (PREPARING): what it reads and how; its picture and timeline come from its prepare task. */
+    public void insertJob(JobRow job) {
         sql("""
                 insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
                                   fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis,
-                                  audio_key, target_frames)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+                                  audio_key, target_frames, inputs, options)
+                values (?, ?, ?, ?, ?, ?, ?, 0, 1, 1, 0, 0, '', false, ?, 0, 0, 0, ?, ?, 0, ?, ?)""", ps -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.state().name());
             ps.setString(3, job.targetName());
@@ -52,28 +59,45 @@ public class JobStore {
             ps.setString(5, String.join(LIST_SEPARATOR, job.sourceKeys()));
             ps.setString(6, String.join(LIST_SEPARATOR, job.processors()));
             ps.setString(7, job.outputFormat());
-            ps.setLong(8, job.framesTotal());
-            ps.setInt(9, job.fpsNumerator());
-            ps.setInt(10, job.fpsDenominator());
-            ps.setInt(11, job.width());
-            ps.setInt(12, job.height());
-            ps.setString(13, job.videoCodec());
-            ps.setBoolean(14, job.hasAudio());
-            ps.setInt(15, job.chunkFrames());
-            ps.setInt(16, job.warmup());
-            ps.setInt(17, job.lookahead());
-            ps.setLong(18, job.timings().probeMs());
-            ps.setString(19, json(job.analysis()));
-            ps.setString(20, job.audioKey());
-            ps.setLong(21, job.targetFrames());
+            ps.setInt(8, job.chunkFrames());
+            ps.setString(9, json(job.analysis()));
+            ps.setString(10, job.audioKey());
+            ps.setString(11, json(job.submission().inputs()));
+            ps.setString(12, json(job.submission().options()));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Fills in what the prepare task learned and stores the job's chunks. */
+    public void jobPrepared(UUID jobId, PreparedJob prepared) {
+        sql("""
+                update jobs set frames_total = ?, target_frames = ?, fps_num = ?, fps_den = ?, width = ?, height = ?, video_codec = ?,
+                  has_audio = ?, processors = ?, analysis = ?, warmup = ?, lookahead = ?, probe_ms = ?, sound_key = ?, updated_at = now()
+                where id = ?""", ps -> {
+            PreparedJob.Timeline t = prepared.timeline();
+            ps.setLong(1, t.frames());
+            ps.setLong(2, t.targetFrames());
+            ps.setInt(3, t.fpsNumerator());
+            ps.setInt(4, t.fpsDenominator());
+            ps.setInt(5, prepared.picture().width());
+            ps.setInt(6, prepared.picture().height());
+            ps.setString(7, prepared.picture().videoCodec());
+            ps.setBoolean(8, prepared.hasAudio());
+            ps.setString(9, String.join(LIST_SEPARATOR, prepared.processors()));
+            ps.setString(10, json(prepared.analysis()));
+            ps.setInt(11, prepared.warmup());
+            ps.setInt(12, prepared.lookahead());
+            ps.setLong(13, prepared.probeMs());
+            ps.setString(14, prepared.soundKey());
+            ps.setObject(15, jobId);
             return ps.executeUpdate();
         });
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      insert into chunks (job_id, idx, own_start, own_end, dec_start, dec_end, seek_index, seek_ts, state)
                      values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            for (ChunkPlan chunk : chunks) {
-                ps.setObject(1, job.id());
+            for (ChunkPlan chunk : prepared.chunks()) {
+                ps.setObject(1, jobId);
                 ps.setInt(2, chunk.index());
                 ps.setLong(3, chunk.owned().start());
                 ps.setLong(4, chunk.owned().end());
@@ -86,8 +110,81 @@ public class JobStore {
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the chunks of job " + job.id(), e);
+            throw new IllegalStateException("cannot store the chunks of job " + jobId, e);
         }
+    }
+
+    /** Starts a new attempt at the job's prepare or stitch task and makes it the current one: earlier ones are fenced off. */
+    public TaskRow newTask(UUID jobId, TaskEvent.Task kind) {
+        UUID id = UUID.randomUUID();
+        int number = query("select count(*) + 1 from tasks where job_id = ? and kind = ?", ps -> {
+            ps.setObject(1, jobId);
+            ps.setString(2, kind.name());
+        }, rs -> rs.getInt(1)).get(0);
+        sql("insert into tasks (id, job_id, kind, number, state) values (?, ?, ?, ?, 'OFFERED')", ps -> {
+            ps.setObject(1, id);
+            ps.setObject(2, jobId);
+            ps.setString(3, kind.name());
+            ps.setInt(4, number);
+            return ps.executeUpdate();
+        });
+        update("update jobs set current_task = ?, updated_at = now() where id = ?", id, jobId);
+        return new TaskRow(id, jobId, kind, number, AttemptState.OFFERED, null);
+    }
+
+    public Optional<TaskRow> task(UUID id) {
+        return query("select * from tasks where id = ?", ps -> ps.setObject(1, id), JobStore::taskRow).stream().findFirst();
+    }
+
+    public void taskSeen(UUID id, String workerId) {
+        update("update tasks set state = case when state = 'OFFERED' then 'RUNNING' else state end, worker_id = coalesce(?, worker_id), "
+                + "last_seen_at = now() where id = ? and state in ('OFFERED', 'RUNNING')", workerId, id);
+    }
+
+    public void taskEnded(UUID id, AttemptState state, String error) {
+        update("update tasks set state = ?, error = ?, finished_at = now() where id = ?", state.name(), error, id);
+    }
+
+    /** Attempts of a job's task kind so far, for the retry budget. */
+    public int taskAttempts(UUID jobId, TaskEvent.Task kind) {
+        return query("select count(*) from tasks where job_id = ? and kind = ?", ps -> {
+            ps.setObject(1, jobId);
+            ps.setString(2, kind.name());
+        }, rs -> rs.getInt(1)).get(0);
+    }
+
+    /** Current prepare and stitch attempts that went quiet, like {@link #silentAttempts}. */
+    public List<TaskRow> silentTasks(Duration heartbeatTimeout, Duration offerTimeout) {
+        Instant now = Instant.now();
+        return query("""
+                select t.* from tasks t join jobs j on j.current_task = t.id
+                where (t.state = 'RUNNING' and t.last_seen_at < ?) or (t.state = 'OFFERED' and t.offered_at < ?)
+                for update of t skip locked""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now.minus(heartbeatTimeout)));
+            ps.setTimestamp(2, Timestamp.from(now.minus(offerTimeout)));
+        }, JobStore::taskRow);
+    }
+
+    /** Every prepare and stitch attempt of a job, oldest first. */
+    public List<TaskStatus> tasks(UUID jobId) {
+        return query("select * from tasks where job_id = ? order by offered_at, number", ps -> ps.setObject(1, jobId),
+                rs -> new TaskStatus(rs.getString("kind").toLowerCase(java.util.Locale.ROOT), rs.getInt("number"), rs.getString("id"),
+                        AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"), rs.getString("error"), instant(rs, "offered_at"),
+                        instant(rs, "finished_at")));
+    }
+
+    public void jobFailure(UUID jobId, Failure failure) {
+        update("update jobs set failure = ? where id = ?", json(failure), jobId);
+    }
+
+    public void addBytesRead(UUID jobId, UUID attemptId, long bytes) {
+        update("update jobs set bytes_read = bytes_read + ? where id = ?", bytes, jobId);
+        update("update attempts set bytes_read = ? where id = ?", bytes, attemptId);
+    }
+
+    private static TaskRow taskRow(ResultSet rs) throws SQLException {
+        return new TaskRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class), TaskEvent.Task.valueOf(rs.getString("kind")),
+                rs.getInt("number"), AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"));
     }
 
     /** Starts a new attempt at a chunk and makes it the current one: earlier attempts are fenced off from here on. */
@@ -129,14 +226,15 @@ public class JobStore {
 
     public List<ChunkRow> chunks(UUID jobId) {
         return query("""
-                select c.*, a.worker_id, coalesce(a.frames_done, 0) as frames_done, coalesce(a.fps, 0) as fps
+                select c.*, a.worker_id, coalesce(a.frames_done, 0) as frames_done, coalesce(a.fps, 0) as fps,
+                  coalesce(a.bytes_read, 0) as bytes_read
                 from chunks c left join attempts a on a.id = c.current_attempt
                 where c.job_id = ? order by c.idx""", ps -> ps.setObject(1, jobId), JobStore::chunkRow);
     }
 
     public Optional<ChunkRow> chunkForUpdate(UUID jobId, int index) {
         return query("""
-                select c.*, null as worker_id, 0 as frames_done, 0 as fps from chunks c
+                select c.*, null as worker_id, 0 as frames_done, 0 as fps, 0 as bytes_read from chunks c
                 where c.job_id = ? and c.idx = ? for update""", ps -> {
             ps.setObject(1, jobId);
             ps.setInt(2, index);
@@ -242,6 +340,10 @@ public class JobStore {
                   chunks_completed = excluded.chunks_completed, last_seen_at = now()""",
                 beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
                 beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted());
+        if (beat.currentAttemptId() != null && beat.currentChunk() == null) {
+            // a prepare or stitch task is alive while its worker's heartbeats name it
+            taskSeen(UUID.fromString(beat.currentAttemptId()), beat.workerId());
+        }
     }
 
     public List<Map<String, Object>> workers() {
@@ -271,14 +373,28 @@ public class JobStore {
                 new StageTimings(rs.getLong("probe_ms"), rs.getLong("decode_ms"), rs.getLong("process_ms"), rs.getLong("encode_ms"),
                         rs.getLong("transfer_ms"), rs.getLong("stitch_ms")),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"), rs.getString("audio_key"),
-                rs.getLong("target_frames") > 0 ? rs.getLong("target_frames") : rs.getLong("frames_total"));
+                rs.getLong("target_frames") > 0 ? rs.getLong("target_frames") : rs.getLong("frames_total"),
+                new JobRow.Submission(read(rs.getString("inputs"), JobInputs.class), read(rs.getString("options"), JobOptions.class)),
+                read(rs.getString("failure"), Failure.class), rs.getObject("current_task", UUID.class), rs.getLong("bytes_read"),
+                rs.getString("sound_key"));
     }
 
-    private static String json(JobAnalysis analysis) {
+    private static String json(Object value) {
         try {
-            return Messages.JSON.writeValueAsString(analysis);
+            return Messages.JSON.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a job's analysis", e);
+            throw new IllegalStateException("cannot encode a job's " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T read(String json, Class<T> type) throws SQLException {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Messages.JSON.readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("stored " + type.getSimpleName() + " is not readable: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -294,7 +410,8 @@ public class JobStore {
         return new ChunkRow(rs.getObject("job_id", UUID.class), rs.getInt("idx"), new FrameRange(rs.getLong("own_start"), rs.getLong("own_end")),
                 new FrameRange(rs.getLong("dec_start"), rs.getLong("dec_end")), new Keyframe(rs.getLong("seek_index"), rs.getLong("seek_ts")),
                 ChunkState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getObject("current_attempt", UUID.class),
-                rs.getString("output_key"), rs.getString("error"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"));
+                rs.getString("output_key"), rs.getString("error"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"),
+                rs.getLong("bytes_read"));
     }
 
     private static AttemptRow attemptRow(ResultSet rs) throws SQLException {

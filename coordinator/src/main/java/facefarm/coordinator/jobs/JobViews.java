@@ -39,11 +39,11 @@ public class JobViews {
         }
         return new JobStatus(job.id().toString(), job.state(), job.framesTotal(), done, job.fpsNumerator() + "/" + job.fpsDenominator(),
                 job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options(), job.analysis().processorOptions(), job.analysis().models(), error,
-                job.createdAt(), job.updatedAt(), job.finishedAt());
+                job.failure(), job.bytesRead(), job.createdAt(), job.updatedAt(), job.finishedAt());
     }
 
     public List<ChunkStatus> chunks(UUID id) {
         return store.chunks(id).stream().map(c -> new ChunkStatus(c.index(), c.owned(), c.decoded(), c.state(), c.attempts(),
-                c.currentAttempt() == null ? null : c.currentAttempt().toString(), c.workerId(), c.framesDone(), c.framesPerSecond(), c.error())).toList();
+                c.currentAttempt() == null ? null : c.currentAttempt().toString(), c.workerId(), c.framesDone(), c.framesPerSecond(), c.error(), c.bytesRead())).toList();
     }
 }

@@ -3,11 +3,13 @@ package facefarm.coordinator.messaging;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
+import facefarm.common.messaging.MessageType;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.TaskEvent;
 import facefarm.common.messaging.WorkerHeartbeat;
+import facefarm.coordinator.jobs.AfterCommit;
 import facefarm.coordinator.jobs.JobService;
 import facefarm.coordinator.jobs.JobStore;
-import facefarm.coordinator.stitching.Stitcher;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,23 +34,22 @@ public class FarmEventConsumer {
     FarmPublisher publisher;
 
     @Inject
-    Stitcher stitcher;
+    AfterCommit afterCommit;
 
+    /** Chunk events and prepare/stitch task events share the job-keyed events topic, so one job's events stay in order. */
     @Incoming(Channels.CHUNK_EVENTS)
     @Blocking(ordered = true)
-    public CompletionStage<Void> onChunkEvent(Message<String> message) {
-        ChunkEvent event;
+    public CompletionStage<Void> onEvent(Message<String> message) {
+        JobService.Followup followup;
         try {
-            event = Messages.decode(message.getPayload(), ChunkEvent.class).payload();
+            followup = Messages.typeOf(message.getPayload()) == MessageType.TASK_EVENT
+                    ? jobs.onTaskEvent(Messages.decode(message.getPayload(), TaskEvent.class).payload())
+                    : jobs.onEvent(Messages.decode(message.getPayload(), ChunkEvent.class).payload());
         } catch (InvalidMessageException e) {
             deadLetter(message, e.getMessage());
             return message.ack();
         }
-        JobService.Followup followup = jobs.onEvent(event);
-        followup.offers().forEach(publisher::offer);
-        if (followup.stitch() != null) {
-            stitcher.submit(followup.stitch());
-        }
+        afterCommit.run(followup);
         return message.ack();
     }
 

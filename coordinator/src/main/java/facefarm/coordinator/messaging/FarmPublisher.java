@@ -3,6 +3,8 @@ package facefarm.coordinator.messaging;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.PrepareTask;
+import facefarm.common.messaging.StitchTask;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +13,7 @@ import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Sends chunk offers and dead letters, waiting for the broker's acknowledgement. */
+/** Sends chunk offers, prepare and stitch tasks, and dead letters, waiting for the broker's acknowledgement. */
 @ApplicationScoped
 public class FarmPublisher {
     private static final String SOURCE = "coordinator";
@@ -19,6 +21,10 @@ public class FarmPublisher {
     @Inject
     @Channel(Channels.CHUNK_OFFERS)
     MutinyEmitter<String> offers;
+
+    @Inject
+    @Channel(Channels.TASKS)
+    MutinyEmitter<String> tasks;
 
     @Inject
     @Channel(Channels.DEAD_LETTERS)
@@ -31,6 +37,17 @@ public class FarmPublisher {
     public void offer(ChunkOffer offer) {
         String key = offer.jobId() + "/" + offer.chunkIndex() + "/" + offer.attemptNumber();
         offers.sendMessage(keyed(key, Messages.encode(SOURCE, offer.jobId(), offer))).await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** A prepare or stitch task, keyed by job and attempt. */
+    public void task(PrepareTask task) {
+        tasks.sendMessage(keyed(task.jobId() + "/prepare/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
+                .await().atMost(Duration.ofSeconds(30));
+    }
+
+    public void task(StitchTask task) {
+        tasks.sendMessage(keyed(task.jobId() + "/stitch/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
+                .await().atMost(Duration.ofSeconds(30));
     }
 
     public void deadLetter(DeadLetter letter) {

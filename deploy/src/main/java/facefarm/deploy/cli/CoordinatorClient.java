@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.JobSubmission;
+import facefarm.common.jobs.TaskStatus;
+import facefarm.common.uploads.UploadPlan;
+import facefarm.common.uploads.UploadRequest;
+import facefarm.common.uploads.UploadState;
 import facefarm.common.messaging.Messages;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -75,8 +80,39 @@ public final class CoordinatorClient {
         return Messages.JSON.convertValue(send(request), JobStatus.class);
     }
 
+    /** A job on inputs already in the farm's bucket (presigned uploads), by key. */
+    public JobStatus submit(JobSubmission submission) {
+        return Messages.JSON.convertValue(send(post("/api/v1/jobs", Uploader.json(submission))), JobStatus.class);
+    }
+
+    public UploadPlan startUpload(UploadRequest request) {
+        return Messages.JSON.convertValue(send(post("/api/v1/uploads", Uploader.json(request))), UploadPlan.class);
+    }
+
+    public UploadState uploadState(String uploadId, String key) {
+        return Messages.JSON.convertValue(send(get("/api/v1/uploads/" + uploadId + "?key=" + encode(key))), UploadState.class);
+    }
+
+    public void completeUpload(String uploadId, String key) {
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/uploads/" + uploadId + "/complete?key=" + encode(key)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    private HttpRequest post(String path, String json) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     public JobStatus job(String id) {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id)), JobStatus.class);
+    }
+
+    public List<TaskStatus> tasks(String id) {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/tasks")), new TypeReference<>() { });
     }
 
     public List<JobStatus> jobs() {
@@ -89,6 +125,11 @@ public final class CoordinatorClient {
 
     /** Follows the job's Server-Sent Events until it ends; falls back to polling if the stream drops. */
     public JobStatus follow(String id, Consumer<JobStatus> onUpdate) {
+        return follow(id, onUpdate, s -> false);
+    }
+
+    /** Follows the job until it ends or {@code until} holds. */
+    public JobStatus follow(String id, Consumer<JobStatus> onUpdate, java.util.function.Predicate<JobStatus> until) {
         JobStatus last = null;
         try {
             HttpResponse<InputStream> response = http.send(get("/api/v1/jobs/" + id + "/events"), HttpResponse.BodyHandlers.ofInputStream());
@@ -98,7 +139,7 @@ public final class CoordinatorClient {
                     if (line.startsWith("data:")) {
                         last = Messages.JSON.readValue(line.substring(5).trim(), JobStatus.class);
                         onUpdate.accept(last);
-                        if (last.state().isTerminal()) {
+                        if (last.state().isTerminal() || until.test(last)) {
                             return last;
                         }
                     }
@@ -110,7 +151,7 @@ public final class CoordinatorClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        while (last == null || !last.state().isTerminal()) {
+        while (last == null || !(last.state().isTerminal() || until.test(last))) {
             last = job(id);
             onUpdate.accept(last);
             try {

@@ -1,6 +1,8 @@
 package facefarm.deploy.cli;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.InputFile;
+import facefarm.common.jobs.JobSubmission;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
@@ -32,8 +34,10 @@ public final class FarmCli {
             usage:
               ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
-                            [--audio-fit pad|trim|extend] [--fps 25] [--accept-license NAME ...]
+                            [--audio-fit pad|trim|extend] [--fps 25] [--video-bitrate 20M] [--accept-license NAME ...]
                                            --source: the face to put on the target (needed by the swappers)
+                                           --video-bitrate: H.264 bitrate of an .mp4 (default: 0.3 bits per
+                                             pixel per frame, about 19M at 1080p30); .mkv is lossless FFV1
                                            --audio: dub the target: lip-sync it to this voice, deliver it with it;
                                              with a still-image target, a talking head as long as the audio
                                            --audio-fit: when video and audio differ in length, keep every video
@@ -151,8 +155,9 @@ public final class FarmCli {
         Path target = o.requireFile("--target");
         List<Path> sources = o.files("--source");
         Path audio = o.has("--audio") ? o.requireFile("--audio") : null;
-        if (sources.isEmpty() && audio == null) {
-            throw new UsageException("--source IMAGE is required (a photo of the face to use), or --audio FILE to lip-sync the target to a voice");
+        if (sources.isEmpty() && audio == null && !o.has("--processors")) {
+            throw new UsageException("--source IMAGE is required for the default chain (a photo of the face to use), or --audio FILE to lip-sync the "
+                    + "target to a voice, or --processors for a chain that needs neither (e.g. face_debugger)");
         }
         Path output = o.require("--output").map(Path::of).orElseThrow().toAbsolutePath();
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -175,23 +180,67 @@ public final class FarmCli {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            JobStatus submitted = client.submit(target, sources, audio, new JobOptions(processors, chunkFrames, format, analysis, processing,
-                    o.value("--audio-fit").orElse(null), o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null)));
-            err.println("farm: job " + submitted.id() + ": " + submitted.framesTotal() + " frames at " + submitted.frameRate() + " fps, "
-                    + submitted.chunksTotal() + " chunk(s), smoothing window " + submitted.analysis().smoothingWindow() + ", processors "
-                    + String.join(",", submitted.processors()) + ", models "
-                    + String.join(",", submitted.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
+            JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
+                    o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null));
+            // every file goes straight to S3 in parts; the job then names them by key
+            Uploader uploader = new Uploader(client);
+            InputFile targetFile = upload(uploader, target);
+            List<InputFile> sourceFiles = sources.stream().map(s -> upload(uploader, s)).toList();
+            InputFile audioFile = audio == null ? null : upload(uploader, audio);
+            JobStatus submitted = client.submit(new JobSubmission(targetFile, sourceFiles, audioFile, options));
+            err.println("farm: job " + submitted.id() + " submitted; a worker is probing the target and checking the faces");
+            JobStatus prepared = client.follow(submitted.id(), s -> { }, s -> s.state() != JobState.PREPARING);
+            if (prepared.state() == JobState.FAILED) {
+                return failed(prepared);
+            }
+            err.println("farm: job " + prepared.id() + ": " + prepared.framesTotal() + " frames at " + prepared.frameRate() + " fps, "
+                    + prepared.chunksTotal() + " chunk(s), smoothing window " + prepared.analysis().smoothingWindow() + ", processors "
+                    + String.join(",", prepared.processors()) + ", models "
+                    + String.join(",", prepared.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
             JobStatus last = client.follow(submitted.id(), bar::update);
             bar.finish();
             if (last.state() != JobState.DONE) {
-                err.println("error: job " + last.id() + " failed: " + last.error() + " (logs: " + home.resolve("logs") + ")");
-                return FAILED;
+                return failed(last);
             }
             client.download(last.id(), output);
             double wall = (System.nanoTime() - started) / 1e9;
             out.println(summary(last, output, wall));
             Runtime.getRuntime().removeShutdownHook(cleanup);
             return OK;
+        }
+    }
+
+    private InputFile upload(Uploader uploader, Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
+        ProgressBar.Bytes progress = new ProgressBar.Bytes(err, System.console() != null, "uploading " + file.getFileName(), size);
+        InputFile uploaded = uploader.upload(file, progress::update);
+        progress.finish();
+        return uploaded;
+    }
+
+    /** A job that ended without output: exit 2 when its input or options were refused, 1 when the farm failed. */
+    private int failed(JobStatus job) {
+        if (job.failure() != null && job.failure().isInputError()) {
+            err.println("error: " + job.failure().message());
+            return USAGE;
+        }
+        err.println("error: job " + job.id() + " failed: " + job.error() + " (logs: " + home.resolve("logs") + ")");
+        return FAILED;
+    }
+
+    /** A bitrate in bits/s, with k or M: 20M, 8000k, 12000000. */
+    static long bitrate(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long scale = v.endsWith("m") ? 1_000_000L : v.endsWith("k") ? 1_000L : 1L;
+        try {
+            return Math.round(Double.parseDouble(scale == 1 ? v : v.substring(0, v.length() - 1)) * scale);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--video-bitrate takes bits per second, such as 20M or 8000k, got '" + value + "'");
         }
     }
 

@@ -19,16 +19,7 @@ final class ProgressBar {
     }
 
     void update(JobStatus status) {
-        String line = render(status);
-        long now = System.nanoTime();
-        if (terminal) {
-            out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
-            out.flush();
-        } else if (status.state().isTerminal() || (!line.equals(lastLine) && now - lastPrinted > 3_000_000_000L)) {
-            out.println(line);
-            lastPrinted = now;
-        }
-        lastLine = line;
+        show(render(status), status.state().isTerminal());
     }
 
     void finish() {
@@ -49,6 +40,44 @@ final class ProgressBar {
 
     private static int count(JobStatus s, ChunkState state) {
         return s.chunks() == null ? 0 : s.chunks().getOrDefault(state, 0);
+    }
+
+    /** An upload's progress in bytes, on the same terms as the job's bar. */
+    static final class Bytes {
+        private final ProgressBar bar;
+        private final String what;
+        private final long total;
+        private final long started = System.nanoTime();
+
+        Bytes(PrintStream out, boolean terminal, String what, long total) {
+            this.bar = new ProgressBar(out, terminal);
+            this.what = what;
+            this.total = total;
+        }
+
+        void update(long done) {
+            double fraction = total == 0 ? 1 : (double) done / total;
+            int filled = (int) Math.round(fraction * WIDTH);
+            double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+            bar.show(String.format(Locale.ROOT, "farm: %s [%s%s] %.1f/%.1f MB %.1f MB/s", what, "#".repeat(filled), ".".repeat(WIDTH - filled),
+                    done / 1e6, total / 1e6, done / 1e6 / seconds), done >= total);
+        }
+
+        void finish() {
+            bar.finish();
+        }
+    }
+
+    private void show(String line, boolean last) {
+        long now = System.nanoTime();
+        if (terminal) {
+            out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
+            out.flush();
+        } else if (last || (!line.equals(lastLine) && now - lastPrinted > 3_000_000_000L)) {
+            out.println(line);
+            lastPrinted = now;
+        }
+        lastLine = line;
     }
 
     static String formatSeconds(double seconds) {

@@ -1,6 +1,7 @@
 package facefarm.worker.analysis;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.OptionRules;
 import facefarm.models.ModelStore;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,86 +14,28 @@ import java.util.Set;
  * licensed; otherwise the open ones: yunet, no 68-point landmarker, and every face selected.
  */
 public final class AnalysisSettings {
-    public static final List<String> LANDMARKERS = List.of("2dfan4", "peppa_wutz", "many", "none");
-    public static final List<String> SELECTOR_MODES = List.of("reference", "one", "many");
-    public static final int DEFAULT_SIZE = 640;
+    public static final List<String> LANDMARKERS = OptionRules.LANDMARKERS;
+    public static final List<String> SELECTOR_MODES = OptionRules.SELECTOR_MODES;
+    public static final int DEFAULT_SIZE = OptionRules.DEFAULT_DETECTOR_SIZE;
     public static final float DEFAULT_LANDMARKER_SCORE = 0.5f;
     /** Frames each side over which face tracks are smoothed (see tracking.TrackSettings): 0.12 s at 25 frames/s. */
     public static final int DEFAULT_SMOOTHING_WINDOW = 3;
     /** Keeps chunk overlap, and the decoded frames a worker holds while it looks ahead, bounded. */
-    public static final int MAX_SMOOTHING_WINDOW = 12;
+    public static final int MAX_SMOOTHING_WINDOW = OptionRules.MAX_SMOOTHING_WINDOW;
 
     private AnalysisSettings() {
     }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. Null options are the defaults. */
     public static List<String> problems(AnalysisOptions options) {
-        List<String> problems = new ArrayList<>();
-        if (options == null) {
-            return problems;
-        }
-        String detector = options.faceDetectorModel();
-        if (detector != null && !FaceDetectors.NAMES.contains(detector)) {
-            problems.add("unknown face detector '" + detector + "' (known: " + String.join(", ", FaceDetectors.NAMES) + ")");
-        } else if (options.faceDetectorSize() != null) {
-            Set<Integer> sizes = new LinkedHashSet<>();
-            FaceDetectors.models(detector == null ? "yunet" : detector).forEach(m -> sizes.addAll(m.sizes()));
-            if (detector == null ? options.faceDetectorSize() != DEFAULT_SIZE : !sizes.contains(options.faceDetectorSize())) {
-                problems.add("face detector " + (detector == null ? "default" : "'" + detector + "'") + " takes sizes "
-                        + (detector == null ? List.of(DEFAULT_SIZE) : sizes) + ", not " + options.faceDetectorSize());
-            }
-        }
-        float score = options.faceDetectorScore() == null ? FaceAnalyser.DEFAULT_SCORE : options.faceDetectorScore();
-        for (Runnable check : List.<Runnable>of(
-                () -> new FaceDetection.Options(score, null, null),
-                () -> new FaceDetection.Options(FaceAnalyser.DEFAULT_SCORE, margin(options.faceDetectorMargin()), null),
-                () -> new FaceDetection.Options(FaceAnalyser.DEFAULT_SCORE, null, options.faceDetectorAngles()))) {
-            try {
-                check.run();
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (options.faceLandmarkerModel() != null && !LANDMARKERS.contains(options.faceLandmarkerModel())) {
-            problems.add("unknown face landmarker '" + options.faceLandmarkerModel() + "' (known: " + String.join(", ", LANDMARKERS) + ")");
-        }
-        if (options.faceLandmarkerScore() != null && (options.faceLandmarkerScore() < 0 || options.faceLandmarkerScore() > 1)) {
-            problems.add("face landmarker score must be between 0 and 1, got " + options.faceLandmarkerScore());
-        }
-        if (options.faceSelectorMode() != null && !SELECTOR_MODES.contains(options.faceSelectorMode())) {
-            problems.add("unknown face selector mode '" + options.faceSelectorMode() + "' (known: " + String.join(", ", SELECTOR_MODES) + ")");
-        }
-        if (options.faceSelectorOrder() != null) {
-            try {
-                FaceSelector.Order.byName(options.faceSelectorOrder());
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (options.referenceFacePosition() != null && options.referenceFacePosition() < 0) {
-            problems.add("reference face position must be 0 or more, got " + options.referenceFacePosition());
-        }
-        if (options.referenceFaceDistance() != null && (options.referenceFaceDistance() < 0 || options.referenceFaceDistance() > 1)) {
-            problems.add("reference face distance must be between 0 and 1, got " + options.referenceFaceDistance());
-        }
-        if (options.referenceFrameNumber() != null && options.referenceFrameNumber() < 0) {
-            problems.add("reference frame number must be 0 or more, got " + options.referenceFrameNumber());
-        }
-        if (options.smoothingWindow() != null && smoothingWindowProblem(options.smoothingWindow()) != null) {
-            problems.add(smoothingWindowProblem(options.smoothingWindow()));
-        }
-        return problems;
+        return OptionRules.problems(options);
     }
 
     /** Why a smoothing window cannot be used; null when it can. */
     public static String smoothingWindowProblem(int window) {
-        return window < 0 || window > MAX_SMOOTHING_WINDOW
-                ? "smoothing window must be between 0 (off) and " + MAX_SMOOTHING_WINDOW + " frames each side, got " + window : null;
+        return OptionRules.smoothingWindowProblem(window);
     }
 
-    private static int[] margin(List<Integer> margin) {
-        return margin == null ? null : margin.stream().mapToInt(Integer::intValue).toArray();
-    }
 
     /** Every default filled in, choosing by what {@code models} has installed; call {@link #problems} first. */
     public static AnalysisOptions resolve(AnalysisOptions options, ModelStore models) {

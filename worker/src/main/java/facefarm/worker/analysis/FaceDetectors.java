@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Builds detection from FaceFusion's option names: yunet, scrfd, retinaface, yolo_face, or many (the last three merged). */
 public final class FaceDetectors {
-    public static final List<String> NAMES = List.of("yunet", "scrfd", "retinaface", "yolo_face", "many");
+    public static final List<String> NAMES = List.copyOf(facefarm.common.jobs.OptionRules.DETECTOR_SIZES.keySet());
 
     private FaceDetectors() {
     }

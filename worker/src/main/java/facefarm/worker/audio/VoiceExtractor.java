@@ -21,7 +21,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * </ul>
  */
 public final class VoiceExtractor implements AutoCloseable {
-    public static final List<String> MODELS = List.of("kim_vocal_2", "kim_vocal_1", "uvr_mdxnet");
+    public static final List<String> MODELS = facefarm.common.jobs.OptionRules.VOICE_EXTRACTORS;
     public static final int SAMPLE_RATE = 48_000;
     static final int PIECE = 240 * 1024;
     static final int PIECE_STEP = 180 * 1024;

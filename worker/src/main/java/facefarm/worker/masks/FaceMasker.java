@@ -11,7 +11,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * by minimum.
  */
 public final class FaceMasker implements AutoCloseable {
-    public static final List<String> TYPES = List.of("box", "occlusion", "area", "region");
+    public static final List<String> TYPES = facefarm.common.jobs.OptionRules.MASK_TYPES;
 
     private final List<String> types;
     private final float blur;

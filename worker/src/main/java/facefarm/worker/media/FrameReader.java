@@ -26,9 +26,19 @@ public final class FrameReader implements AutoCloseable {
     private boolean seekVerified;
 
     public FrameReader(Path video, FrameRange range, Keyframe seek) {
+        this(video.toString(), range, seek);
+    }
+
+    /** @param video a file path or a (presigned) URL, which FFmpeg reads in byte ranges from the keyframe on */
+    public FrameReader(String video, FrameRange range, Keyframe seek) {
         this.range = range;
-        this.grabber = new FFmpegFrameGrabber(video.toFile());
+        this.grabber = new FFmpegFrameGrabber(video);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        if (video.startsWith("http")) {
+            grabber.setOption("reconnect", "1");
+            grabber.setOption("reconnect_on_network_error", "1");
+            grabber.setOption("rw_timeout", "60000000");
+        }
         try {
             grabber.start();
             if (!seek.isStart() && seek.index() <= range.start()) {
@@ -39,7 +49,7 @@ public final class FrameReader implements AutoCloseable {
             }
         } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
             close();
-            throw new MediaException("cannot open " + video + " for decoding: " + VideoProbe.firstLine(e), e);
+            throw new MediaException("cannot open " + Sources.describe(video) + " for decoding: " + VideoProbe.firstLine(e), e);
         }
     }
 
@@ -86,6 +96,12 @@ public final class FrameReader implements AutoCloseable {
         } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
             throw new MediaException("decoding failed at frame " + nextIndex + ": " + VideoProbe.firstLine(e), e);
         }
+    }
+
+    /** Bytes read from the file or URL so far: the keyframe's group and what follows, not the whole file. */
+    public long bytesRead() {
+        var context = grabber.getFormatContext();
+        return context == null || context.pb() == null ? 0 : context.pb().bytes_read();
     }
 
     public boolean seekVerified() {

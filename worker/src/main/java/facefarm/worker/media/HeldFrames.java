@@ -18,6 +18,11 @@ public final class HeldFrames implements AutoCloseable {
     private Mat held;
 
     public HeldFrames(Path target, FrameRange range, Keyframe seek, long targetFrames) {
+        this(target.toString(), range, seek, targetFrames);
+    }
+
+    /** @param target a file path or a (presigned) URL */
+    public HeldFrames(String target, FrameRange range, Keyframe seek, long targetFrames) {
         this.range = range;
         this.targetFrames = targetFrames;
         this.next = range.start();
@@ -48,6 +53,10 @@ public final class HeldFrames implements AutoCloseable {
             held = last.image();
         }
         return new FrameReader.IndexedFrame(next++, held.clone());
+    }
+
+    public long bytesRead() {
+        return reader.bytesRead();
     }
 
     @Override

@@ -14,7 +14,8 @@ import org.bytedeco.javacv.Frame;
 
 /**
  * Decodes a whole video once (without pixel conversion) to count its frames and index its keyframes: container
- * metadata is not trusted for either.
+ * metadata is not trusted for either. {@link PacketProbe} counts packets instead where the container allows, and
+ * falls back to this.
  */
 public final class VideoProbe {
     /** Largest picture the farm accepts: 8K UHD. */
@@ -38,7 +39,12 @@ public final class VideoProbe {
         } catch (java.io.IOException e) {
             throw new MediaException("cannot read target video " + file, e);
         }
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+        return probe(file.toString());
+    }
+
+    /** Decodes a whole video (a file path or a URL) once to count its frames and index its keyframes. */
+    public static VideoInfo probe(String source) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source)) {
             try {
                 grabber.start();
             } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {

@@ -3,6 +3,7 @@ package facefarm.worker.messaging;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.TaskEvent;
 import facefarm.common.messaging.Topics;
 import facefarm.common.messaging.WorkerHeartbeat;
 import java.util.Properties;
@@ -36,6 +37,15 @@ public final class EventPublisher implements AutoCloseable {
 
     public Future<RecordMetadata> chunkEvent(ChunkEvent event) {
         return producer.send(new ProducerRecord<>(Topics.CHUNK_EVENTS, event.jobId(), Messages.encode(workerId, event.jobId(), event)));
+    }
+
+    /** Prepare and stitch progress and outcomes, keyed by job like chunk events, so one job's events stay in order. */
+    public Future<RecordMetadata> taskEvent(TaskEvent event) {
+        return producer.send(new ProducerRecord<>(Topics.CHUNK_EVENTS, event.jobId(), Messages.encode(workerId, event.jobId(), event)));
+    }
+
+    public void taskEventDurably(TaskEvent event) {
+        await(taskEvent(event));
     }
 
     /** Sends and waits for the broker's acknowledgement: used for results, before the offer is committed. */

@@ -17,12 +17,12 @@ import facefarm.worker.audio.AudioTrack;
 import facefarm.worker.audio.MelWindows;
 import facefarm.worker.audio.VoiceExtractor;
 import facefarm.worker.media.HeldFrames;
-import facefarm.worker.media.LosslessChunkWriter;
+import facefarm.worker.media.ChunkEncoder;
 import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
-import facefarm.worker.storage.ObjectStore;
+import facefarm.storage.ObjectStore;
 import facefarm.worker.tracking.TrackSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -35,15 +35,18 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Runs one chunk attempt end to end: fetch the target (cached per job), decode the chunk's range exactly, run the
- * pipeline, encode the owned frames losslessly, upload to the attempt's key, and report. Never throws: a failure
+ * Runs one chunk attempt end to end: read the chunk's range of the target exactly (byte ranges through a presigned
+ * URL, from its keyframe), run the pipeline, encode the owned frames once in the delivery codec, upload to the
+ * attempt's key, and report. Never throws: a failure
  * becomes a FAILED event with the reason.
  */
 public final class ChunkRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChunkRunner.class.getName());
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
-    /** Targets of this many jobs stay cached on the worker's disk. */
+    /** The sources and audio of this many jobs stay cached on the worker's disk (targets are never downloaded). */
     private static final int CACHED_JOBS = 3;
+    /** Long enough for the slowest chunk; S3 allows at most 7 days. */
+    private static final java.time.Duration TARGET_URL_LIFETIME = java.time.Duration.ofHours(12);
 
     private final String workerId;
     private final ObjectStore store;
@@ -170,9 +173,8 @@ public final class ChunkRunner implements AutoCloseable {
         long transferNanos = 0;
         Path output = workDir.resolve("chunks").resolve(offer.jobId() + "-" + offer.chunkIndex() + "-" + offer.attemptId() + ".mkv");
         try {
-            long t0 = System.nanoTime();
-            Path target = fetch(offer.jobId(), offer.targetKey());
-            transferNanos += System.nanoTime() - t0;
+            // the target is read in byte ranges from its keyframe on, through a presigned URL: never downloaded whole
+            String target = store.presignedGet(offer.targetKey(), TARGET_URL_LIFETIME);
             // options from the coordinator are resolved already; resolving again only fills what an older one left out
             AnalysisOptions analysis = AnalysisSettings.resolve(offer.analysis(), models);
             FaceAnalyser faceAnalyser = analyser(analysis, offer.processors());
@@ -184,9 +186,11 @@ public final class ChunkRunner implements AutoCloseable {
             Files.createDirectories(output.getParent());
             ChunkPipeline.Timings timings = new ChunkPipeline.Timings();
             long emitted;
+            long bytesRead;
             long[] lastReport = {System.nanoTime()};
             try (HeldFrames reader = new HeldFrames(target, offer.decoded(), offer.seek(), offer.targetFrames());
-                 LosslessChunkWriter writer = new LosslessChunkWriter(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator())) {
+                 ChunkEncoder writer = new ChunkEncoder(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator(),
+                         offer.encoding())) {
                 emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
                         .run(reader::next, processed, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
@@ -199,6 +203,7 @@ public final class ChunkRunner implements AutoCloseable {
                 long t1 = System.nanoTime();
                 writer.finish();
                 timings.sinkNanos += System.nanoTime() - t1;
+                bytesRead = reader.bytesRead();
             }
             if (emitted != owned) {
                 throw new IllegalStateException("decoded only " + emitted + " of the " + owned + " frames in " + offer.owned()
@@ -209,9 +214,10 @@ public final class ChunkRunner implements AutoCloseable {
             transferNanos += System.nanoTime() - t2;
             StageTimings stages = new StageTimings(0, ms(timings.decodeNanos), ms(timings.processNanos), ms(timings.sinkNanos), ms(transferNanos), 0);
             double fps = rate(emitted, System.nanoTime() - started);
-            LOG.log(Level.INFO, "worker={0} job={1} chunk={2} attempt={3} frames={4} fps={5}", workerId, offer.jobId(), offer.chunkIndex(),
-                    offer.attemptId(), emitted, String.format(java.util.Locale.ROOT, "%.1f", fps));
-            return event(offer, ChunkEvent.Kind.COMPLETED, emitted, fps, offer.outputKey(), stages, null);
+            LOG.log(Level.INFO, "worker={0} job={1} chunk={2} attempt={3} frames={4} fps={5} read={6} bytes", workerId, offer.jobId(), offer.chunkIndex(),
+                    offer.attemptId(), emitted, String.format(java.util.Locale.ROOT, "%.1f", fps), bytesRead);
+            return new ChunkEvent(ChunkEvent.Kind.COMPLETED, offer.jobId(), offer.chunkIndex(), offer.attemptId(), workerId, emitted, owned, fps,
+                    offer.outputKey(), stages, null, bytesRead);
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " failed", e);
             return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, describe(e));
@@ -269,7 +275,7 @@ public final class ChunkRunner implements AutoCloseable {
     }
 
     /** The whole cause chain in one line, so the coordinator and the studio see the root cause. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (!text.isEmpty()) {

@@ -16,7 +16,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /** The processors this build can run, by FaceFusion's names, built from a job's context. */
 public final class ProcessorRegistry {
-    public static final List<String> KNOWN = List.of(FaceSwapper.NAME, FaceEnhancer.NAME, MeshSwapper.NAME, LipSyncer.NAME, FaceDebugger.NAME);
+    public static final List<String> KNOWN = facefarm.common.jobs.OptionRules.PROCESSORS;
     /** Processors that put a source face onto the target's, and so need at least one source image. */
     public static final List<String> SWAPPERS = List.of(FaceSwapper.NAME, MeshSwapper.NAME);
 

@@ -1,5 +1,6 @@
 package facefarm.worker.processors;
 
+import facefarm.common.jobs.OptionRules;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.FaceMesh468;
@@ -23,11 +24,11 @@ public final class ProcessorSettings {
             "uniface_256", "blendswap_256");
     public static final List<String> ENHANCER_PREFERENCE = List.of("gfpgan_1.4", "gfpgan_1.3", "gfpgan_1.2", "restoreformer_plus_plus", "codeformer",
             "gpen_bfr_512", "gpen_bfr_256", "gpen_bfr_1024", "gpen_bfr_2048");
-    public static final List<String> OCCLUDERS = List.of("xseg_1", "xseg_2", "xseg_3");
-    public static final List<String> PARSERS = List.of("bisenet_resnet_18", "bisenet_resnet_34");
+    public static final List<String> OCCLUDERS = OptionRules.OCCLUDERS;
+    public static final List<String> PARSERS = OptionRules.PARSERS;
     public static final float DEFAULT_MASK_BLUR = 0.3f;
     /** Lip sync hears the whole track: the default when no voice extractor is installed and licensed. */
-    public static final String NO_VOICE_EXTRACTOR = "none";
+    public static final String NO_VOICE_EXTRACTOR = OptionRules.NO_VOICE_EXTRACTOR;
 
     /** A processor chain with every option filled in. */
     public record Resolved(List<String> processors, ProcessorOptions options) {
@@ -41,75 +42,7 @@ public final class ProcessorSettings {
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */
     public static List<String> problems(ProcessorOptions options) {
-        List<String> problems = new ArrayList<>();
-        if (options == null) {
-            return problems;
-        }
-        ProcessorOptions o = options;
-        if (o.faceSwapperModel() != null && !SwapperModel.IDS.contains(o.faceSwapperModel())) {
-            problems.add("unknown faceSwapperModel '" + o.faceSwapperModel() + "' (known: " + String.join(", ", SwapperModel.IDS) + ")");
-        } else if (o.faceSwapperPixelBoost() != null) {
-            SwapperModel model = SwapperModel.byId(o.faceSwapperModel() == null ? SWAPPER_PREFERENCE.get(0) : o.faceSwapperModel());
-            if (!model.pixelBoosts().contains(o.faceSwapperPixelBoost())) {
-                problems.add("faceSwapperPixelBoost " + o.faceSwapperPixelBoost() + " is not one of " + model.id() + "'s " + model.pixelBoosts());
-            }
-        }
-        range(problems, "faceSwapperWeight", o.faceSwapperWeight(), 0, 1);
-        if (o.faceEnhancerModel() != null && !EnhancerModel.IDS.contains(o.faceEnhancerModel())) {
-            problems.add("unknown faceEnhancerModel '" + o.faceEnhancerModel() + "' (known: " + String.join(", ", EnhancerModel.IDS) + ")");
-        }
-        range(problems, "faceEnhancerBlend", o.faceEnhancerBlend() == null ? null : o.faceEnhancerBlend().floatValue(), 0, 100);
-        range(problems, "faceEnhancerWeight", o.faceEnhancerWeight(), 0, 1);
-        known(problems, "faceMaskTypes", o.faceMaskTypes(), FaceMasker.TYPES);
-        known(problems, "faceMaskAreas", o.faceMaskAreas(), List.copyOf(FaceMasks.AREAS.keySet()));
-        known(problems, "faceMaskRegions", o.faceMaskRegions(), List.copyOf(RegionMasker.REGIONS.keySet()));
-        range(problems, "faceMaskBlur", o.faceMaskBlur(), 0, 1);
-        if (o.faceMaskPadding() != null && (o.faceMaskPadding().size() != 4 || o.faceMaskPadding().stream().anyMatch(p -> p == null || p < 0 || p > 100))) {
-            problems.add("faceMaskPadding must be four percentages (top, right, bottom, left) from 0 to 100, got " + o.faceMaskPadding());
-        }
-        if (o.faceOccluderModel() != null && !OCCLUDERS.contains(o.faceOccluderModel())) {
-            problems.add("unknown faceOccluderModel '" + o.faceOccluderModel() + "' (known: " + String.join(", ", OCCLUDERS) + ")");
-        }
-        if (o.faceParserModel() != null && !PARSERS.contains(o.faceParserModel())) {
-            problems.add("unknown faceParserModel '" + o.faceParserModel() + "' (known: " + String.join(", ", PARSERS) + ")");
-        }
-        if (o.meshSwapperBlend() != null) {
-            try {
-                MeshSwapper.Blend.byName(o.meshSwapperBlend());
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (o.lipSyncerModel() != null && !LipSyncerModel.IDS.contains(o.lipSyncerModel())) {
-            problems.add("unknown lipSyncerModel '" + o.lipSyncerModel() + "' (known: " + String.join(", ", LipSyncerModel.IDS) + ")");
-        }
-        range(problems, "lipSyncerWeight", o.lipSyncerWeight(), 0, 1);
-        if (o.voiceExtractorModel() != null && !o.voiceExtractorModel().equals(NO_VOICE_EXTRACTOR) && !VoiceExtractor.MODELS.contains(o.voiceExtractorModel())) {
-            problems.add("unknown voiceExtractorModel '" + o.voiceExtractorModel() + "' (known: " + String.join(", ", VoiceExtractor.MODELS) + ", "
-                    + NO_VOICE_EXTRACTOR + ")");
-        }
-        return problems;
-    }
-
-    private static void range(List<String> problems, String name, Float value, float min, float max) {
-        if (value != null && (value < min || value > max || value.isNaN())) {
-            problems.add(name + " must be from " + fmt(min) + " to " + fmt(max) + ", got " + value);
-        }
-    }
-
-    private static String fmt(float v) {
-        return v == Math.rint(v) ? String.valueOf((int) v) : String.valueOf(v);
-    }
-
-    private static void known(List<String> problems, String name, List<String> values, List<String> known) {
-        if (values == null) {
-            return;
-        }
-        for (String value : values) {
-            if (!known.contains(value)) {
-                problems.add("unknown " + name + " value '" + value + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
+        return OptionRules.problems(options);
     }
 
     /** The chain and every option filled in, choosing by what {@code models} has; call {@link #problems} first. */

@@ -82,7 +82,7 @@ class MediaTest {
         VideoInfo info = VideoProbe.probe(video);
         List<byte[]> original = readAll(video, new FrameRange(10, 16), Keyframe.FIRST);
         Path chunk = dir.resolve("chunk.mkv");
-        try (LosslessChunkWriter writer = new LosslessChunkWriter(chunk, info.width(), info.height(), info.fpsNumerator(), info.fpsDenominator());
+        try (ChunkEncoder writer = new ChunkEncoder(chunk, info.width(), info.height(), info.fpsNumerator(), info.fpsDenominator());
              FrameReader reader = new FrameReader(video, new FrameRange(10, 16), Keyframe.FIRST)) {
             FrameReader.IndexedFrame frame;
             while ((frame = reader.next()) != null) {
@@ -117,7 +117,7 @@ class MediaTest {
     void aPictureLargerThan8kIsRefused() {
         Path huge = dir.resolve("huge.mkv");
         try (Mat frame = new Mat(4400, 7700, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(40, 80, 120, 0));
-             LosslessChunkWriter writer = new LosslessChunkWriter(huge, 7700, 4400, 25, 1)) {
+             ChunkEncoder writer = new ChunkEncoder(huge, 7700, 4400, 25, 1)) {
             writer.write(frame);
             writer.finish();
         }

@@ -1,6 +1,7 @@
-package facefarm.coordinator.ingest;
+package facefarm.worker.preparing;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.ModelUse;
 import facefarm.common.jobs.ProcessorOptions;
@@ -21,35 +22,50 @@ import facefarm.worker.media.VideoInfo;
 import facefarm.worker.processors.LipSyncer;
 import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * The face checks of ingest, run with the job's own analysis (the workers' code and models): the options are
- * resolved and their models loaded, every source image must show a face, and in reference mode the reference face is
- * found once in the target, so its embedding can go with every chunk.
+ * The face checks of a job, run with the job's own analysis on the worker that prepares it (its models, its
+ * licences): the options are resolved and their models loaded, every source image must show a face, and in reference
+ * mode the reference face is found once in the target, so its embedding can go with every chunk.
  */
-@ApplicationScoped
-public class FaceChecks {
-    @Inject
-    ModelStore models;
+final class FaceChecks {
+    private final ModelStore models;
+
+    FaceChecks(ModelStore models) {
+        this.models = models;
+    }
+
+    /** A source image on this worker's disk and the name the studio gave it. */
+    record Source(Path file, String name) {
+    }
 
     /** The job's resolved processor chain and how it analyses and processes faces. */
-    public record Prepared(List<String> processors, JobAnalysis analysis) {
+    record Prepared(List<String> processors, JobAnalysis analysis) {
     }
 
     /**
      * @param processors the job's chain, or null for the best installed one (with new audio: lip sync, after the best
      *                   swap chain when the job has source faces)
-     * @param withAudio  whether the job brings new audio
-     * @throws BadInputException 400/422 for input a studio can fix, 424 for a missing model, 403 for a licence not accepted
+     * @param target     the target (a path or a presigned URL), for the reference frame
      */
-    public Prepared prepare(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, IngestService.Upload target,
-                            VideoInfo video, List<IngestService.Upload> sources, boolean withAudio) {
+    Prepared prepare(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, String target, String targetName,
+                     VideoInfo video, List<Source> sources, boolean withAudio) {
+        try {
+            return check(requested, processors, requestedProcessing, target, targetName, video, sources, withAudio);
+        } catch (ModelNotFoundException e) {
+            throw new CheckFailed(Failure.MODELS, 424, e.getMessage(), e);
+        } catch (LicenseNotAcceptedException e) {
+            throw new CheckFailed(Failure.LICENCE, 403, e.getMessage(), e);
+        }
+    }
+
+    private Prepared check(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, String target, String targetName,
+                           VideoInfo video, List<Source> sources, boolean withAudio) {
         List<String> chain = processors;
         if (chain == null && withAudio) {
             chain = new ArrayList<>(sources.isEmpty() ? List.of() : ProcessorSettings.resolve(null, requestedProcessing, models).processors());
@@ -57,16 +73,17 @@ public class FaceChecks {
         }
         ProcessorSettings.Resolved processing = ProcessorSettings.resolve(chain, requestedProcessing, models);
         if (sources.isEmpty() && ProcessorRegistry.needsSourceFace(processing.processors())) {
-            throw new BadInputException(400, "at least one 'source' part (a face image) is required: " + processing.processors()
-                    + " puts a source face onto the target's (for lip sync alone, give processors [\"lip_syncer\"] and an audio file)");
+            throw new CheckFailed(Failure.SOURCES, 400, "at least one 'source' part (a face image) is required: " + processing.processors()
+                    + " puts a source face onto the target's (for lip sync alone, give processors [\"lip_syncer\"] and an audio file; to only mark the "
+                    + "faces, processors [\"face_debugger\"])");
         }
         if (!withAudio && ProcessorRegistry.needsAudio(processing.processors())) {
-            throw new BadInputException(400, "lip_syncer needs the voice to sync to: add an 'audio' part (a WAV, FLAC, MP3 or M4A file)");
+            throw new CheckFailed(Failure.AUDIO, 400, "lip_syncer needs the voice to sync to: add an 'audio' part (a WAV, FLAC, MP3 or M4A file)");
         }
         AnalysisOptions options = AnalysisSettings.resolve(requested, models);
         if (options.referenceMode() && options.referenceFrameNumber() >= video.frames()) {
-            throw new BadInputException(400, "reference frame number " + options.referenceFrameNumber() + " is past the end of target '"
-                    + target.name() + "' (" + video.frames() + " frames, numbered from 0)");
+            throw new CheckFailed(Failure.REFERENCE, 400, "reference frame number " + options.referenceFrameNumber() + " is past the end of target '"
+                    + targetName + "' (" + video.frames() + " frames, numbered from 0)");
         }
         List<String> processorIds = new ArrayList<>(ProcessorSettings.modelIds(processing));
         if (ProcessorRegistry.needsMesh(processing.processors(), AnalysisSettings.has68Landmarks(options)) && !processorIds.contains(FaceMesh468.MODEL_ID)) {
@@ -77,24 +94,21 @@ public class FaceChecks {
         processorIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
         float[] reference = null;
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.referenceMode())) {
-            for (IngestService.Upload source : sources) {
+            for (Source source : sources) {
                 int faces = countFaces(analyser, source);
                 if (faces < 0) {
-                    throw new BadInputException(400, "source '" + source.name() + "' is not an image the farm can read: upload a PNG or JPEG");
+                    throw new CheckFailed(Failure.SOURCES, 400, "source '" + source.name() + "' is not an image the farm can read: upload a PNG or JPEG");
                 }
                 if (faces == 0) {
-                    throw new BadInputException(422, "no face found in source '" + source.name() + "': upload a clear, frontal photo of the face");
+                    throw new CheckFailed(Failure.SOURCES, 422, "no face found in source '" + source.name()
+                            + "': upload a clear, frontal photo of the face");
                 }
             }
             if (options.referenceMode()) {
-                reference = referenceEmbedding(analyser, options, target, video);
+                reference = referenceEmbedding(analyser, options, target, targetName, video);
             }
-            // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per submission costs too much
+            // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per job costs too much
             processorIds.forEach(models::resolve);
-        } catch (ModelNotFoundException e) {
-            throw new BadInputException(424, e.getMessage(), e);
-        } catch (LicenseNotAcceptedException e) {
-            throw new BadInputException(403, e.getMessage(), e);
         }
         List<ModelUse> used = ids.stream().map(id -> {
             ModelSpec spec = models.manifest().get(id);
@@ -104,7 +118,7 @@ public class FaceChecks {
     }
 
     /** @return faces found, or -1 when the file is not an image */
-    private static int countFaces(FaceAnalyser analyser, IngestService.Upload source) {
+    private static int countFaces(FaceAnalyser analyser, Source source) {
         try (Mat frame = opencv_imgcodecs.imread(source.file().toString())) {
             if (frame == null || frame.empty()) {
                 return -1;
@@ -113,23 +127,23 @@ public class FaceChecks {
         }
     }
 
-    private static float[] referenceEmbedding(FaceAnalyser analyser, AnalysisOptions options, IngestService.Upload target, VideoInfo video) {
+    private static float[] referenceEmbedding(FaceAnalyser analyser, AnalysisOptions options, String target, String targetName, VideoInfo video) {
         long index = options.referenceFrameNumber();
         List<Face> faces;
-        try (FrameReader reader = new FrameReader(target.file(), new FrameRange(index, index + 1), ChunkPlanner.seekFor(index, video.keyframes()))) {
+        try (FrameReader reader = new FrameReader(target, new FrameRange(index, index + 1), ChunkPlanner.seekFor(index, video.keyframes()))) {
             FrameReader.IndexedFrame frame = reader.next();
             if (frame == null) {
-                throw new BadInputException(400, "cannot decode frame " + index + " of target '" + target.name() + "' for the reference face");
+                throw new CheckFailed(Failure.REFERENCE, 400, "cannot decode frame " + index + " of target '" + targetName + "' for the reference face");
             }
             try (Mat image = frame.image()) {
                 faces = analyser.analyse(image);
             }
         } catch (MediaException e) {
-            throw new BadInputException(400, "target '" + target.name() + "': " + e.getMessage(), e);
+            throw new CheckFailed(Failure.TARGET, 400, "target '" + targetName + "': " + e.getMessage(), e);
         }
         Face face = FaceSelector.at(faces, FaceSelector.Order.byName(options.faceSelectorOrder()), options.referenceFacePosition());
         if (face == null) {
-            throw new BadInputException(422, "no face in frame " + index + " of target '" + target.name() + "' to use as the reference face: "
+            throw new CheckFailed(Failure.REFERENCE, 422, "no face in frame " + index + " of target '" + targetName + "' to use as the reference face: "
                     + "choose a frame where the person is visible (referenceFrameNumber) or select faces with mode 'one' or 'many'");
         }
         return face.embeddingNorm();

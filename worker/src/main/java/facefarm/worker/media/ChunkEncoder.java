@@ -1,5 +1,6 @@
 package facefarm.worker.media;
 
+import facefarm.common.jobs.VideoEncoding;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -9,10 +10,14 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Writes BGR frames losslessly (FFV1, every frame a keyframe, in Matroska) at the source's rational frame rate.
- * Lossless intermediates make a chunked render identical to a one-chunk render.
+ * Encodes a chunk's BGR frames once, in the job's delivery codec, into Matroska: lossless FFV1 (every frame a
+ * keyframe, so a chunked render equals a one-chunk render exactly) for mkv delivery, or H.264 at the job's bitrate for
+ * mp4 delivery. A chunk is its own encoding session, so it starts on a keyframe and the stitch joins chunks by
+ * stream copy. Timestamps are the frames' order; the stitch renumbers them.
  */
-public final class LosslessChunkWriter implements AutoCloseable {
+public final class ChunkEncoder implements AutoCloseable {
+    /** H.264 keyframe spacing inside a chunk, in seconds: seekable deliveries without wasting bits. */
+    private static final int H264_GOP_SECONDS = 2;
     private final FFmpegFrameRecorder recorder;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private final Path output;
@@ -21,18 +26,33 @@ public final class LosslessChunkWriter implements AutoCloseable {
     private long frames;
     private boolean finished;
 
-    public LosslessChunkWriter(Path output, int width, int height, int fpsNumerator, int fpsDenominator) {
+    /** A lossless (FFV1) chunk. */
+    public ChunkEncoder(Path output, int width, int height, int fpsNumerator, int fpsDenominator) {
+        this(output, width, height, fpsNumerator, fpsDenominator, new VideoEncoding("mkv", 0));
+    }
+
+    public ChunkEncoder(Path output, int width, int height, int fpsNumerator, int fpsDenominator, VideoEncoding encoding) {
         this.output = output;
         this.width = width;
         this.height = height;
         recorder = new FFmpegFrameRecorder(output.toFile(), width, height, 0);
         recorder.setFormat("matroska");
-        recorder.setVideoCodec(avcodec.AV_CODEC_ID_FFV1);
-        recorder.setPixelFormat(avutil.AV_PIX_FMT_BGR0);
         recorder.setFrameRate((double) fpsNumerator / fpsDenominator);
-        recorder.setGopSize(1);
-        recorder.setVideoOption("level", "3");
-        recorder.setVideoOption("threads", "1");
+        if (encoding.lossless()) {
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_FFV1);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_BGR0);
+            recorder.setGopSize(1);
+            recorder.setVideoOption("level", "3");
+            recorder.setVideoOption("threads", "1");
+        } else {
+            // the LGPL FFmpeg build's H.264 encoder is libopenh264: bitrate control, no B-frames, no presets
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            recorder.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, encoding.bitrate()));
+            recorder.setGopSize(Math.max(1, H264_GOP_SECONDS * fpsNumerator / fpsDenominator));
+            recorder.setVideoOption("allow_skip_frames", "0");
+            recorder.setVideoOption("rc_mode", "bitrate");
+        }
         try {
             recorder.start();
         } catch (FrameRecorder.Exception e) {

@@ -4,7 +4,11 @@ import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
+import facefarm.common.messaging.MessageType;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.PrepareTask;
+import facefarm.common.messaging.StitchTask;
+import facefarm.common.messaging.TaskEvent;
 import facefarm.common.messaging.Topics;
 import facefarm.worker.WorkerConfig;
 import java.lang.System.Logger.Level;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,25 +32,34 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Takes chunk offers one at a time. While a chunk runs on the runner thread, this thread keeps polling with every
- * partition paused, so a long chunk never exceeds max.poll.interval.ms; the offer is committed only after its result
- * was acknowledged by the broker. Unreadable offers go to the dead-letter topic and are committed, never retried.
+ * Takes work one record at a time from the chunk offers and the prepare/stitch tasks. While a task runs on the runner
+ * thread, this thread keeps polling with every partition paused, so a long task never exceeds max.poll.interval.ms;
+ * the record is committed only after its result was acknowledged by the broker. Unreadable records go to the
+ * dead-letter topic and are committed, never retried.
  */
-public final class OfferConsumer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(OfferConsumer.class.getName());
+public final class TaskConsumer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TaskConsumer.class.getName());
 
     private final KafkaConsumer<String, String> consumer;
     private final EventPublisher publisher;
-    private final Function<ChunkOffer, ChunkEvent> runner;
-    private final ExecutorService chunkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "chunk-runner"));
+    private final Runners runners;
+    private final ExecutorService taskThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "task-runner"));
     private final String workerId;
     private volatile boolean running = true;
     private volatile boolean busy;
-    private volatile ChunkOffer current;
+    private volatile Current current;
 
-    public OfferConsumer(WorkerConfig config, EventPublisher publisher, Function<ChunkOffer, ChunkEvent> runner) {
+    /** What runs each kind of work; each returns the event that reports its outcome. */
+    public record Runners(Function<ChunkOffer, ChunkEvent> chunks, Function<PrepareTask, TaskEvent> prepares, Function<StitchTask, TaskEvent> stitches) {
+    }
+
+    /** The work in hand, for heartbeats: a chunk names its index; a prepare or stitch task has none. */
+    public record Current(String jobId, Integer chunkIndex, String attemptId) {
+    }
+
+    public TaskConsumer(WorkerConfig config, EventPublisher publisher, Runners runners) {
         this.publisher = publisher;
-        this.runner = runner;
+        this.runners = runners;
         this.workerId = config.workerId();
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
@@ -63,12 +77,12 @@ public final class OfferConsumer implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props);
     }
 
-    public ChunkOffer current() {
+    public Current current() {
         return current;
     }
 
     public void run() {
-        consumer.subscribe(java.util.List.of(Topics.CHUNK_OFFERS), new ConsumerRebalanceListener() {
+        consumer.subscribe(java.util.List.of(Topics.CHUNK_OFFERS, Topics.TASKS), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             }
@@ -98,9 +112,9 @@ public final class OfferConsumer implements AutoCloseable {
 
     private void handle(ConsumerRecord<String, String> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        ChunkOffer offer;
+        Callable<Runnable> work;
         try {
-            offer = Messages.decode(record.value(), ChunkOffer.class).payload();
+            work = work(record.value());
         } catch (InvalidMessageException e) {
             LOG.log(Level.WARNING, "worker={0} dead-lettering offset {1} of {2}: {3}", workerId, record.offset(), partition, e.getMessage());
             publisher.deadLetter(new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), e.getMessage(), record.value(), workerId));
@@ -108,29 +122,55 @@ public final class OfferConsumer implements AutoCloseable {
             return;
         }
         busy = true;
-        current = offer;
         consumer.pause(consumer.assignment());
         try {
-            Future<ChunkEvent> result = chunkThread.submit(() -> runner.apply(offer));
+            Future<Runnable> result = taskThread.submit(work);
             while (!result.isDone()) {
                 for (ConsumerRecord<String, String> stray : consumer.poll(Duration.ofMillis(200))) {
-                    // a partition assigned during the chunk delivered before it was paused: read it again later
+                    // a partition assigned during the task delivered before it was paused: read it again later
                     consumer.seek(new TopicPartition(stray.topic(), stray.partition()), stray.offset());
                     consumer.pause(java.util.List.of(new TopicPartition(stray.topic(), stray.partition())));
                 }
             }
-            publisher.chunkEventDurably(result.get());
+            result.get().run();
             commit(partition, record.offset());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
         } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-            LOG.log(Level.ERROR, "worker=" + workerId + " could not finish chunk " + offer.chunkIndex() + " of job " + offer.jobId(), e);
+            LOG.log(Level.ERROR, "worker=" + workerId + " could not finish " + current, e);
         } finally {
             current = null;
             busy = false;
             consumer.resume(consumer.assignment());
         }
+    }
+
+    /** The record's work, run on the task thread; what it returns reports the outcome durably. */
+    private Callable<Runnable> work(String json) {
+        MessageType type = Messages.typeOf(json);
+        if (type == MessageType.PREPARE_TASK) {
+            PrepareTask task = Messages.decode(json, PrepareTask.class).payload();
+            current = new Current(task.jobId(), null, task.attemptId());
+            return () -> {
+                TaskEvent event = runners.prepares().apply(task);
+                return () -> publisher.taskEventDurably(event);
+            };
+        }
+        if (type == MessageType.STITCH_TASK) {
+            StitchTask task = Messages.decode(json, StitchTask.class).payload();
+            current = new Current(task.jobId(), null, task.attemptId());
+            return () -> {
+                TaskEvent event = runners.stitches().apply(task);
+                return () -> publisher.taskEventDurably(event);
+            };
+        }
+        ChunkOffer offer = Messages.decode(json, ChunkOffer.class).payload();
+        current = new Current(offer.jobId(), offer.chunkIndex(), offer.attemptId());
+        return () -> {
+            ChunkEvent event = runners.chunks().apply(offer);
+            return () -> publisher.chunkEventDurably(event);
+        };
     }
 
     private void commit(TopicPartition partition, long offset) {
@@ -150,6 +190,6 @@ public final class OfferConsumer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        chunkThread.shutdownNow();
+        taskThread.shutdownNow();
     }
 }

@@ -1,4 +1,4 @@
-package facefarm.worker.storage;
+package facefarm.storage;
 
 public class StorageException extends RuntimeException {
     public StorageException(String message, Throwable cause) {

@@ -1,0 +1,27 @@
+package facefarm.common.messaging;
+
+import facefarm.common.jobs.VideoEncoding;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Join a job's chunks, in order, into its output by stream copy (no decoding), muxing {@code audioKey}'s audio once,
+ * cut or padded to exactly {@code frames} / fps; write it to {@code outputKey} (attempt-scoped).
+ */
+public record StitchTask(String jobId, String attemptId, int attemptNumber, List<Part> chunks, String audioKey, String outputKey,
+                         VideoEncoding encoding, long frames, int fpsNumerator, int fpsDenominator) {
+    /** One chunk's output and the frames it must hold. */
+    public record Part(String key, long frames) {
+    }
+
+    public StitchTask {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(attemptId, "attemptId");
+        Objects.requireNonNull(outputKey, "outputKey");
+        Objects.requireNonNull(encoding, "encoding");
+        chunks = List.copyOf(chunks);
+        if (chunks.isEmpty()) {
+            throw new IllegalArgumentException("a stitch needs at least one chunk");
+        }
+    }
+}

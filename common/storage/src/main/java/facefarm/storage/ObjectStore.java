@@ -1,0 +1,223 @@
+package facefarm.storage;
+
+import io.minio.AbortMultipartUploadArgs;
+import io.minio.BucketExistsArgs;
+import io.minio.CompleteMultipartUploadArgs;
+import io.minio.CreateMultipartUploadArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.Http;
+import io.minio.ListPartsArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.DownloadObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import io.minio.messages.Part;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** The farm's bucket on any S3 API (MinIO, s3proxy, AWS), through the MinIO client. */
+public final class ObjectStore implements AutoCloseable {
+    private static final String REGION = "us-east-1";
+    private final MinioClient client;
+    /** The multipart calls (create, list parts, complete, abort) are only on the asynchronous client. */
+    private final MinioAsyncClient multipart;
+    private final String bucket;
+    private final String endpoint;
+
+    public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket) {
+        this.endpoint = endpoint;
+        this.bucket = bucket;
+        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(REGION).build();
+        this.multipart = MinioAsyncClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(REGION).build();
+    }
+
+    /** A part already uploaded: its number (from 1) and the ETag the server gave it. */
+    public record UploadedPart(int number, String etag, long size) {
+    }
+
+    /** A URL anyone holding it may GET (or range-read) the object with, until it expires; FFmpeg reads targets this way. */
+    public String presignedGet(String key, Duration expiry) {
+        return presign(Http.Method.GET, key, expiry, Map.of());
+    }
+
+    /** Starts a multipart upload of {@code key}; its parts are PUT to {@link #presignedPart} URLs. */
+    public String startMultipart(String key) {
+        try {
+            return multipart.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket).object(key).build()).get().result().uploadId();
+        } catch (Exception e) {
+            throw new StorageException("cannot start a multipart upload of s3://" + bucket + "/" + key + ": " + message(e), e);
+        }
+    }
+
+    /** A URL to PUT part {@code number} (from 1) of a multipart upload to. */
+    public String presignedPart(String key, String uploadId, int number, Duration expiry) {
+        return presign(Http.Method.PUT, key, expiry, Map.of("uploadId", uploadId, "partNumber", Integer.toString(number)));
+    }
+
+    /** The parts of an unfinished multipart upload that have arrived, so a client can resume where it stopped. */
+    public List<UploadedPart> uploadedParts(String key, String uploadId) {
+        try {
+            List<UploadedPart> parts = new ArrayList<>();
+            Integer marker = null;
+            while (true) {
+                ListPartsArgs.Builder args = ListPartsArgs.builder().bucket(bucket).object(key).uploadId(uploadId).maxParts(1000);
+                if (marker != null) {
+                    args.partNumberMarker(marker);
+                }
+                var result = multipart.listParts(args.build()).get().result();
+                result.parts().forEach(p -> parts.add(new UploadedPart(p.partNumber(), p.etag(), p.partSize())));
+                if (!result.isTruncated() || result.parts().isEmpty()) {
+                    return parts;
+                }
+                marker = result.nextPartNumberMarker();
+            }
+        } catch (Exception e) {
+            throw new StorageException("cannot list the parts of upload " + uploadId + " of s3://" + bucket + "/" + key + ": " + message(e), e);
+        }
+    }
+
+    /** Joins the uploaded parts (in number order) into the object. */
+    public void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
+        try {
+            Part[] sorted = parts.stream().sorted(java.util.Comparator.comparingInt(UploadedPart::number))
+                    .map(p -> new Part(p.number(), p.etag())).toArray(Part[]::new);
+            multipart.completeMultipartUpload(CompleteMultipartUploadArgs.builder().bucket(bucket).object(key).uploadId(uploadId).parts(sorted).build())
+                    .get();
+        } catch (Exception e) {
+            throw new StorageException("cannot complete upload " + uploadId + " of s3://" + bucket + "/" + key + ": " + message(e), e);
+        }
+    }
+
+    public void abortMultipart(String key, String uploadId) {
+        try {
+            multipart.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(bucket).object(key).uploadId(uploadId).build()).get();
+        } catch (Exception e) {
+            throw new StorageException("cannot abort upload " + uploadId + " of s3://" + bucket + "/" + key + ": " + message(e), e);
+        }
+    }
+
+    /** The object's size in bytes, or -1 when there is no such object. */
+    public long size(String key) {
+        try {
+            return client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                return -1;
+            }
+            throw new StorageException("cannot check s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new StorageException("cannot check s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String presign(Http.Method method, String key, Duration expiry, Map<String, String> query) {
+        try {
+            return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(method).bucket(bucket).object(key)
+                    .expiry((int) Math.min(expiry.toSeconds(), MAX_PRESIGN.toSeconds()), TimeUnit.SECONDS).extraQueryParams(query).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot presign " + method + " s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SigV4 presigned URLs live at most seven days. */
+    public static final Duration MAX_PRESIGN = Duration.ofDays(7);
+
+    private static String message(Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return cause.getMessage();
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public void ensureBucket() {
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        } catch (Exception e) {
+            throw new StorageException("cannot reach bucket '" + bucket + "' at " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void upload(Path file, String key) {
+        try {
+            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot upload " + file.getFileName() + " to s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Downloads to a temporary sibling, then moves it into place, so a broken transfer never looks complete. */
+    public void download(String key, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path partial = file.resolveSibling(file.getFileName() + ".part");
+            Files.deleteIfExists(partial);
+            client.downloadObject(DownloadObjectArgs.builder().bucket(bucket).object(key).filename(partial.toString()).build());
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (Exception e) {
+            throw new StorageException("cannot download s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Streams an object into {@code out}. */
+    public void copyTo(String key, java.io.OutputStream out) {
+        try (java.io.InputStream in = client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            in.transferTo(out);
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(String key) {
+        return size(key) >= 0;
+    }
+
+    /** Removes every object under a prefix (a job's, when its ingest is rolled back). */
+    public void deletePrefix(String prefix) {
+        try {
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(item.get().objectName()).build());
+            }
+        } catch (Exception e) {
+            throw new StorageException("cannot delete s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    public java.util.List<String> list(String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try {
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+                keys.add(item.get().objectName());
+            }
+            return keys;
+        } catch (Exception e) {
+            throw new StorageException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+            multipart.close();
+        } catch (Exception e) {
+            throw new StorageException("cannot close the S3 client", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package facefarm.worker.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
+import static org.bytedeco.ffmpeg.global.avformat.AVFMT_NOFILE;
+import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
+import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+
+/** A file written packet by packet (remuxing, no encoding): the stitch's output and the prepare task's audio track. */
+public final class PacketOutput implements AutoCloseable {
+    private final AVFormatContext context = new AVFormatContext(null);
+    private final Path file;
+    private boolean headerWritten;
+    private boolean closed;
+
+    /** @param format FFmpeg's muxer name: "mp4", "matroska" */
+    public PacketOutput(Path file, String format) {
+        this.file = file;
+        int result = avformat_alloc_output_context2(context, null, format, file.toString());
+        if (result < 0) {
+            throw new MediaException("cannot create a " + format + " file " + file + ": " + FfmpegErrors.text(result));
+        }
+    }
+
+    /** Adds a stream with the codec parameters of an input stream; returns its index. */
+    public int addStream(AVCodecParameters parameters, AVRational timeBase) {
+        AVStream stream = avformat_new_stream(context, (AVCodec) null);
+        int result = avcodec_parameters_copy(stream.codecpar(), parameters);
+        if (result < 0) {
+            throw new MediaException("cannot copy codec parameters into " + file + ": " + FfmpegErrors.text(result));
+        }
+        // the muxer picks its own tag for the container (an avc1 in mp4 from an mkv's H.264, for example)
+        stream.codecpar().codec_tag(0);
+        stream.time_base(timeBase);
+        return stream.index();
+    }
+
+    public AVStream stream(int index) {
+        return context.streams(index);
+    }
+
+    public void writeHeader() {
+        if ((context.oformat().flags() & AVFMT_NOFILE) == 0) {
+            AVIOContext io = new AVIOContext(null);
+            int result = avio_open(io, file.toString(), AVIO_FLAG_WRITE);
+            if (result < 0) {
+                throw new MediaException("cannot open " + file + " for writing: " + FfmpegErrors.text(result));
+            }
+            context.pb(io);
+        }
+        int result = avformat_write_header(context, (AVDictionary) null);
+        if (result < 0) {
+            throw new MediaException("cannot write the header of " + file + ": " + FfmpegErrors.text(result));
+        }
+        headerWritten = true;
+    }
+
+    /** Writes a packet whose timestamps are in {@code from}, into stream {@code index}; the muxer interleaves streams. */
+    public void write(AVPacket packet, int index, AVRational from) {
+        packet.stream_index(index);
+        av_packet_rescale_ts(packet, from, context.streams(index).time_base());
+        packet.pos(-1);
+        int result = av_interleaved_write_frame(context, packet);
+        if (result < 0) {
+            throw new MediaException("cannot write a packet to " + file + ": " + FfmpegErrors.text(result));
+        }
+    }
+
+    /** Writes the trailer (indexes, durations): the file is complete only after this returns. */
+    public void finish() {
+        int result = av_write_trailer(context);
+        if (result < 0) {
+            throw new MediaException("cannot finish " + file + ": " + FfmpegErrors.text(result));
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (headerWritten && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
+            avio_closep(context.pb());
+        }
+        avformat_free_context(context);
+    }
+}

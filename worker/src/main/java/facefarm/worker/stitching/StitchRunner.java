@@ -1,0 +1,60 @@
+package facefarm.worker.stitching;
+
+import facefarm.common.jobs.Failure;
+import facefarm.common.messaging.StitchTask;
+import facefarm.common.messaging.TaskEvent;
+import facefarm.storage.ObjectStore;
+import facefarm.worker.pipeline.ChunkRunner;
+import facefarm.worker.pipeline.WorkFolder;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A job's stitch task: its chunks joined by stream copy, read straight from S3 through presigned URLs, with the audio
+ * muxed once; the output goes to the attempt's key. Never throws: the outcome is a COMPLETED or FAILED event.
+ */
+public final class StitchRunner {
+    private static final System.Logger LOG = System.getLogger(StitchRunner.class.getName());
+    private static final Duration URL_LIFETIME = Duration.ofHours(12);
+
+    private final String workerId;
+    private final ObjectStore store;
+    private final Path workDir;
+
+    public StitchRunner(String workerId, ObjectStore store, Path workDir) {
+        this.workerId = workerId;
+        this.store = store;
+        this.workDir = workDir;
+    }
+
+    public TaskEvent run(StitchTask task, Consumer<TaskEvent> events) {
+        events.accept(TaskEvent.started(TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId));
+        Path scratch = workDir.resolve("stitch").resolve(task.jobId() + "-" + task.attemptId());
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(scratch);
+            Path output = scratch.resolve("result." + task.encoding().format());
+            var parts = task.chunks().stream().map(p -> new StreamCopyStitcher.Part(store.presignedGet(p.key(), URL_LIFETIME), p.frames())).toList();
+            String audio = task.audioKey() == null ? null : store.presignedGet(task.audioKey(), URL_LIFETIME);
+            StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio,
+                    new StreamCopyStitcher.Output(output, task.encoding().format(), task.frames(), task.fpsNumerator(), task.fpsDenominator()), scratch);
+            long bytes = Files.size(output);
+            store.upload(output, task.outputKey());
+            long ms = (System.nanoTime() - started) / 1_000_000L;
+            LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks in {4} ms (audio {5})", workerId, task.jobId(), result.frames(),
+                    parts.size(), ms, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded");
+            return new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId, null,
+                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, ms), null);
+        } catch (RuntimeException | IOException | LinkageError e) {
+            LOG.log(Level.WARNING, "worker=" + workerId + " job=" + task.jobId() + " stitch failed", e);
+            return TaskEvent.failed(TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId,
+                    new Failure(Failure.STITCH, 500, "stitching failed on worker " + workerId + ": " + ChunkRunner.describe(e)));
+        } finally {
+            WorkFolder.delete(scratch);
+        }
+    }
+}
