@@ -22,8 +22,8 @@ public final class ObjectKeys {
     }
 
     /** The target's audio, copied out of it by the prepare task, so the stitch never reads the target again. */
-    public static String audioTrack(String jobId) {
-        return jobPrefix(jobId) + "input/audio-track.mka";
+    public static String audioTrack(String jobId, String extension) {
+        return jobPrefix(jobId) + "input/audio-track." + extension;
     }
 
     public static String chunk(String jobId, int chunkIndex, String attemptId, String extension) {

@@ -41,6 +41,11 @@ public final class PacketOutput implements AutoCloseable {
 
     /** Adds a stream with the codec parameters of an input stream; returns its index. */
     public int addStream(AVCodecParameters parameters, AVRational timeBase) {
+        return addStream(parameters, timeBase, 0);
+    }
+
+    /** @param primingSamples an audio stream's encoder delay ({@link AudioPriming}), written as the muxer's edit list or codec delay */
+    public int addStream(AVCodecParameters parameters, AVRational timeBase, int primingSamples) {
         AVStream stream = avformat_new_stream(context, (AVCodec) null);
         int result = avcodec_parameters_copy(stream.codecpar(), parameters);
         if (result < 0) {
@@ -48,6 +53,9 @@ public final class PacketOutput implements AutoCloseable {
         }
         // the muxer picks its own tag for the container (an avc1 in mp4 from an mkv's H.264, for example)
         stream.codecpar().codec_tag(0);
+        if (primingSamples > 0) {
+            stream.codecpar().initial_padding(primingSamples);
+        }
         stream.time_base(timeBase);
         return stream.index();
     }

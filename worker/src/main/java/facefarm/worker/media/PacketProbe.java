@@ -30,18 +30,22 @@ public final class PacketProbe {
     }
 
     /** What the probe learned, how, and what it read. */
-    public record Result(VideoInfo video, boolean countedFromPackets, long bytesRead, boolean audioTrackWritten) {
+    public record Result(VideoInfo video, boolean countedFromPackets, long bytesRead, Path audioTrack) {
     }
 
+    /** MP4 carries these audio codecs with their encoder delay (as an edit list); any other goes in Matroska. */
+    private static final java.util.Set<Integer> MP4_AUDIO = java.util.Set.of(avcodec.AV_CODEC_ID_AAC, avcodec.AV_CODEC_ID_MP3, avcodec.AV_CODEC_ID_AC3,
+            avcodec.AV_CODEC_ID_EAC3, avcodec.AV_CODEC_ID_ALAC);
+
     /**
-     * @param source     a file path or a presigned URL
-     * @param audioTrack where to copy the audio stream (Matroska), or null not to
+     * @param source    a file path or a presigned URL
+     * @param audioBase where to copy the audio stream, without extension (".m4a" or ".mka" is added), or null not to
      */
-    public static Result probe(String source, Path audioTrack) {
+    public static Result probe(String source, Path audioBase) {
         long bytes;
         Packets packets;
         VideoInfo header;
-        boolean audioWritten = false;
+        Path audioTrack = null;
         try (PacketInput input = open(source)) {
             int video = input.bestStream(avutil.AVMEDIA_TYPE_VIDEO);
             if (video < 0) {
@@ -66,24 +70,32 @@ public final class PacketProbe {
                     hasAudio ? input.stream(audio).codecpar().sample_rate() : 0, hasAudio ? input.stream(audio).codecpar().ch_layout().nb_channels() : 0,
                     List.of());
             boolean trusted = TRUSTED_CONTAINERS.stream().anyMatch(input.formatName()::contains);
-            try (PacketOutput track = hasAudio && audioTrack != null ? new PacketOutput(audioTrack, "matroska") : null) {
+            if (hasAudio && audioBase != null) {
+                boolean mp4 = MP4_AUDIO.contains(input.stream(audio).codecpar().codec_id());
+                audioTrack = audioBase.resolveSibling(audioBase.getFileName() + (mp4 ? ".m4a" : ".mka"));
+            }
+            try (PacketOutput track = audioTrack == null ? null
+                    : new PacketOutput(audioTrack, audioTrack.toString().endsWith(".m4a") ? "ipod" : "matroska")) {
                 int trackStream = -1;
-                if (track != null) {
-                    trackStream = track.addStream(input.stream(audio).codecpar(), input.stream(audio).time_base());
-                    track.writeHeader();
-                }
                 packets = new Packets(stream.time_base());
                 AVPacket packet;
                 while ((packet = input.next()) != null) {
                     if (packet.stream_index() == video) {
                         packets.add(packet);
                     } else if (track != null && packet.stream_index() == audio) {
+                        if (trackStream < 0) {
+                            // the header waits for the first packet: it says how many priming samples the track starts with
+                            AVStream sound = input.stream(audio);
+                            trackStream = track.addStream(sound.codecpar(), sound.time_base(), AudioPriming.samples(sound, packet));
+                            track.writeHeader();
+                        }
                         track.write(packet, trackStream, input.stream(audio).time_base());
                     }
                 }
-                if (track != null) {
+                if (track != null && trackStream >= 0) {
                     track.finish();
-                    audioWritten = true;
+                } else {
+                    audioTrack = null;
                 }
             }
             bytes = input.bytesRead();
@@ -97,9 +109,9 @@ public final class PacketProbe {
         }
         if (counted == null) {
             LOG.log(Level.INFO, "counting the frames of {0} by decoding: {1}", Sources.describe(source), packets.why());
-            return new Result(VideoProbe.probe(source), false, bytes, audioWritten);
+            return new Result(VideoProbe.probe(source), false, bytes, audioTrack);
         }
-        return new Result(counted, true, bytes, audioWritten);
+        return new Result(counted, true, bytes, audioTrack);
     }
 
     private static PacketInput open(String source) {

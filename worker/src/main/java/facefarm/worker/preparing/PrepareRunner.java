@@ -82,7 +82,7 @@ public final class PrepareRunner {
         String url = store.presignedGet(target.key(), URL_LIFETIME);
         InputFile audio = task.inputs().audio();
         long started = System.nanoTime();
-        Path audioTrack = audio == null ? scratch.resolve("audio-track.mka") : null;
+        Path audioTrack = audio == null ? scratch.resolve("audio-track") : null;
         PacketProbe.Result probe;
         try {
             probe = PacketProbe.probe(url, audioTrack);
@@ -103,9 +103,10 @@ public final class PrepareRunner {
         Overlap overlap = TrackSettings.of(faces.analysis().options().smoothingWindow()).overlap().plus(ProcessorRegistry.overlap(faces.processors()));
         List<ChunkPlan> plans = ChunkPlanner.plan(timeline.frames(), options.chunkFrames(), overlap.past(), overlap.future(), probe.video().keyframes());
         String soundKey = audio != null ? audio.key() : null;
-        if (audio == null && probe.audioTrackWritten()) {
-            soundKey = ObjectKeys.audioTrack(task.jobId());
-            store.upload(audioTrack, soundKey);
+        if (audio == null && probe.audioTrack() != null) {
+            String name = probe.audioTrack().getFileName().toString();
+            soundKey = ObjectKeys.audioTrack(task.jobId(), name.substring(name.lastIndexOf('.') + 1));
+            store.upload(probe.audioTrack(), soundKey);
         }
         return new PreparedJob(timeline, new PreparedJob.Picture(probe.video().width(), probe.video().height(), probe.video().videoCodec()), soundKey,
                 faces.processors(), faces.analysis(), overlap.past(), overlap.future(), plans, probeMs);

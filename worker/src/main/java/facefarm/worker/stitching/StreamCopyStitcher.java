@@ -1,5 +1,6 @@
 package facefarm.worker.stitching;
 
+import facefarm.worker.media.AudioPriming;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.PacketInput;
 import facefarm.worker.media.PacketOutput;
@@ -74,7 +75,7 @@ public final class StreamCopyStitcher {
                 reference = CodecCheck.of(first.stream(stream).codecpar());
                 videoStream = out.addStream(first.stream(stream).codecpar(), frameTime);
             }
-            int audioStream = sound == null ? -1 : out.addStream(sound.parameters(), sound.timeBase());
+            int audioStream = sound == null ? -1 : out.addStream(sound.parameters(), sound.timeBase(), sound.priming());
             out.writeHeader();
             for (int index = 0; index < parts.size(); index++) {
                 Part part = parts.get(index);
@@ -187,6 +188,12 @@ public final class StreamCopyStitcher {
                 input.close();
                 throw new MediaException(Sources.describe(source) + " has no audio stream");
             }
+            pending = nextAudio();
+        }
+
+        /** The encoder delay the audio starts with, carried into the output so it is not heard late. */
+        int priming() {
+            return pending == null ? 0 : AudioPriming.samples(input.stream(stream), pending);
         }
 
         AVCodecParameters parameters() {
@@ -215,6 +222,10 @@ public final class StreamCopyStitcher {
                 }
                 if (start >= seconds) {
                     return;
+                }
+                if (pending.duration() > 0 && start + pending.duration() * base > end) {
+                    // the packet that crosses the end lasts only to the end: MP4 writes it into its edit list, so the audio stops with the video
+                    pending.duration(Math.max(1, Math.round((end - start) / base)));
                 }
                 out.write(pending, outStream, timeBase());
                 pending = null;

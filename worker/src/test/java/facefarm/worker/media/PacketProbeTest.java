@@ -63,9 +63,9 @@ class PacketProbeTest {
     @Test
     void theAudioTrackIsCopiedOutInTheSameRead() throws Exception {
         Path clip = SharedFiles.media("face_2.mp4");
-        Path track = dir.resolve("track.mka");
-        PacketProbe.Result result = PacketProbe.probe(clip.toString(), track);
-        assertTrue(result.audioTrackWritten());
+        PacketProbe.Result result = PacketProbe.probe(clip.toString(), dir.resolve("track"));
+        Path track = result.audioTrack();
+        assertEquals(dir.resolve("track.m4a"), track, "AAC stays in an MP4 container, which keeps its encoder delay");
         AudioInfo copied = AudioInfo.probe(track);
         AudioInfo original = AudioInfo.probe(clip);
         assertEquals(original.sampleRate(), copied.sampleRate());
