@@ -6,6 +6,8 @@ alter table jobs add column options text;
 alter table jobs add column failure text;
 alter table jobs add column current_task uuid;
 alter table jobs add column bytes_read bigint not null default 0;
+alter table jobs add column intermediate_bytes bigint not null default 0;
+alter table jobs add column output_bytes bigint not null default 0;
 alter table attempts add column bytes_read bigint not null default 0;
 
 create table tasks (

@@ -52,7 +52,8 @@ class FarmFailureTest {
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
-            JobStatus job = client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 100, "mkv"));
+            JobStatus job = client.follow(client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 100, "mkv")).id(), s -> { },
+                    s -> s.state() != JobState.PREPARING);
             assertEquals(2, job.chunksTotal());
 
             // a 100-frame chunk seen before frame 40 has seconds left to run: the kill lands mid-chunk

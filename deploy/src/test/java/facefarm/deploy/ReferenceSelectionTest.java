@@ -73,14 +73,24 @@ class ReferenceSelectionTest {
                 assertArrayEquals(original.get(i), without.get(i), "frame " + i + ": nobody selected, nothing drawn");
             }
 
-            expect(client, target, source, new AnalysisOptions("scrfd", null, null, null, null, null, null, null, null, null, null, null, null),
-                    403, "--accept-license scrfd_2.5g");
-            expect(client, target, source, new AnalysisOptions(null, null, null, null, null, null, null, null, null, null, null, null, 5000L),
-                    400, "reference frame number 5000 is past the end of target 'face_2.mp4' (125 frames");
+            expectFailed(client, target, source, new AnalysisOptions("scrfd", null, null, null, null, null, null, null, null, null, null, null, null),
+                    403, "licence", "--accept-license scrfd_2.5g");
+            expectFailed(client, target, source, new AnalysisOptions(null, null, null, null, null, null, null, null, null, null, null, null, 5000L),
+                    400, "reference", "reference frame number 5000 is past the end of target 'face_2.mp4' (125 frames");
             expect(client, target, source, new AnalysisOptions("yunet", 320, null, null, null, "dlib", null, null, null, null, null, null, null),
                     400, "face detector 'yunet' takes sizes [640], not 320; unknown face landmarker 'dlib'");
-            assertEquals(2, client.jobs().size(), "refused jobs are not stored");
+            assertEquals(4, client.jobs().size(), "the two refused by their checks are stored as FAILED; the one refused by the POST is not");
         }
+    }
+
+    /** Accepted by the POST, refused by the worker's checks: the job fails with the check, its status and message. */
+    private static void expectFailed(CoordinatorClient client, Path target, Path source, AnalysisOptions analysis, int status, String check,
+                                     String message) {
+        JobStatus job = client.follow(client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 32, "mkv", analysis)).id(), s -> { });
+        assertEquals(JobState.FAILED, job.state());
+        assertEquals(status, job.failure().status(), job.failure().toString());
+        assertEquals(check, job.failure().check());
+        assertTrue(job.failure().message().contains(message), "'" + job.failure().message() + "' should say '" + message + "'");
     }
 
     private static void expect(CoordinatorClient client, Path target, Path source, AnalysisOptions analysis, int status, String message) {

@@ -9,8 +9,6 @@ import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.JobSubmission;
-import facefarm.common.planning.FrameRange;
-import facefarm.common.planning.Keyframe;
 import facefarm.common.uploads.UploadPlan;
 import facefarm.common.uploads.UploadRequest;
 import facefarm.deploy.cli.CoordinatorClient;
@@ -20,9 +18,7 @@ import facefarm.deploy.stack.LocalFarm;
 import facefarm.deploy.stack.S3Server;
 import facefarm.storage.ObjectStore;
 import facefarm.worker.SharedFiles;
-import facefarm.worker.media.ChunkEncoder;
-import facefarm.worker.media.FrameReader;
-import facefarm.worker.media.VideoInfo;
+import facefarm.worker.media.TestVideos;
 import facefarm.worker.media.VideoProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,9 +42,9 @@ class UploadsAndKeysTest {
 
     @Test
     void uploadInPartsResumeSubmitByKeyAndRefuseOversizedRequests() throws Exception {
-        Path master = losslessMaster(dir.resolve("master.mkv"), 60);
+        Path master = losslessMaster(dir.resolve("master.mkv"), 100);
         long size = Files.size(master);
-        assertTrue(size > 12L * 1024 * 1024, "the master is large enough for several 5 MiB parts: " + size);
+        assertTrue(size > 3 * 5L * 1024 * 1024, "the master is large enough for several 5 MiB parts: " + size);
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 1)
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_MAX_UPLOAD_SIZE", "2M", "FARM_UPLOAD_PART_SIZE", "5M"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { });
@@ -85,11 +81,12 @@ class UploadsAndKeysTest {
             assertEquals(JobState.PREPARING, job.state());
             JobStatus done = client.follow(job.id(), s -> { });
             assertEquals(JobState.DONE, done.state(), done.error());
-            assertEquals(60, done.framesTotal());
-            assertTrue(done.bytesRead() > 0 && done.bytesRead() < size * 2, "the chunks read byte ranges of the master: " + done.bytesRead());
+            assertEquals(100, done.framesTotal());
+            assertTrue(done.sizes().targetRead() > 0 && done.sizes().targetRead() < size * 2, "the chunks read byte ranges of the master: " + done.sizes());
+            assertTrue(done.sizes().output() > 0 && done.sizes().intermediates() > 0, done.sizes().toString());
             Path output = dir.resolve("out.mkv");
             client.download(job.id(), output);
-            assertEquals(60, VideoProbe.probe(output).frames());
+            assertEquals(100, VideoProbe.probe(output).frames());
 
             // a target put in the bucket by another tool, referred to by key
             store.upload(SharedFiles.media("face_2.mp4"), "library/takes/face_2.mp4");
@@ -111,17 +108,6 @@ class UploadsAndKeysTest {
 
     /** A lossless (FFV1) file of the first {@code frames} frames of face_2.mp4: large, and counted from its packets. */
     static Path losslessMaster(Path file, int frames) {
-        Path clip = SharedFiles.media("face_2.mp4");
-        VideoInfo info = VideoProbe.probe(clip);
-        try (FrameReader reader = new FrameReader(clip, new FrameRange(0, frames), Keyframe.FIRST);
-             ChunkEncoder writer = new ChunkEncoder(file, info.width(), info.height(), info.fpsNumerator(), info.fpsDenominator())) {
-            FrameReader.IndexedFrame frame;
-            while ((frame = reader.next()) != null) {
-                writer.write(frame.image());
-                frame.image().close();
-            }
-            writer.finish();
-        }
-        return file;
+        return TestVideos.losslessCopy(SharedFiles.media("face_2.mp4"), file, frames);
     }
 }

@@ -3,6 +3,8 @@ package facefarm.deploy;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.worker.audio.AudioInfo;
+import facefarm.worker.audio.AudioSamples;
+import facefarm.worker.media.TestVideos;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
@@ -20,18 +22,21 @@ final class Videos {
     }
 
     static List<byte[]> frames(Path video) {
-        VideoInfo info = VideoProbe.probe(video);
-        List<byte[]> frames = new ArrayList<>();
-        try (FrameReader reader = new FrameReader(video, new FrameRange(0, info.frames()), Keyframe.FIRST)) {
-            FrameReader.IndexedFrame frame;
-            while ((frame = reader.next()) != null) {
-                byte[] bytes = new byte[(int) (frame.image().total() * frame.image().channels())];
-                ((ByteBuffer) frame.image().createBuffer()).get(bytes);
-                frame.image().close();
-                frames.add(bytes);
-            }
+        return TestVideos.frames(video);
+    }
+
+    /** Peak signal-to-noise ratio of two decoded frames of the same size, in dB (infinite when equal). */
+    static double psnr(byte[] a, byte[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("frames differ in size: " + a.length + " and " + b.length);
         }
-        return frames;
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = (a[i] & 0xff) - (b[i] & 0xff);
+            sum += d * d;
+        }
+        double mse = sum / a.length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
     }
 
     /** Seconds of decoded audio. */
@@ -43,27 +48,8 @@ final class Videos {
     record Sound(int sampleRate, int channels, float[] samples) {
     }
 
-    static Sound sound(Path file) throws Exception {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
-            grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
-            grabber.start();
-            java.util.List<float[]> parts = new ArrayList<>();
-            int total = 0;
-            Frame frame;
-            while ((frame = grabber.grabSamples()) != null) {
-                java.nio.FloatBuffer buffer = (java.nio.FloatBuffer) frame.samples[0];
-                float[] part = new float[buffer.remaining()];
-                buffer.get(part);
-                parts.add(part);
-                total += part.length;
-            }
-            float[] all = new float[total];
-            int at = 0;
-            for (float[] part : parts) {
-                System.arraycopy(part, 0, all, at, part.length);
-                at += part.length;
-            }
-            return new Sound(grabber.getSampleRate(), grabber.getAudioChannels(), all);
-        }
+    static Sound sound(Path file) {
+        AudioSamples audio = AudioSamples.read(file);
+        return new Sound(audio.sampleRate(), audio.channels(), audio.samples());
     }
 }

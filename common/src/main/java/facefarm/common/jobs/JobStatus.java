@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What GET /api/v1/jobs/{id} and the progress stream return. {@code failure} says which check failed and whether the
- * studio can fix it; {@code bytesRead} is what the workers read of the target, in byte ranges.
+ * studio can fix it; {@code sizes} what the job moved.
  */
 public record JobStatus(
         String id,
@@ -28,8 +28,15 @@ public record JobStatus(
         List<ModelUse> models,
         String error,
         Failure failure,
-        long bytesRead,
+        Sizes sizes,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt) {
+
+    /**
+     * Bytes the job moved: what its chunks read of the target (byte ranges, not whole copies), the chunks it encoded
+     * (the only intermediates), and the delivered output.
+     */
+    public record Sizes(long targetRead, long intermediates, long output) {
+    }
 }

@@ -14,7 +14,8 @@ public record TaskEvent(Kind kind, Task task, String jobId, String attemptId, St
 
     public enum Task { PREPARE, STITCH }
 
-    public record Stitched(String outputKey, long frames, long bytes, long stitchMs) {
+    /** A stitch's output: its key, frames and bytes, the bytes of the chunks it joined, and how long it took. */
+    public record Stitched(String outputKey, long frames, long bytes, long chunkBytes, long stitchMs) {
     }
 
     public TaskEvent {

@@ -4,6 +4,7 @@ import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.JobInputs;
 import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.StageTimings;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public record JobRow(
         Submission submission,
         Failure failure,
         UUID currentTask,
-        long bytesRead,
+        JobStatus.Sizes sizes,
         String soundKey) {
 
     /** A job as submitted, before its prepare task: what it reads and how. */
@@ -54,7 +55,7 @@ public record JobRow(
         return new JobRow(id, JobState.PREPARING, inputs.target().name(), inputs.target().key(), inputs.sources().stream().map(f -> f.key()).toList(),
                 options.processors() == null ? java.util.List.of() : options.processors(), options.outputFormat(), 0, 1, 1, 0, 0, "", false,
                 options.chunkFrames(), 0, 0, new JobAnalysis(facefarm.common.jobs.AnalysisOptions.DEFAULTS, null, null, null), null, null,
-                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, 0, null);
+                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, new JobStatus.Sizes(0, 0, 0), null);
     }
 
     /** What the studio submitted: its inputs and its options (with the chunk size and default chain filled in). */

@@ -128,7 +128,7 @@ public class JobService {
             return taskFailed(job, store.task(job.currentTask()).orElseThrow(), null, AttemptState.FAILED, new Failure(Failure.STITCH, 500,
                     "the stitch wrote " + stitched.frames() + " frames, the job has " + job.framesTotal()));
         }
-        store.jobOutput(job.id(), stitched.outputKey(), stitched.stitchMs());
+        store.jobOutput(job.id(), stitched);
         moveJob(job, JobState.DONE, null);
         metrics.counter("farm.jobs.finished", "state", "DONE").increment();
         LOG.infof("job=%s done: %d frames stitched in %d ms", job.id(), stitched.frames(), stitched.stitchMs());
@@ -141,7 +141,10 @@ public class JobService {
      */
     private Followup taskFailed(JobRow job, TaskRow task, String workerId, AttemptState how, Failure failure) {
         store.taskEnded(task.id(), how, failure.message());
-        store.workerFailed(job.id(), workerId != null ? workerId : task.workerId(), failure.message());
+        if (!failure.isInputError()) {
+            // a refusal of the studio's input is not the worker's fault
+            store.workerFailed(job.id(), workerId != null ? workerId : task.workerId(), failure.message());
+        }
         int used = store.taskAttempts(job.id(), task.kind());
         if (!failure.isInputError() && used < config.maxAttempts()) {
             TaskRow next = store.newTask(job.id(), task.kind());

@@ -6,6 +6,7 @@ import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.JobInputs;
 import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.PreparedJob;
 import facefarm.common.jobs.TaskStatus;
 import facefarm.common.messaging.TaskEvent;
@@ -292,8 +293,9 @@ public class JobStore {
                 state.name(), error, state.name(), jobId);
     }
 
-    public void jobOutput(UUID jobId, String outputKey, long stitchMs) {
-        update("update jobs set output_key = ?, stitch_ms = ?, updated_at = now() where id = ?", outputKey, stitchMs, jobId);
+    public void jobOutput(UUID jobId, TaskEvent.Stitched stitched) {
+        update("update jobs set output_key = ?, stitch_ms = ?, intermediate_bytes = ?, output_bytes = ?, updated_at = now() where id = ?",
+                stitched.outputKey(), stitched.stitchMs(), stitched.chunkBytes(), stitched.bytes(), jobId);
     }
 
     public void addTimings(UUID jobId, StageTimings t) {
@@ -375,7 +377,8 @@ public class JobStore {
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"), rs.getString("audio_key"),
                 rs.getLong("target_frames") > 0 ? rs.getLong("target_frames") : rs.getLong("frames_total"),
                 new JobRow.Submission(read(rs.getString("inputs"), JobInputs.class), read(rs.getString("options"), JobOptions.class)),
-                read(rs.getString("failure"), Failure.class), rs.getObject("current_task", UUID.class), rs.getLong("bytes_read"),
+                read(rs.getString("failure"), Failure.class), rs.getObject("current_task", UUID.class),
+                new JobStatus.Sizes(rs.getLong("bytes_read"), rs.getLong("intermediate_bytes"), rs.getLong("output_bytes")),
                 rs.getString("sound_key"));
     }
 

@@ -39,7 +39,7 @@ public class JobViews {
         }
         return new JobStatus(job.id().toString(), job.state(), job.framesTotal(), done, job.fpsNumerator() + "/" + job.fpsDenominator(),
                 job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options(), job.analysis().processorOptions(), job.analysis().models(), error,
-                job.failure(), job.bytesRead(), job.createdAt(), job.updatedAt(), job.finishedAt());
+                job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt());
     }
 
     public List<ChunkStatus> chunks(UUID id) {

@@ -2,6 +2,7 @@ package facefarm.deploy.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.JobSubmission;
@@ -109,6 +110,10 @@ public final class CoordinatorClient {
 
     public JobStatus job(String id) {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id)), JobStatus.class);
+    }
+
+    public List<ChunkStatus> chunks(String id) {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/chunks")), new TypeReference<>() { });
     }
 
     public List<TaskStatus> tasks(String id) {

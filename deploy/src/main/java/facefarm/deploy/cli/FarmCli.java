@@ -49,6 +49,10 @@ public final class FarmCli {
               ./farm benchmark --input VIDEO [--frames 64] [--source IMAGE] [--accept-license NAME ...]
                                            frames/s of each analysis model here, one per run and batched;
                                            with --source, of each swap processor per worker too
+              ./farm benchmark --long [--input VIDEO | --seed VIDEO] [--frames 7546] [--workers 2] [--chunk-frames 250]
+                                           the farm's stages on a long 1080p clip (default: face_4.mp4 looped and
+                                           scaled): probe, stitch, intermediates, bytes read per chunk, efficiency,
+                                           and the render's wall time against a plain ffmpeg transcode
               ./farm up [--workers N] [--accept-license NAME ...]
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
@@ -252,6 +256,15 @@ public final class FarmCli {
     }
 
     private int benchmark(Options o, ModelStore models) {
+        if (o.has("--long")) {
+            Path seed = o.has("--seed") ? o.requireFile("--seed") : Path.of(System.getProperty("farm.root", ".")).resolve("../shared/media/face_4.mp4").normalize();
+            if (!o.has("--input") && !Files.isRegularFile(seed)) {
+                throw new UsageException("--long needs --input VIDEO (a long clip) or --seed VIDEO (a short clip to loop into one); " + seed + " is missing");
+            }
+            new LongBenchmark(out, err, layout, home).run(o.has("--input") ? o.requireFile("--input") : null, seed, o.positiveInt("--frames", 7546),
+                    o.positiveInt("--workers", 2), o.positiveInt("--chunk-frames", 250));
+            return OK;
+        }
         Path input = o.requireFile("--input");
         List<Path> path = Arrays.stream(System.getenv().getOrDefault("FARM_MODEL_PATH", "").split(":")).filter(p -> !p.isBlank()).map(Path::of).toList();
         new BenchmarkCommand(out, err, models.acceptingLicenses(o.all("--accept-license")), path).run(input, o.positiveInt("--frames", 64),
@@ -524,7 +537,7 @@ public final class FarmCli {
 
     /** --name value pairs (--source and --accept-license may repeat) and the flags that take no value. */
     record Options(Map<String, List<String>> values) {
-        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding");
+        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long");
 
         static Options parse(List<String> args) {
             Map<String, List<String>> values = new java.util.LinkedHashMap<>();

@@ -48,7 +48,7 @@ public final class StitchRunner {
             LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks in {4} ms (audio {5})", workerId, task.jobId(), result.frames(),
                     parts.size(), ms, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded");
             return new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId, null,
-                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, ms), null);
+                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, result.chunkBytes(), ms), null);
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + task.jobId() + " stitch failed", e);
             return TaskEvent.failed(TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId,

@@ -41,8 +41,8 @@ public final class StreamCopyStitcher {
         }
     }
 
-    /** What the stitch wrote, and whether it copied the audio or encoded it. */
-    public record Result(long frames, boolean audioCopied) {
+    /** What the stitch wrote, the bytes of the chunks it read, and whether it copied the audio or encoded it. */
+    public record Result(long frames, long chunkBytes, boolean audioCopied) {
     }
 
     /**
@@ -63,6 +63,7 @@ public final class StreamCopyStitcher {
         }
         AVRational frameTime = avutil.av_make_q(output.fpsDenominator(), output.fpsNumerator());
         long written = 0;
+        long chunkBytes = 0;
         try (PacketOutput out = new PacketOutput(output.file(), "mkv".equals(output.format()) ? "matroska" : "mp4");
              AudioFeed sound = audioSource == null ? null : new AudioFeed(audioSource, output.seconds())) {
             int videoStream;
@@ -109,6 +110,7 @@ public final class StreamCopyStitcher {
                         frames++;
                         written++;
                     }
+                    chunkBytes += chunk.bytesRead();
                 }
                 if (frames != part.frames()) {
                     throw new MediaException("chunk " + index + " holds " + frames + " frames, expected " + part.frames());
@@ -119,7 +121,7 @@ public final class StreamCopyStitcher {
             }
             out.finish();
         }
-        return new Result(written, copied);
+        return new Result(written, chunkBytes, copied);
     }
 
     /** Whether the audio can go in as it is: a codec the container takes, and long enough to cover the video. */

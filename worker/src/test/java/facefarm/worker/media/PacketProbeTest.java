@@ -43,17 +43,7 @@ class PacketProbeTest {
 
     @Test
     void aLosslessMatroskaChunkIsCountedFromItsPackets() {
-        Path mkv = dir.resolve("lossless.mkv");
-        VideoInfo source = VideoProbe.probe(SharedFiles.media("face_4.mp4"));
-        try (FrameReader reader = new FrameReader(SharedFiles.media("face_4.mp4"), new FrameRange(0, 60), Keyframe.FIRST);
-             ChunkEncoder writer = new ChunkEncoder(mkv, source.width(), source.height(), source.fpsNumerator(), source.fpsDenominator())) {
-            FrameReader.IndexedFrame frame;
-            while ((frame = reader.next()) != null) {
-                writer.write(frame.image());
-                frame.image().close();
-            }
-            writer.finish();
-        }
+        Path mkv = TestVideos.losslessCopy(SharedFiles.media("face_4.mp4"), dir.resolve("lossless.mkv"), 60);
         PacketProbe.Result result = PacketProbe.probe(mkv.toString(), null);
         assertTrue(result.countedFromPackets());
         assertEquals(VideoProbe.probe(mkv), result.video());

@@ -14,6 +14,7 @@ import facefarm.worker.audio.AudioInfo;
 import facefarm.worker.media.ChunkEncoder;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.MediaException;
+import facefarm.worker.media.TestVideos;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
 import java.nio.ByteBuffer;
@@ -117,16 +118,6 @@ class StreamCopyStitcherTest {
     }
 
     private static List<byte[]> frames(Path video) {
-        List<byte[]> frames = new ArrayList<>();
-        try (FrameReader reader = new FrameReader(video, new FrameRange(0, Long.MAX_VALUE), Keyframe.FIRST)) {
-            FrameReader.IndexedFrame frame;
-            while ((frame = reader.next()) != null) {
-                byte[] bytes = new byte[(int) (frame.image().total() * frame.image().channels())];
-                ((ByteBuffer) frame.image().createBuffer()).get(bytes);
-                frame.image().close();
-                frames.add(bytes);
-            }
-        }
-        return frames;
+        return TestVideos.frames(video);
     }
 }
