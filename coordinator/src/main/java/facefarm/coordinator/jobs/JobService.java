@@ -291,7 +291,7 @@ public class JobService {
 
     private StitchTask stitchTask(JobRow job, TaskRow task) {
         List<StitchTask.Part> parts = store.chunks(job.id()).stream().map(c -> new StitchTask.Part(c.outputKey(), c.owned().length())).toList();
-        return new StitchTask(job.id().toString(), task.id().toString(), task.number(), parts, job.audioSourceKey(),
+        return new StitchTask(job.id().toString(), task.id().toString(), task.number(), parts, job.audioSourceKey(), job.audioKey() != null,
                 ObjectKeys.output(job.id().toString(), task.id().toString(), job.outputFormat()), encoding(job), job.framesTotal(), job.fpsNumerator(),
                 job.fpsDenominator());
     }

@@ -105,8 +105,8 @@ final class LongBenchmark {
         JobStatus.Sizes sizes = job.sizes();
         out.printf(Locale.ROOT, "probe: packets %.2f s (%s), full decode %.1f s: %.0fx faster%n", packetSeconds,
                 packets.countedFromPackets() ? "counted from packets" : "fell back to decoding", decodeSeconds, decodeSeconds / packetSeconds);
-        out.printf(Locale.ROOT, "stitch: %.2f s for %.1f s of video: %.0fx real time (stream copy)%n", t.stitchMs() / 1e3, videoSeconds,
-                videoSeconds / Math.max(1e-3, t.stitchMs() / 1e3));
+        out.printf(Locale.ROOT, "stitch: %.2f s for %.1f s of video: %.0fx real time (stream copy; its upload counts as transfer)%n", t.stitchMs() / 1e3,
+                videoSeconds, videoSeconds / Math.max(1e-3, t.stitchMs() / 1e3));
         out.printf(Locale.ROOT, "intermediates: %.1f MB of chunks for a %.1f MB output: %.2fx%n", mb(sizes.intermediates()), mb(sizes.output()),
                 (double) sizes.intermediates() / Math.max(1, sizes.output()));
         out.printf(Locale.ROOT, "target read per chunk: %.1f MB on average, %.1f MB at most, of the %.1f MB file (%.2f); %.1f MB in all by %d chunks%n",
@@ -194,13 +194,15 @@ final class LongBenchmark {
                 for (int i = 0; i < frames; i++) {
                     recorder.record(converter.convert(seedFrames.get(i % seedFrames.size())), avutil.AV_PIX_FMT_BGR24);
                     if (info.hasAudio() && samplesPerLoop > 0) {
-                        long from = Math.round((double) i * info.audioSampleRate() * info.fpsDenominator() / info.fpsNumerator()) % samplesPerLoop;
-                        long to = Math.round((double) (i + 1) * info.audioSampleRate() * info.fpsDenominator() / info.fpsNumerator()) % samplesPerLoop;
-                        float[] part = to > from ? java.util.Arrays.copyOfRange(sound, (int) from * info.audioChannels(), (int) to * info.audioChannels())
-                                : new float[0];
-                        if (part.length > 0) {
-                            recorder.recordSamples(info.audioSampleRate(), info.audioChannels(), (Buffer) FloatBuffer.wrap(part));
+                        long from = Math.round((double) i * info.audioSampleRate() * info.fpsDenominator() / info.fpsNumerator());
+                        long to = Math.round((double) (i + 1) * info.audioSampleRate() * info.fpsDenominator() / info.fpsNumerator());
+                        int channels = info.audioChannels();
+                        float[] part = new float[(int) (to - from) * channels];
+                        for (long k = from; k < to; k++) {
+                            // the seed's audio looped sample by sample, so the long clip's sound lasts as long as its picture
+                            System.arraycopy(sound, (int) (k % samplesPerLoop) * channels, part, (int) (k - from) * channels, channels);
                         }
+                        recorder.recordSamples(info.audioSampleRate(), channels, (Buffer) FloatBuffer.wrap(part));
                     }
                 }
                 seedFrames.forEach(Mat::close);

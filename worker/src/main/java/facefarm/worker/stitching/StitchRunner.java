@@ -40,15 +40,17 @@ public final class StitchRunner {
             Path output = scratch.resolve("result." + task.encoding().format());
             var parts = task.chunks().stream().map(p -> new StreamCopyStitcher.Part(store.presignedGet(p.key(), URL_LIFETIME), p.frames())).toList();
             String audio = task.audioKey() == null ? null : store.presignedGet(task.audioKey(), URL_LIFETIME);
-            StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio,
+            StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio, task.exactAudio(),
                     new StreamCopyStitcher.Output(output, task.encoding().format(), task.frames(), task.fpsNumerator(), task.fpsDenominator()), scratch);
+            long joined = System.nanoTime();
             long bytes = Files.size(output);
             store.upload(output, task.outputKey());
-            long ms = (System.nanoTime() - started) / 1_000_000L;
-            LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks in {4} ms (audio {5})", workerId, task.jobId(), result.frames(),
-                    parts.size(), ms, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded");
+            long joinMs = (joined - started) / 1_000_000L;
+            long uploadMs = (System.nanoTime() - joined) / 1_000_000L;
+            LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks in {4} ms, uploaded in {5} ms (audio {6})", workerId,
+                    task.jobId(), result.frames(), parts.size(), joinMs, uploadMs, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded");
             return new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId, null,
-                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, result.chunkBytes(), ms), null);
+                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, result.chunkBytes(), joinMs, uploadMs), null);
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + task.jobId() + " stitch failed", e);
             return TaskEvent.failed(TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId,

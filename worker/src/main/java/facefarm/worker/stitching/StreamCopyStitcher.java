@@ -19,8 +19,9 @@ import org.bytedeco.ffmpeg.global.avutil;
  * Joins chunks into the delivered video without decoding a frame: every chunk's packets in order, their timestamps
  * rewritten to the output's frame numbers, and the audio muxed once beside them. Chunks are encoded in the delivery
  * codec and start on a keyframe, so the joined stream decodes like one encode. The audio is copied as it is where the
- * container takes its codec and it lasts long enough (cut at the packet that crosses the end); otherwise it is
- * encoded once to exactly the output's length ({@link AudioConformer}).
+ * container takes its codec and it covers the video to within a frame (cut where the video ends); otherwise, and
+ * always when it must be exact (a job's new audio), it is encoded once to exactly the output's length
+ * ({@link AudioConformer}).
  */
 public final class StreamCopyStitcher {
     /** Audio codecs MP4 carries as they are; Matroska carries any. */
@@ -49,13 +50,13 @@ public final class StreamCopyStitcher {
      * @param audio the file or URL whose audio goes in (the target's audio track, or the job's new audio); null: silent
      * @param scratch a folder for the encoded audio, when it must be encoded
      */
-    public static Result stitch(List<Part> parts, String audio, Output output, Path scratch) {
+    public static Result stitch(List<Part> parts, String audio, boolean exactAudio, Output output, Path scratch) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("a stitch needs at least one chunk");
         }
         String audioSource = audio;
         boolean copied = true;
-        if (audio != null && !copyable(audio, output)) {
+        if (audio != null && (exactAudio || !copyable(audio, output))) {
             Path conformed = AudioConformer.conform(audio, scratch.resolve("mkv".equals(output.format()) ? "audio.mka" : "audio.m4a"), output.format(),
                     output.frames(), output.fpsNumerator(), output.fpsDenominator());
             audioSource = conformed == null ? null : conformed.toString();
@@ -124,7 +125,7 @@ public final class StreamCopyStitcher {
         return new Result(written, chunkBytes, copied);
     }
 
-    /** Whether the audio can go in as it is: a codec the container takes, and long enough to cover the video. */
+    /** Whether the audio can go in as it is: a codec the container takes, and covering the video to within a frame. */
     private static boolean copyable(String audio, Output output) {
         try (PacketInput input = new PacketInput(audio)) {
             int stream = input.bestStream(avutil.AVMEDIA_TYPE_AUDIO);
@@ -143,7 +144,7 @@ public final class StreamCopyStitcher {
                     end = Math.max(end, (packet.pts() + Math.max(0, packet.duration())) * avutil.av_q2d(base));
                 }
             }
-            return end >= output.seconds() - 0.5 * output.fpsDenominator() / output.fpsNumerator();
+            return end >= output.seconds() - (double) output.fpsDenominator() / output.fpsNumerator();
         }
     }
 

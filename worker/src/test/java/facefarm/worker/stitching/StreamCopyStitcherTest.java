@@ -54,7 +54,8 @@ class StreamCopyStitcherTest {
         List<StreamCopyStitcher.Part> parts = encodeChunks(new VideoEncoding("mp4", 2_000_000));
         Path wav = SharedFiles.media("espeak_en_hello_16k.wav");
         Path out = dir.resolve("dub.mp4");
-        StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, wav.toString(), new StreamCopyStitcher.Output(out, "mp4", 125, 25, 1), dir);
+        StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, wav.toString(), true, new StreamCopyStitcher.Output(out, "mp4", 125, 25, 1),
+                dir);
         assertFalse(result.audioCopied(), "PCM does not go in an MP4, and the voice is shorter than the 5 s video");
         // AAC codes 1,024 samples a frame: FFmpeg decodes the last frame whole (64 ms at 16 kHz), which MP4 players trim by its edit list
         assertEquals(5.0, AudioInfo.probe(out).seconds(), 1024.0 / 16000, "padded with silence to the video's length");
@@ -64,7 +65,7 @@ class StreamCopyStitcherTest {
     void aChunkWithTheWrongFrameCountFailsTheStitch() {
         List<StreamCopyStitcher.Part> parts = new ArrayList<>(encodeChunks(new VideoEncoding("mkv", 0)));
         parts.set(1, new StreamCopyStitcher.Part(parts.get(1).source(), parts.get(1).frames() + 1));
-        MediaException e = assertThrows(MediaException.class, () -> StreamCopyStitcher.stitch(parts, null,
+        MediaException e = assertThrows(MediaException.class, () -> StreamCopyStitcher.stitch(parts, null, false,
                 new StreamCopyStitcher.Output(dir.resolve("bad.mkv"), "mkv", 126, 25, 1), dir));
         assertTrue(e.getMessage().contains("chunk 1 holds 1 frames, expected 2"), e.getMessage());
     }
@@ -73,7 +74,8 @@ class StreamCopyStitcherTest {
         Path clip = SharedFiles.media("face_2.mp4");
         List<StreamCopyStitcher.Part> parts = encodeChunks(encoding);
         Path out = dir.resolve("joined." + format);
-        StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, clip.toString(), new StreamCopyStitcher.Output(out, format, 125, 25, 1), dir);
+        StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, clip.toString(), false, new StreamCopyStitcher.Output(out, format, 125, 25, 1),
+                dir);
         assertEquals(125, result.frames());
         assertTrue(result.audioCopied(), "the clip's AAC goes in as it is");
         VideoInfo info = VideoProbe.probe(out);
