@@ -12,12 +12,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The whole farm on one machine, on loopback: a real Kafka broker, PostgreSQL and S3 server, the coordinator and N
  * worker processes. Everything lives under one folder and stops with {@link #close()}.
  */
 public final class LocalFarm implements AutoCloseable {
+    /** The workers' consumer group (WorkerConfig's default). */
+    private static final String WORKER_GROUP = "facefarm-workers";
     /**
      * @param env extra environment for the coordinator and workers (FARM_MODEL_PATH, FARM_OFFLINE, ...), over the launcher's own
      */
@@ -98,7 +106,6 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_DB_URL", postgres.jdbcUrl());
         env.put("FARM_DB_USER", postgres.user());
         env.put("FARM_DB_PASSWORD", "postgres");
-        env.put("FARM_WORK_DIR", run.resolve("coordinator").toString());
         env.put("FARM_HEARTBEAT_TIMEOUT", settings.heartbeatTimeout().toMillis() + "ms");
         env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
         coordinator = track(ChildProcess.startJava("coordinator", jvmArgs("1g"), List.of("-jar", layout.coordinatorJar().toString()), env,
@@ -108,6 +115,7 @@ public final class LocalFarm implements AutoCloseable {
         for (int i = 1; i <= settings.workers(); i++) {
             startWorker("worker-" + i);
         }
+        awaitWorkerGroup();
         status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
     }
 
@@ -121,6 +129,47 @@ public final class LocalFarm implements AutoCloseable {
                 settings.home().resolve("logs").resolve(id + ".log"));
         workers.add(worker);
         return worker;
+    }
+
+    /**
+     * Waits until every worker has joined the consumer group and the group is stable. A job offered while workers
+     * are still joining is moved between them by the rebalances, and a chunk already running is then run twice.
+     */
+    private void awaitWorkerGroup() {
+        if (settings.workers() == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+            while (System.nanoTime() < deadline) {
+                for (ChildProcess worker : workers) {
+                    if (!worker.isAlive()) {
+                        throw new IllegalStateException("worker " + worker.name() + " exited during start-up; its log (" + worker.log() + ") ends with:\n"
+                                + worker.logTail(25));
+                    }
+                }
+                if (groupStable(admin)) {
+                    return;
+                }
+                sleep(200);
+            }
+        }
+        throw new IllegalStateException("the workers did not all join their consumer group within 180 s; see " + settings.home().resolve("logs"));
+    }
+
+    private boolean groupStable(Admin admin) {
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(WORKER_GROUP)).all().get().get(WORKER_GROUP);
+            return group.groupState() == GroupState.STABLE && group.members().size() >= settings.workers();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return false;
+            }
+            throw new IllegalStateException("cannot see the workers' consumer group on " + kafka.bootstrap() + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the workers", e);
+        }
     }
 
     private Map<String, String> commonEnv() {

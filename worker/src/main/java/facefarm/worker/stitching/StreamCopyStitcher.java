@@ -18,9 +18,10 @@ import org.bytedeco.ffmpeg.global.avutil;
 /**
  * Joins chunks into the delivered video without decoding a frame: every chunk's packets in order, their timestamps
  * rewritten to the output's frame numbers, and the audio muxed once beside them. Chunks are encoded in the delivery
- * codec and start on a keyframe, so the joined stream decodes like one encode. The audio is copied as it is where the
- * container takes its codec and it covers the video to within a frame (cut where the video ends); otherwise, and
- * always when it must be exact (a job's new audio), it is encoded once to exactly the output's length
+ * codec and start on a keyframe, so the joined stream decodes like one encode. In an MP4 the audio is copied as it is
+ * where MP4 takes its codec and it covers the video to within a frame (cut where the video ends, its encoder delay
+ * kept in the edit list); otherwise, when it must be exact (a job's new audio), and always in the lossless MKV (FLAC:
+ * Matroska has no edit list to keep an AAC's encoder delay), it is encoded once to exactly the output's length
  * ({@link AudioConformer}).
  */
 public final class StreamCopyStitcher {
@@ -56,7 +57,7 @@ public final class StreamCopyStitcher {
         }
         String audioSource = audio;
         boolean copied = true;
-        if (audio != null && (exactAudio || !copyable(audio, output))) {
+        if (audio != null && (exactAudio || "mkv".equals(output.format()) || !copyable(audio, output))) {
             Path conformed = AudioConformer.conform(audio, scratch.resolve("mkv".equals(output.format()) ? "audio.mka" : "audio.m4a"), output.format(),
                     output.frames(), output.fpsNumerator(), output.fpsDenominator());
             audioSource = conformed == null ? null : conformed.toString();
