@@ -14,8 +14,8 @@ public record TaskEvent(Kind kind, Task task, String jobId, String attemptId, St
 
     public enum Task { PREPARE, STITCH }
 
-    /** A stitch's output: its key, frames and bytes, the bytes of the chunks it joined, the join's and the upload's time. */
-    public record Stitched(String outputKey, long frames, long bytes, long chunkBytes, long stitchMs, long transferMs) {
+    /** A stitch's output: its key, frames and bytes, the bytes of the chunks it joined, and how long it took (streamed into S3). */
+    public record Stitched(String outputKey, long frames, long bytes, long chunkBytes, long stitchMs) {
     }
 
     public TaskEvent {

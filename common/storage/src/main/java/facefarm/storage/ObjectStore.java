@@ -16,6 +16,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
+import io.minio.UploadPartArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.minio.messages.Part;
@@ -86,6 +87,25 @@ public final class ObjectStore implements AutoCloseable {
             }
         } catch (Exception e) {
             throw new StorageException("cannot list the parts of upload " + uploadId + " of s3://" + bucket + "/" + key + ": " + message(e), e);
+        }
+    }
+
+    /** Uploads part {@code number} (from 1) of a multipart upload from memory; S3 wants at least 5 MiB in every part but the last. */
+    public UploadedPart uploadPart(String key, String uploadId, int number, byte[] data, int length) {
+        try {
+            return uploadPartAsync(key, uploadId, number, data, length).get();
+        } catch (Exception e) {
+            throw new StorageException("cannot upload part " + number + " of s3://" + bucket + "/" + key + ": " + message(e), e);
+        }
+    }
+
+    /** {@link #uploadPart} without waiting: the caller keeps {@code data} unchanged until the future completes. */
+    public java.util.concurrent.CompletableFuture<UploadedPart> uploadPartAsync(String key, String uploadId, int number, byte[] data, int length) {
+        try {
+            return multipart.uploadPart(UploadPartArgs.builder().bucket(bucket).object(key).uploadId(uploadId).partNumber(number)
+                    .data(data, length).build()).thenApply(response -> new UploadedPart(number, response.part().etag(), length));
+        } catch (Exception e) {
+            throw new StorageException("cannot upload part " + number + " of s3://" + bucket + "/" + key + ": " + message(e), e);
         }
     }
 

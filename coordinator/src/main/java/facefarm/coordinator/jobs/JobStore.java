@@ -294,9 +294,8 @@ public class JobStore {
     }
 
     public void jobOutput(UUID jobId, TaskEvent.Stitched stitched) {
-        update("update jobs set output_key = ?, stitch_ms = ?, transfer_ms = transfer_ms + ?, intermediate_bytes = ?, output_bytes = ?, "
-                + "updated_at = now() where id = ?", stitched.outputKey(), stitched.stitchMs(), stitched.transferMs(), stitched.chunkBytes(), stitched.bytes(),
-                jobId);
+        update("update jobs set output_key = ?, stitch_ms = ?, intermediate_bytes = ?, output_bytes = ?, updated_at = now() where id = ?",
+                stitched.outputKey(), stitched.stitchMs(), stitched.chunkBytes(), stitched.bytes(), jobId);
     }
 
     public void addTimings(UUID jobId, StageTimings t) {

@@ -23,20 +23,38 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
-/** A file written packet by packet (remuxing, no encoding): the stitch's output and the prepare task's audio track. */
+/**
+ * A file written packet by packet (remuxing, no encoding): the stitch's output and the prepare task's audio track.
+ * It goes to a local file, or to a {@link SeekableSink} (the stitch streams its output to S3 as it is written).
+ */
 public final class PacketOutput implements AutoCloseable {
     private final AVFormatContext context = new AVFormatContext(null);
-    private final Path file;
+    private final String name;
+    private final AvioSink sink;
     private boolean headerWritten;
     private boolean closed;
 
     /** @param format FFmpeg's muxer name: "mp4", "matroska" */
     public PacketOutput(Path file, String format) {
-        this.file = file;
+        this.name = file.toString();
+        this.sink = null;
         int result = avformat_alloc_output_context2(context, null, format, file.toString());
         if (result < 0) {
-            throw new MediaException("cannot create a " + format + " file " + file + ": " + FfmpegErrors.text(result));
+            throw new MediaException("cannot create a " + format + " file " + name + ": " + FfmpegErrors.text(result));
         }
+    }
+
+    /** @param name what the output is called in messages */
+    public PacketOutput(SeekableSink target, String format, String name) {
+        this.name = name;
+        int result = avformat_alloc_output_context2(context, null, format, (String) null);
+        if (result < 0) {
+            throw new MediaException("cannot create a " + format + " output " + name + ": " + FfmpegErrors.text(result));
+        }
+        this.sink = new AvioSink(target);
+        context.pb(sink.context());
+        // the caller owns the I/O context: FFmpeg must not close it
+        context.flags(context.flags() | AVFormatContext.AVFMT_FLAG_CUSTOM_IO);
     }
 
     /** Adds a stream with the codec parameters of an input stream; returns its index. */
@@ -49,7 +67,7 @@ public final class PacketOutput implements AutoCloseable {
         AVStream stream = avformat_new_stream(context, (AVCodec) null);
         int result = avcodec_parameters_copy(stream.codecpar(), parameters);
         if (result < 0) {
-            throw new MediaException("cannot copy codec parameters into " + file + ": " + FfmpegErrors.text(result));
+            throw new MediaException("cannot copy codec parameters into " + name + ": " + FfmpegErrors.text(result));
         }
         // the muxer picks its own tag for the container (an avc1 in mp4 from an mkv's H.264, for example)
         stream.codecpar().codec_tag(0);
@@ -65,17 +83,18 @@ public final class PacketOutput implements AutoCloseable {
     }
 
     public void writeHeader() {
-        if ((context.oformat().flags() & AVFMT_NOFILE) == 0) {
+        if (sink == null && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
             AVIOContext io = new AVIOContext(null);
-            int result = avio_open(io, file.toString(), AVIO_FLAG_WRITE);
+            int result = avio_open(io, name, AVIO_FLAG_WRITE);
             if (result < 0) {
-                throw new MediaException("cannot open " + file + " for writing: " + FfmpegErrors.text(result));
+                throw new MediaException("cannot open " + name + " for writing: " + FfmpegErrors.text(result));
             }
             context.pb(io);
         }
         int result = avformat_write_header(context, (AVDictionary) null);
         if (result < 0) {
-            throw new MediaException("cannot write the header of " + file + ": " + FfmpegErrors.text(result));
+            failIfSinkFailed();
+            throw new MediaException("cannot write the header of " + name + ": " + FfmpegErrors.text(result));
         }
         headerWritten = true;
     }
@@ -87,7 +106,8 @@ public final class PacketOutput implements AutoCloseable {
         packet.pos(-1);
         int result = av_interleaved_write_frame(context, packet);
         if (result < 0) {
-            throw new MediaException("cannot write a packet to " + file + ": " + FfmpegErrors.text(result));
+            failIfSinkFailed();
+            throw new MediaException("cannot write a packet to " + name + ": " + FfmpegErrors.text(result));
         }
     }
 
@@ -95,9 +115,21 @@ public final class PacketOutput implements AutoCloseable {
     public void finish() {
         int result = av_write_trailer(context);
         if (result < 0) {
-            throw new MediaException("cannot finish " + file + ": " + FfmpegErrors.text(result));
+            failIfSinkFailed();
+            throw new MediaException("cannot finish " + name + ": " + FfmpegErrors.text(result));
+        }
+        if (sink != null) {
+            org.bytedeco.ffmpeg.global.avformat.avio_flush(context.pb());
+            failIfSinkFailed();
+            sink.finish();
         }
         close();
+    }
+
+    private void failIfSinkFailed() {
+        if (sink != null && sink.failure() != null) {
+            throw new MediaException("cannot write " + name + ": " + sink.failure().getMessage(), sink.failure());
+        }
     }
 
     @Override
@@ -106,7 +138,10 @@ public final class PacketOutput implements AutoCloseable {
             return;
         }
         closed = true;
-        if (headerWritten && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
+        if (sink != null) {
+            sink.close();
+            context.pb(null);
+        } else if (headerWritten && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
             avio_closep(context.pb());
         }
         avformat_free_context(context);

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * A job's stitch task: its chunks joined by stream copy, read straight from S3 through presigned URLs, with the audio
- * muxed once; the output goes to the attempt's key. Never throws: the outcome is a COMPLETED or FAILED event.
+ * muxed once; the output streams into the attempt's key as it is written. Never throws: the outcome is a COMPLETED or
+ * FAILED event.
  */
 public final class StitchRunner {
     private static final System.Logger LOG = System.getLogger(StitchRunner.class.getName());
@@ -37,20 +38,18 @@ public final class StitchRunner {
         long started = System.nanoTime();
         try {
             Files.createDirectories(scratch);
-            Path output = scratch.resolve("result." + task.encoding().format());
             var parts = task.chunks().stream().map(p -> new StreamCopyStitcher.Part(store.presignedGet(p.key(), URL_LIFETIME), p.frames())).toList();
             String audio = task.audioKey() == null ? null : store.presignedGet(task.audioKey(), URL_LIFETIME);
-            StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio, task.exactAudio(),
-                    new StreamCopyStitcher.Output(output, task.encoding().format(), task.frames(), task.fpsNumerator(), task.fpsDenominator()), scratch);
-            long joined = System.nanoTime();
-            long bytes = Files.size(output);
-            store.upload(output, task.outputKey());
-            long joinMs = (joined - started) / 1_000_000L;
-            long uploadMs = (System.nanoTime() - joined) / 1_000_000L;
-            LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks in {4} ms, uploaded in {5} ms (audio {6})", workerId,
-                    task.jobId(), result.frames(), parts.size(), joinMs, uploadMs, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded");
+            // the output streams into S3 as it is written: this worker's disk never holds it
+            StreamingUpload upload = new StreamingUpload(store, task.outputKey(), StreamingUpload.PART);
+            StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio, task.exactAudio(), new StreamCopyStitcher.Output(null, upload,
+                    task.encoding().format(), task.frames(), task.fpsNumerator(), task.fpsDenominator()), scratch);
+            long bytes = upload.size();
+            long ms = (System.nanoTime() - started) / 1_000_000L;
+            LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks into {4} bytes in {5} ms, streamed to S3 (audio {6})", workerId,
+                    task.jobId(), result.frames(), parts.size(), bytes, ms, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded");
             return new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId, null,
-                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, result.chunkBytes(), joinMs, uploadMs), null);
+                    new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, result.chunkBytes(), ms), null);
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + task.jobId() + " stitch failed", e);
             return TaskEvent.failed(TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId,

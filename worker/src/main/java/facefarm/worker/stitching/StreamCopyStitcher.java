@@ -4,6 +4,7 @@ import facefarm.worker.media.AudioPriming;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.PacketInput;
 import facefarm.worker.media.PacketOutput;
+import facefarm.worker.media.SeekableSink;
 import facefarm.worker.media.Sources;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,10 +37,19 @@ public final class StreamCopyStitcher {
     public record Part(String source, long frames) {
     }
 
-    /** The output's container ("mp4" or "mkv"), its frames and rate. */
-    public record Output(Path file, String format, long frames, int fpsNumerator, int fpsDenominator) {
+    /** Where the output goes (a local file, or a sink such as an S3 upload), its container ("mp4" or "mkv"), frames and rate. */
+    public record Output(Path file, SeekableSink sink, String format, long frames, int fpsNumerator, int fpsDenominator) {
+        public Output(Path file, String format, long frames, int fpsNumerator, int fpsDenominator) {
+            this(file, null, format, frames, fpsNumerator, fpsDenominator);
+        }
+
         double seconds() {
             return frames * (double) fpsDenominator / fpsNumerator;
+        }
+
+        PacketOutput open() {
+            String muxer = "mkv".equals(format) ? "matroska" : "mp4";
+            return sink == null ? new PacketOutput(file, muxer) : new PacketOutput(sink, muxer, "the " + format + " output");
         }
     }
 
@@ -66,7 +76,7 @@ public final class StreamCopyStitcher {
         AVRational frameTime = avutil.av_make_q(output.fpsDenominator(), output.fpsNumerator());
         long written = 0;
         long chunkBytes = 0;
-        try (PacketOutput out = new PacketOutput(output.file(), "mkv".equals(output.format()) ? "matroska" : "mp4");
+        try (PacketOutput out = output.open();
              AudioFeed sound = audioSource == null ? null : new AudioFeed(audioSource, output.seconds())) {
             int videoStream;
             CodecCheck reference;
