@@ -181,6 +181,20 @@ public class JobResource {
     }
 
     @GET
+    @Path("/jobs/{id}/output/url")
+    @Operation(summary = "A presigned URL to download the finished video straight from S3 (409 until DONE)")
+    public Response outputUrl(@PathParam("id") UUID id) {
+        JobRow job = store.job(id).orElseThrow(() -> notFound(id));
+        if (job.state() != JobState.DONE || job.outputKey() == null) {
+            return Response.status(409).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "job " + id + " is " + job.state() + "; its output exists once it is DONE")).build();
+        }
+        java.time.Duration lifetime = java.time.Duration.ofHours(1);
+        return Response.ok(Map.of("url", objects.presignedGet(job.outputKey(), lifetime), "bytes", job.sizes().output(),
+                "expiresAt", java.time.Instant.now().plus(lifetime).toString())).build();
+    }
+
+    @GET
     @Path("/workers")
     public List<Map<String, Object>> workers() {
         return store.workers();

@@ -169,10 +169,20 @@ public final class CoordinatorClient {
         return last;
     }
 
+    /** Downloads the finished video straight from S3 through a presigned URL; through the coordinator when S3 cannot be reached. */
     public void download(String id, Path output) {
+        String url = send(get("/api/v1/jobs/" + id + "/output/url")).path("url").asText();
+        try {
+            fetch(HttpRequest.newBuilder(URI.create(url)).GET().build(), output);
+        } catch (IllegalStateException | ApiException e) {
+            fetch(get("/api/v1/jobs/" + id + "/output"), output);
+        }
+    }
+
+    private void fetch(HttpRequest request, Path output) {
         try {
             Path partial = output.resolveSibling(output.getFileName() + ".part");
-            HttpResponse<Path> response = http.send(get("/api/v1/jobs/" + id + "/output"), HttpResponse.BodyHandlers.ofFile(partial));
+            HttpResponse<Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(partial));
             if (response.statusCode() != 200) {
                 String body = Files.readString(partial);
                 Files.deleteIfExists(partial);
