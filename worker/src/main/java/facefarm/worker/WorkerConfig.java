@@ -17,6 +17,12 @@ public record WorkerConfig(
         String s3Bucket,
         Path workDir) {
 
+    /**
+     * How long the presigned URLs a task reads S3 through stay valid: longer than the slowest chunk, prepare or stitch
+     * (S3 allows at most 7 days).
+     */
+    public static final Duration READ_URL_LIFETIME = Duration.ofHours(12);
+
     public static WorkerConfig fromEnvironment(Map<String, String> env) {
         String id = env.getOrDefault("FARM_WORKER_ID", hostName() + "-" + ProcessHandle.current().pid());
         Path home = Path.of(env.getOrDefault("FARM_HOME", ".farm"));

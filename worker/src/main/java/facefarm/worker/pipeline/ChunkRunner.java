@@ -23,6 +23,7 @@ import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
 import facefarm.storage.ObjectStore;
+import facefarm.worker.WorkerConfig;
 import facefarm.worker.tracking.TrackSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -45,8 +46,6 @@ public final class ChunkRunner implements AutoCloseable {
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
     /** The sources and audio of this many jobs stay cached on the worker's disk (targets are never downloaded). */
     private static final int CACHED_JOBS = 3;
-    /** Long enough for the slowest chunk; S3 allows at most 7 days. */
-    private static final java.time.Duration TARGET_URL_LIFETIME = java.time.Duration.ofHours(12);
 
     private final String workerId;
     private final ObjectStore store;
@@ -174,7 +173,7 @@ public final class ChunkRunner implements AutoCloseable {
         Path output = workDir.resolve("chunks").resolve(offer.jobId() + "-" + offer.chunkIndex() + "-" + offer.attemptId() + ".mkv");
         try {
             // the target is read in byte ranges from its keyframe on, through a presigned URL: never downloaded whole
-            String target = store.presignedGet(offer.targetKey(), TARGET_URL_LIFETIME);
+            String target = store.presignedGet(offer.targetKey(), WorkerConfig.READ_URL_LIFETIME);
             // options from the coordinator are resolved already; resolving again only fills what an older one left out
             AnalysisOptions analysis = AnalysisSettings.resolve(offer.analysis(), models);
             FaceAnalyser faceAnalyser = analyser(analysis, offer.processors());

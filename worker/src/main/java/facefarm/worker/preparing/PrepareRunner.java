@@ -12,6 +12,7 @@ import facefarm.common.planning.Overlap;
 import facefarm.common.storage.ObjectKeys;
 import facefarm.models.ModelStore;
 import facefarm.storage.ObjectStore;
+import facefarm.worker.WorkerConfig;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.PacketProbe;
 import facefarm.worker.pipeline.ChunkRunner;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,8 +35,6 @@ import java.util.function.Consumer;
  */
 public final class PrepareRunner {
     private static final System.Logger LOG = System.getLogger(PrepareRunner.class.getName());
-    /** Long enough for the slowest read of a large target; S3 allows at most 7 days. */
-    static final Duration URL_LIFETIME = Duration.ofHours(12);
 
     private final String workerId;
     private final ObjectStore store;
@@ -79,7 +77,7 @@ public final class PrepareRunner {
             throw new CheckFailed(Failure.TARGET, 400, size < 0 ? "target '" + target.name() + "' is not in the farm's bucket (" + target.key() + ")"
                     : "target '" + target.name() + "': the target video is an empty file: upload the whole video");
         }
-        String url = store.presignedGet(target.key(), URL_LIFETIME);
+        String url = store.presignedGet(target.key(), WorkerConfig.READ_URL_LIFETIME);
         InputFile audio = task.inputs().audio();
         long started = System.nanoTime();
         Path audioTrack = audio == null ? scratch.resolve("audio-track") : null;

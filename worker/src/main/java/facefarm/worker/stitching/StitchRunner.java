@@ -4,13 +4,13 @@ import facefarm.common.jobs.Failure;
 import facefarm.common.messaging.StitchTask;
 import facefarm.common.messaging.TaskEvent;
 import facefarm.storage.ObjectStore;
+import facefarm.worker.WorkerConfig;
 import facefarm.worker.pipeline.ChunkRunner;
 import facefarm.worker.pipeline.WorkFolder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  */
 public final class StitchRunner {
     private static final System.Logger LOG = System.getLogger(StitchRunner.class.getName());
-    private static final Duration URL_LIFETIME = Duration.ofHours(12);
 
     private final String workerId;
     private final ObjectStore store;
@@ -38,8 +37,9 @@ public final class StitchRunner {
         long started = System.nanoTime();
         try {
             Files.createDirectories(scratch);
-            var parts = task.chunks().stream().map(p -> new StreamCopyStitcher.Part(store.presignedGet(p.key(), URL_LIFETIME), p.frames())).toList();
-            String audio = task.audioKey() == null ? null : store.presignedGet(task.audioKey(), URL_LIFETIME);
+            var parts = task.chunks().stream()
+                    .map(p -> new StreamCopyStitcher.Part(store.presignedGet(p.key(), WorkerConfig.READ_URL_LIFETIME), p.frames())).toList();
+            String audio = task.audioKey() == null ? null : store.presignedGet(task.audioKey(), WorkerConfig.READ_URL_LIFETIME);
             // the output streams into S3 as it is written: this worker's disk never holds it
             StreamingUpload upload = new StreamingUpload(store, task.outputKey(), StreamingUpload.PART);
             StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio, task.exactAudio(), new StreamCopyStitcher.Output(null, upload,
