@@ -170,11 +170,10 @@ public class JobResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response output(@PathParam("id") UUID id) {
         JobRow job = store.job(id).orElseThrow(() -> notFound(id));
-        // the output is streamed from S3 as it is read: the coordinator's disk never holds it
-        if (job.state() != JobState.DONE || job.outputKey() == null) {
-            return Response.status(409).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "job " + id + " is " + job.state() + "; its output exists once it is DONE")).build();
+        if (!hasOutput(job)) {
+            return outputNotYet(job);
         }
+        // the output is streamed from S3 as it is read: the coordinator's disk never holds it
         String name = job.targetName().replaceAll("\\.[^.]*$", "") + "-facefarm." + job.outputFormat();
         return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> objects.copyTo(job.outputKey(), out))
                 .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"").build();
@@ -185,13 +184,21 @@ public class JobResource {
     @Operation(summary = "A presigned URL to download the finished video straight from S3 (409 until DONE)")
     public Response outputUrl(@PathParam("id") UUID id) {
         JobRow job = store.job(id).orElseThrow(() -> notFound(id));
-        if (job.state() != JobState.DONE || job.outputKey() == null) {
-            return Response.status(409).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "job " + id + " is " + job.state() + "; its output exists once it is DONE")).build();
+        if (!hasOutput(job)) {
+            return outputNotYet(job);
         }
         java.time.Duration lifetime = java.time.Duration.ofHours(1);
         return Response.ok(Map.of("url", objects.presignedGet(job.outputKey(), lifetime), "bytes", job.sizes().output(),
                 "expiresAt", java.time.Instant.now().plus(lifetime).toString())).build();
+    }
+
+    private static boolean hasOutput(JobRow job) {
+        return job.state() == JobState.DONE && job.outputKey() != null;
+    }
+
+    private static Response outputNotYet(JobRow job) {
+        return Response.status(409).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "job " + job.id() + " is " + job.state() + "; its output exists once it is DONE")).build();
     }
 
     @GET

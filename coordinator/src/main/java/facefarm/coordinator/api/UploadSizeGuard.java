@@ -20,7 +20,7 @@ public class UploadSizeGuard {
         long limit = config.maxUploadSize().asLongValue();
         router.route(HttpMethod.POST, "/api/v1/jobs").order(-100).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
-            long bytes = -1;
+            long bytes;
             try {
                 bytes = length == null ? -1 : Long.parseLong(length.trim());
             } catch (NumberFormatException e) {

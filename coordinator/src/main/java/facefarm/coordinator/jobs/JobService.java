@@ -95,17 +95,17 @@ public class JobService {
             }
             case COMPLETED -> {
                 store.taskEnded(taskId, AttemptState.COMPLETED, null);
-                yield event.task() == TaskEvent.Task.PREPARE ? prepared(job, event.prepared()) : stitched(job, event.stitched());
+                yield event.task() == TaskEvent.Task.PREPARE ? prepared(job, current, event.prepared()) : stitched(job, current, event.stitched());
             }
             case FAILED -> taskFailed(job, current, event.workerId(), AttemptState.FAILED, event.failure());
         };
     }
 
     /** The job's checks passed: store what the worker learned, its chunks and their first attempts, and offer them. */
-    private Followup prepared(JobRow job, PreparedJob prepared) {
+    private Followup prepared(JobRow job, TaskRow task, PreparedJob prepared) {
         long planned = prepared.chunks().stream().mapToLong(c -> c.owned().length()).sum();
         if (prepared.chunks().isEmpty() || planned != prepared.timeline().frames()) {
-            return taskFailed(job, store.task(job.currentTask()).orElseThrow(), null, AttemptState.FAILED, new Failure(Failure.CHUNKS, 500,
+            return taskFailed(job, task, null, AttemptState.FAILED, new Failure(Failure.CHUNKS, 500,
                     "the prepare task planned " + planned + " frames in " + prepared.chunks().size() + " chunks for a " + prepared.timeline().frames()
                             + "-frame job"));
         }
@@ -123,9 +123,9 @@ public class JobService {
         return new Followup(offers, List.of(), null);
     }
 
-    private Followup stitched(JobRow job, TaskEvent.Stitched stitched) {
+    private Followup stitched(JobRow job, TaskRow task, TaskEvent.Stitched stitched) {
         if (stitched.frames() != job.framesTotal()) {
-            return taskFailed(job, store.task(job.currentTask()).orElseThrow(), null, AttemptState.FAILED, new Failure(Failure.STITCH, 500,
+            return taskFailed(job, task, null, AttemptState.FAILED, new Failure(Failure.STITCH, 500,
                     "the stitch wrote " + stitched.frames() + " frames, the job has " + job.framesTotal()));
         }
         store.jobOutput(job.id(), stitched);
@@ -145,7 +145,8 @@ public class JobService {
             // a refusal of the studio's input is not the worker's fault
             store.workerFailed(job.id(), workerId != null ? workerId : task.workerId(), failure.message());
         }
-        int used = store.taskAttempts(job.id(), task.kind());
+        // only the job's current task fails here, and it is the newest of its kind: its number is the attempts used
+        int used = task.number();
         if (!failure.isInputError() && used < config.maxAttempts()) {
             TaskRow next = store.newTask(job.id(), task.kind());
             LOG.infof("job=%s %s attempt %d %s (%s); offered again as attempt %d", job.id(), task.kind(), task.number(), how, failure.message(),

@@ -146,14 +146,6 @@ public class JobStore {
         update("update tasks set state = ?, error = ?, finished_at = now() where id = ?", state.name(), error, id);
     }
 
-    /** Attempts of a job's task kind so far, for the retry budget. */
-    public int taskAttempts(UUID jobId, TaskEvent.Task kind) {
-        return query("select count(*) from tasks where job_id = ? and kind = ?", ps -> {
-            ps.setObject(1, jobId);
-            ps.setString(2, kind.name());
-        }, rs -> rs.getInt(1)).get(0);
-    }
-
     /** Current prepare and stitch attempts that went quiet, like {@link #silentAttempts}. */
     public List<TaskRow> silentTasks(Duration heartbeatTimeout, Duration offerTimeout) {
         Instant now = Instant.now();

@@ -34,11 +34,7 @@ public final class FrameReader implements AutoCloseable {
         this.range = range;
         this.grabber = new FFmpegFrameGrabber(video);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        if (video.startsWith("http")) {
-            grabber.setOption("reconnect", "1");
-            grabber.setOption("reconnect_on_network_error", "1");
-            grabber.setOption("rw_timeout", "60000000");
-        }
+        Sources.options(video).forEach(grabber::setOption);
         try {
             grabber.start();
             if (!seek.isStart() && seek.index() <= range.start()) {

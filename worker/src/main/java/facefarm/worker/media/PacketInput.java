@@ -29,12 +29,7 @@ public final class PacketInput implements AutoCloseable {
     public PacketInput(String source) {
         this.source = source;
         AVDictionary options = new AVDictionary(null);
-        if (source.startsWith("http")) {
-            // a dropped connection to S3 is resumed at the same offset rather than failing the task
-            avutil.av_dict_set(options, "reconnect", "1", 0);
-            avutil.av_dict_set(options, "reconnect_on_network_error", "1", 0);
-            avutil.av_dict_set(options, "rw_timeout", "60000000", 0);
-        }
+        Sources.options(source).forEach((name, value) -> avutil.av_dict_set(options, name, value, 0));
         int result = avformat_open_input(context, source, null, options);
         avutil.av_dict_free(options);
         if (result < 0) {
@@ -71,10 +66,6 @@ public final class PacketInput implements AutoCloseable {
 
     public AVStream stream(int index) {
         return context.streams(index);
-    }
-
-    public AVFormatContext context() {
-        return context;
     }
 
     /** The container's short name (e.g. "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"). */

@@ -14,6 +14,8 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 
 import java.nio.file.Path;
+import java.util.Set;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -28,6 +30,10 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * It goes to a local file, or to a {@link SeekableSink} (the stitch streams its output to S3 as it is written).
  */
 public final class PacketOutput implements AutoCloseable {
+    /** Audio codecs MP4 carries as they are (with their encoder delay, in its edit list); Matroska carries any. */
+    public static final Set<Integer> MP4_AUDIO = Set.of(avcodec.AV_CODEC_ID_AAC, avcodec.AV_CODEC_ID_MP3, avcodec.AV_CODEC_ID_AC3,
+            avcodec.AV_CODEC_ID_EAC3, avcodec.AV_CODEC_ID_ALAC, avcodec.AV_CODEC_ID_OPUS);
+
     private final AVFormatContext context = new AVFormatContext(null);
     private final String name;
     private final AvioSink sink;

@@ -33,10 +33,6 @@ public final class PacketProbe {
     public record Result(VideoInfo video, boolean countedFromPackets, long bytesRead, Path audioTrack) {
     }
 
-    /** MP4 carries these audio codecs with their encoder delay (as an edit list); any other goes in Matroska. */
-    private static final java.util.Set<Integer> MP4_AUDIO = java.util.Set.of(avcodec.AV_CODEC_ID_AAC, avcodec.AV_CODEC_ID_MP3, avcodec.AV_CODEC_ID_AC3,
-            avcodec.AV_CODEC_ID_EAC3, avcodec.AV_CODEC_ID_ALAC);
-
     /**
      * @param source    a file path or a presigned URL
      * @param audioBase where to copy the audio stream, without extension (".m4a" or ".mka" is added), or null not to
@@ -71,11 +67,12 @@ public final class PacketProbe {
                     List.of());
             boolean trusted = TRUSTED_CONTAINERS.stream().anyMatch(input.formatName()::contains);
             if (hasAudio && audioBase != null) {
-                boolean mp4 = MP4_AUDIO.contains(input.stream(audio).codecpar().codec_id());
+                // MP4 keeps an AAC's encoder delay in its edit list; Matroska would drop it
+                boolean mp4 = PacketOutput.MP4_AUDIO.contains(input.stream(audio).codecpar().codec_id());
                 audioTrack = audioBase.resolveSibling(audioBase.getFileName() + (mp4 ? ".m4a" : ".mka"));
             }
             try (PacketOutput track = audioTrack == null ? null
-                    : new PacketOutput(audioTrack, audioTrack.toString().endsWith(".m4a") ? "ipod" : "matroska")) {
+                    : new PacketOutput(audioTrack, audioTrack.toString().endsWith(".m4a") ? "mp4" : "matroska")) {
                 int trackStream = -1;
                 packets = new Packets(stream.time_base());
                 AVPacket packet;

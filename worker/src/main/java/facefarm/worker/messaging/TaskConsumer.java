@@ -152,24 +152,22 @@ public final class TaskConsumer implements AutoCloseable {
         if (type == MessageType.PREPARE_TASK) {
             PrepareTask task = Messages.decode(json, PrepareTask.class).payload();
             current = new Current(task.jobId(), null, task.attemptId());
-            return () -> {
-                TaskEvent event = runners.prepares().apply(task);
-                return () -> publisher.taskEventDurably(event);
-            };
+            return work(task, runners.prepares(), publisher::taskEventDurably);
         }
         if (type == MessageType.STITCH_TASK) {
             StitchTask task = Messages.decode(json, StitchTask.class).payload();
             current = new Current(task.jobId(), null, task.attemptId());
-            return () -> {
-                TaskEvent event = runners.stitches().apply(task);
-                return () -> publisher.taskEventDurably(event);
-            };
+            return work(task, runners.stitches(), publisher::taskEventDurably);
         }
         ChunkOffer offer = Messages.decode(json, ChunkOffer.class).payload();
         current = new Current(offer.jobId(), offer.chunkIndex(), offer.attemptId());
+        return work(offer, runners.chunks(), publisher::chunkEventDurably);
+    }
+
+    private static <T, E> Callable<Runnable> work(T task, Function<T, E> runner, java.util.function.Consumer<E> report) {
         return () -> {
-            ChunkEvent event = runners.chunks().apply(offer);
-            return () -> publisher.chunkEventDurably(event);
+            E event = runner.apply(task);
+            return () -> report.accept(event);
         };
     }
 

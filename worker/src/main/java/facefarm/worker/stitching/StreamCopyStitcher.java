@@ -9,7 +9,6 @@ import facefarm.worker.media.Sources;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -26,10 +25,6 @@ import org.bytedeco.ffmpeg.global.avutil;
  * ({@link AudioConformer}).
  */
 public final class StreamCopyStitcher {
-    /** Audio codecs MP4 carries as they are; Matroska carries any. */
-    private static final Set<Integer> MP4_AUDIO = Set.of(avcodec.AV_CODEC_ID_AAC, avcodec.AV_CODEC_ID_MP3, avcodec.AV_CODEC_ID_AC3,
-            avcodec.AV_CODEC_ID_EAC3, avcodec.AV_CODEC_ID_ALAC, avcodec.AV_CODEC_ID_OPUS);
-
     private StreamCopyStitcher() {
     }
 
@@ -144,7 +139,7 @@ public final class StreamCopyStitcher {
                 return true;
             }
             int codec = input.stream(stream).codecpar().codec_id();
-            if ("mp4".equals(output.format()) && !MP4_AUDIO.contains(codec)) {
+            if ("mp4".equals(output.format()) && !PacketOutput.MP4_AUDIO.contains(codec)) {
                 return false;
             }
             AVRational base = input.stream(stream).time_base();
