@@ -83,11 +83,11 @@ public final class CoordinatorClient {
 
     /** A job on inputs already in the farm's bucket (presigned uploads), by key. */
     public JobStatus submit(JobSubmission submission) {
-        return Messages.JSON.convertValue(send(post("/api/v1/jobs", Uploader.json(submission))), JobStatus.class);
+        return Messages.JSON.convertValue(send(post("/api/v1/jobs", json(submission))), JobStatus.class);
     }
 
     public UploadPlan startUpload(UploadRequest request) {
-        return Messages.JSON.convertValue(send(post("/api/v1/uploads", Uploader.json(request))), UploadPlan.class);
+        return Messages.JSON.convertValue(send(post("/api/v1/uploads", json(request))), UploadPlan.class);
     }
 
     public UploadState uploadState(String uploadId, String key) {
@@ -97,6 +97,14 @@ public final class CoordinatorClient {
     public void completeUpload(String uploadId, String key) {
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/uploads/" + uploadId + "/complete?key=" + encode(key)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    private static String json(Object value) {
+        try {
+            return Messages.JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
     }
 
     private HttpRequest post(String path, String json) {

@@ -1,7 +1,6 @@
 package facefarm.deploy.cli;
 
 import facefarm.common.jobs.InputFile;
-import facefarm.common.messaging.Messages;
 import facefarm.common.uploads.UploadPlan;
 import facefarm.common.uploads.UploadRequest;
 import facefarm.common.uploads.UploadState;
@@ -113,14 +112,6 @@ public final class Uploader {
             };
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static String json(Object value) {
-        try {
-            return Messages.JSON.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
