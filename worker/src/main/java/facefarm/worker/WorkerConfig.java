@@ -1,5 +1,6 @@
 package facefarm.worker;
 
+import facefarm.common.messaging.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +30,7 @@ public record WorkerConfig(
         return new WorkerConfig(
                 id,
                 env.getOrDefault("FARM_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-                env.getOrDefault("FARM_WORKER_GROUP", "facefarm-workers"),
+                env.getOrDefault("FARM_WORKER_GROUP", Topics.WORKER_GROUP),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("FARM_KAFKA_SESSION_TIMEOUT_MS", "45000"))),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("FARM_HEARTBEAT_MS", "2000"))),
                 env.getOrDefault("FARM_S3_ENDPOINT", "http://127.0.0.1:9000"),

@@ -9,6 +9,8 @@ public final class Topics {
     public static final String CHUNK_EVENTS = "farm.chunk-events.v1";
     public static final String WORKER_HEARTBEATS = "farm.workers.v1";
     public static final String DEAD_LETTERS = "farm.dlq.v1";
+    /** The workers' consumer group on the offer and task topics (FARM_WORKER_GROUP overrides it on both sides). */
+    public static final String WORKER_GROUP = "facefarm-workers";
 
     private Topics() {
     }

@@ -1,5 +1,6 @@
 package facefarm.coordinator.config;
 
+import facefarm.common.messaging.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -55,6 +56,10 @@ public interface FarmConfig {
 
         @WithDefault("1")
         short replicationFactor();
+
+        /** The workers' consumer group, whose partition assignment spreads offers over the workers in turn. */
+        @WithDefault(Topics.WORKER_GROUP)
+        String workerGroup();
     }
 
     interface S3 {

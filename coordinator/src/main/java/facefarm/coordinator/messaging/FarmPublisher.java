@@ -5,6 +5,7 @@ import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.PrepareTask;
 import facefarm.common.messaging.StitchTask;
+import facefarm.common.messaging.Topics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,31 +31,37 @@ public class FarmPublisher {
     @Channel(Channels.DEAD_LETTERS)
     MutinyEmitter<String> deadLetters;
 
+    @Inject
+    WorkerAssignments assignments;
+
     /**
-     * Keyed by job, chunk and attempt: one job's chunks spread over partitions (so over workers), and a retry does not
-     * land behind the partition of the worker that just died.
+     * To the next worker in turn (see {@link WorkerAssignments}), so one job's chunks are shared evenly and a retry does
+     * not land behind the worker that just failed it. Keyed by job, chunk and attempt.
      */
     public void offer(ChunkOffer offer) {
         String key = offer.jobId() + "/" + offer.chunkIndex() + "/" + offer.attemptNumber();
-        offers.sendMessage(keyed(key, Messages.encode(SOURCE, offer.jobId(), offer))).await().atMost(Duration.ofSeconds(30));
+        offers.sendMessage(routed(Topics.CHUNK_OFFERS, key, Messages.encode(SOURCE, offer.jobId(), offer))).await().atMost(Duration.ofSeconds(30));
     }
 
-    /** A prepare or stitch task, keyed by job and attempt. */
+    /** A prepare or stitch task, keyed by job and attempt, to the next worker in turn. */
     public void task(PrepareTask task) {
-        tasks.sendMessage(keyed(task.jobId() + "/prepare/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
+        tasks.sendMessage(routed(Topics.TASKS, task.jobId() + "/prepare/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
                 .await().atMost(Duration.ofSeconds(30));
     }
 
     public void task(StitchTask task) {
-        tasks.sendMessage(keyed(task.jobId() + "/stitch/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
+        tasks.sendMessage(routed(Topics.TASKS, task.jobId() + "/stitch/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
                 .await().atMost(Duration.ofSeconds(30));
     }
 
     public void deadLetter(DeadLetter letter) {
-        deadLetters.sendMessage(keyed(letter.key(), Messages.encode(SOURCE, null, letter))).await().atMost(Duration.ofSeconds(30));
+        deadLetters.sendMessage(Message.of(Messages.encode(SOURCE, null, letter))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(letter.key()).build())).await().atMost(Duration.ofSeconds(30));
     }
 
-    private static Message<String> keyed(String key, String value) {
-        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+    private Message<String> routed(String topic, String key, String value) {
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(key);
+        assignments.nextPartition(topic).ifPresent(metadata::withPartition);
+        return Message.of(value).addMetadata(metadata.build());
     }
 }

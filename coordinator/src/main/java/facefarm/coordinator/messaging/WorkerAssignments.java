@@ -1,0 +1,105 @@
+package facefarm.coordinator.messaging;
+
+import facefarm.common.messaging.Topics;
+import facefarm.coordinator.config.FarmConfig;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The workers' current share of the offer and task topics, read from their consumer group, so each new record goes to
+ * the next worker in turn. Until the group is known (or while it rebalances) records fall back to their key's hash.
+ */
+@ApplicationScoped
+public class WorkerAssignments {
+    private static final Logger LOG = Logger.getLogger(WorkerAssignments.class);
+
+    @Inject
+    FarmConfig config;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private Admin admin;
+    private volatile Map<String, PartitionRotation> rotations = Map.of();
+    private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+    private volatile boolean warned;
+
+    /** The partition for the next record on the topic, or empty to let the record's key choose. */
+    public OptionalInt nextPartition(String topic) {
+        PartitionRotation rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
+        return rotation.partition(sent.computeIfAbsent(topic, t -> new AtomicLong()).getAndIncrement());
+    }
+
+    @Scheduled(every = "${farm.assignment-refresh:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refresh() {
+        try {
+            ConsumerGroupDescription group = admin().describeConsumerGroups(List.of(config.kafka().workerGroup())).all()
+                    .get(5, TimeUnit.SECONDS).get(config.kafka().workerGroup());
+            Map<String, Map<String, List<Integer>>> byTopic = new HashMap<>();
+            for (MemberDescription member : group.members()) {
+                for (TopicPartition partition : member.assignment().topicPartitions()) {
+                    byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>())
+                            .computeIfAbsent(member.consumerId(), m -> new ArrayList<>()).add(partition.partition());
+                }
+            }
+            Map<String, PartitionRotation> next = new HashMap<>();
+            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.TASKS)) {
+                next.put(topic, PartitionRotation.of(byTopic.getOrDefault(topic, Map.of())));
+            }
+            rotations = Map.copyOf(next);
+            warned = false;
+        } catch (ExecutionException e) {
+            rotations = Map.of();
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                warnOnce(e.getCause().toString());
+            }
+        } catch (TimeoutException | RuntimeException e) {
+            rotations = Map.of();
+            warnOnce(e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** No workers yet is normal at start-up; an unreadable group is worth one line until it can be read again. */
+    private void warnOnce(String reason) {
+        if (!warned) {
+            warned = true;
+            LOG.warnf("cannot read the workers' group %s (%s); offers follow their keys until it can be read", config.kafka().workerGroup(), reason);
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        }
+        return admin;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}
