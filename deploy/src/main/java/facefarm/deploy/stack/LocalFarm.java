@@ -1,5 +1,6 @@
 package facefarm.deploy.stack;
 
+import facefarm.common.messaging.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +25,6 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * worker processes. Everything lives under one folder and stops with {@link #close()}.
  */
 public final class LocalFarm implements AutoCloseable {
-    /** The workers' consumer group (WorkerConfig's default). */
-    private static final String WORKER_GROUP = "facefarm-workers";
     /**
      * @param env extra environment for the coordinator and workers (FARM_MODEL_PATH, FARM_OFFLINE, ...), over the launcher's own
      */
@@ -110,11 +109,13 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
         coordinator = track(ChildProcess.startJava("coordinator", jvmArgs("1g"), List.of("-jar", layout.coordinatorJar().toString()), env,
                 settings.home().resolve("logs/coordinator.log")));
-        awaitCoordinator();
+        // workers need only Kafka and S3, so their JVMs start beside the coordinator's (topics a worker asks for first are
+        // created by the broker with the farm's partition count)
         status.accept("starting " + settings.workers() + " worker(s)");
         for (int i = 1; i <= settings.workers(); i++) {
             startWorker("worker-" + i);
         }
+        awaitCoordinator();
         awaitWorkerGroup();
         status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
     }
@@ -159,7 +160,7 @@ public final class LocalFarm implements AutoCloseable {
 
     private boolean groupStable(Admin admin) {
         try {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(WORKER_GROUP)).all().get().get(WORKER_GROUP);
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP)).all().get().get(Topics.WORKER_GROUP);
             return group.groupState() == GroupState.STABLE && group.members().size() >= settings.workers();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
@@ -240,19 +241,44 @@ public final class LocalFarm implements AutoCloseable {
         return resource;
     }
 
+    /**
+     * Stops the workers and the coordinator together, then the servers together: each waits for its own graceful
+     * shutdown, and none of them needs another to stop.
+     */
     @Override
     public void close() {
-        for (ChildProcess worker : workers) {
-            worker.close();
+        List<AutoCloseable> processes = new ArrayList<>(workers);
+        List<AutoCloseable> servers = new ArrayList<>(started);
+        if (coordinator != null) {
+            servers.remove(coordinator);
+            processes.add(coordinator);
         }
-        for (int i = started.size() - 1; i >= 0; i--) {
+        closeTogether(processes);
+        closeTogether(servers);
+        started.clear();
+    }
+
+    private static void closeTogether(List<AutoCloseable> resources) {
+        List<Thread> stopping = new ArrayList<>();
+        for (AutoCloseable resource : resources) {
+            Thread thread = new Thread(() -> {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    System.getLogger(LocalFarm.class.getName()).log(System.Logger.Level.WARNING, "stopping " + resource + " failed", e);
+                }
+            }, "stopping-" + resource);
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
             try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.getLogger(LocalFarm.class.getName()).log(System.Logger.Level.WARNING, "stopping " + started.get(i) + " failed", e);
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
-        started.clear();
     }
 
     private static void sleep(long ms) {
