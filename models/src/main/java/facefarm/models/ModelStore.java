@@ -104,8 +104,10 @@ public final class ModelStore {
                 try {
                     return download(spec, URI.create(url), cached);
                 } catch (IOException | RuntimeException e) {
-                    failures.add(url + ": " + e.getMessage());
-                    LOG.log(Level.WARNING, "model={0} url={1} download failed: {2}", spec.id(), url, e.getMessage());
+                    // a refused connection has no message; its kind is the reason
+                    String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                    failures.add(url + ": " + reason);
+                    LOG.log(Level.WARNING, "model={0} url={1} download failed: {2}", spec.id(), url, reason);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ModelNotFoundException("interrupted while downloading model '" + spec.id() + "'", e);

@@ -1,5 +1,6 @@
 package facefarm.worker;
 
+import facefarm.worker.media.FfmpegLog;
 import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.models.ModelStore;
 import facefarm.worker.inference.OrtRuntime;
@@ -27,6 +28,7 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+        FfmpegLog.quiet();
         WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
         ModelStore models = ModelStore.fromEnvironment();
         AtomicLong chunksCompleted = new AtomicLong();

@@ -1,5 +1,6 @@
 package facefarm.deploy.cli;
 
+import facefarm.worker.media.FfmpegLog;
 import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobOptions;
@@ -57,6 +58,7 @@ final class LongBenchmark {
     }
 
     void run(Path input, Path seed, int frames, int workers, int chunkFrames) {
+        FfmpegLog.quiet();
         Path clip = input != null ? input : longClip(seed, frames);
         VideoInfo info;
         PacketProbe.Result packets = null;

@@ -22,7 +22,7 @@ public final class VideoProbe {
     public static final long MAX_PIXELS = 7680L * 4320L;
 
     static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FfmpegLog.quiet();
     }
 
     private VideoProbe() {
