@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WorkerAssignments {
     private static final Logger LOG = Logger.getLogger(WorkerAssignments.class);
+    private static final long RETRY_UNKNOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @Inject
     FarmConfig config;
@@ -43,15 +44,22 @@ public class WorkerAssignments {
     private volatile Map<String, PartitionRotation> rotations = Map.of();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private volatile boolean warned;
+    private volatile long lastRefresh = System.nanoTime() - RETRY_UNKNOWN_NANOS;
 
     /** The partition for the next record on the topic, or empty to let the record's key choose. */
     public OptionalInt nextPartition(String topic) {
         PartitionRotation rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
+        if (rotation.members().isEmpty() && System.nanoTime() - lastRefresh > RETRY_UNKNOWN_NANOS) {
+            // the first job can come before the first scheduled read after the workers joined
+            refresh();
+            rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
+        }
         return rotation.partition(sent.computeIfAbsent(topic, t -> new AtomicLong()).getAndIncrement());
     }
 
     @Scheduled(every = "${farm.assignment-refresh:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void refresh() {
+    synchronized void refresh() {
+        lastRefresh = System.nanoTime();
         try {
             ConsumerGroupDescription group = admin().describeConsumerGroups(List.of(config.kafka().workerGroup())).all()
                     .get(5, TimeUnit.SECONDS).get(config.kafka().workerGroup());

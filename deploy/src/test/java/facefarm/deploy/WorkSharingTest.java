@@ -1,0 +1,46 @@
+package facefarm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import facefarm.common.jobs.ChunkStatus;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
+import facefarm.deploy.cli.CoordinatorClient;
+import facefarm.deploy.stack.FarmLayout;
+import facefarm.deploy.stack.LocalFarm;
+import facefarm.worker.SharedFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** On the real stack: a job's chunks are shared evenly between equal workers, so none idles while another has a queue. */
+class WorkSharingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoWorkersRenderHalfTheChunksEach() {
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2)
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            // submitted at once after start: the coordinator must already route by the workers' assignment
+            JobStatus job = client.follow(client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 10, "mkv")).id(),
+                    s -> { });
+            assertEquals(JobState.DONE, job.state(), job.error());
+            List<ChunkStatus> chunks = client.chunks(job.id());
+            assertEquals(13, chunks.size());
+            Map<String, Long> perWorker = new TreeMap<>(chunks.stream().collect(Collectors.groupingBy(ChunkStatus::workerId, Collectors.counting())));
+            assertEquals(List.of("worker-1", "worker-2"), List.copyOf(perWorker.keySet()), "both workers rendered: " + perWorker);
+            long most = perWorker.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            long least = perWorker.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+            assertTrue(most - least <= 1, "13 chunks shared 7/6 between two workers, not " + perWorker);
+        }
+    }
+}
