@@ -44,7 +44,8 @@ public final class KafkaBroker implements AutoCloseable {
                     "group.initial.rebalance.delay.ms=0",
                     "log.retention.hours=168",
                     ""));
-            List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", classPath);
+            // the embedded broker carries a few messages a second: the quick compiler alone leaves the cores to the workers
+            List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath);
             Path format = dir.resolve("format.log");
             ChildProcess formatter = ChildProcess.startJava("kafka-storage-format", jvm,
                     List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--standalone"),

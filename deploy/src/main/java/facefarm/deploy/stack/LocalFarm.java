@@ -107,7 +107,10 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_DB_PASSWORD", "postgres");
         env.put("FARM_HEARTBEAT_TIMEOUT", settings.heartbeatTimeout().toMillis() + "ms");
         env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
-        coordinator = track(ChildProcess.startJava("coordinator", jvmArgs("1g"), List.of("-jar", layout.coordinatorJar().toString()), env,
+        List<String> coordinatorJvm = new ArrayList<>(jvmArgs("1g"));
+        // a control plane's load is light: the quick compiler alone starts it sooner and leaves the cores to the workers
+        coordinatorJvm.add("-XX:TieredStopAtLevel=1");
+        coordinator = track(ChildProcess.startJava("coordinator", coordinatorJvm, List.of("-jar", layout.coordinatorJar().toString()), env,
                 settings.home().resolve("logs/coordinator.log")));
         // workers need only Kafka and S3, so their JVMs start beside the coordinator's (topics a worker asks for first are
         // created by the broker with the farm's partition count)

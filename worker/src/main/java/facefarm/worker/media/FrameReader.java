@@ -73,11 +73,13 @@ public final class FrameReader implements AutoCloseable {
                     image = pending;
                     pending = null;
                 } else {
-                    Frame frame = grabber.grabImage();
+                    boolean wanted = nextIndex >= range.start();
+                    // frames between the keyframe and the range are decoded but never converted to BGR
+                    Frame frame = wanted ? grabber.grabImage() : grabber.grabFrame(false, true, false, false, false);
                     if (frame == null) {
                         return null;
                     }
-                    image = nextIndex >= range.start() ? converter.convert(frame).clone() : null;
+                    image = wanted ? converter.convert(frame).clone() : null;
                 }
                 long index = nextIndex++;
                 if (index >= range.start()) {

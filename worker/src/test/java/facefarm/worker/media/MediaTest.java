@@ -77,6 +77,49 @@ class MediaTest {
     }
 
     @Test
+    void h264WriterKeepsPicturesAndColours() {
+        Path video = SharedFiles.media("face_2.mp4");
+        VideoInfo info = VideoProbe.probe(video);
+        Path chunk = dir.resolve("chunk.mkv");
+        List<byte[]> written = new ArrayList<>();
+        try (ChunkEncoder writer = new ChunkEncoder(chunk, info.width(), info.height(), info.fpsNumerator(), info.fpsDenominator(),
+                new facefarm.common.jobs.VideoEncoding("mp4", 8_000_000));
+             FrameReader reader = new FrameReader(video, new FrameRange(10, 16), Keyframe.FIRST);
+             Mat red = new Mat(info.height(), info.width(), org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                     new org.bytedeco.opencv.opencv_core.Scalar(20, 30, 220, 0))) {
+            FrameReader.IndexedFrame frame;
+            while ((frame = reader.next()) != null) {
+                writer.write(frame.image());
+                written.add(bytes(frame.image()));
+                frame.image().close();
+            }
+            writer.write(red);
+            writer.finish();
+        }
+        List<byte[]> back = readAll(chunk, new FrameRange(0, 7), Keyframe.FIRST);
+        assertEquals(7, back.size());
+        for (int i = 0; i < 6; i++) {
+            double psnr = psnr(written.get(i), back.get(i));
+            assertTrue(psnr > 35, "frame " + i + " came back at " + psnr + " dB");
+        }
+        // the colour conversion's matrix and plane order: a BGR (20, 30, 220) picture stays that colour
+        byte[] pixel = java.util.Arrays.copyOfRange(back.get(6), (info.height() / 2 * info.width() + info.width() / 2) * 3,
+                (info.height() / 2 * info.width() + info.width() / 2) * 3 + 3);
+        int[] bgr = {pixel[0] & 0xff, pixel[1] & 0xff, pixel[2] & 0xff};
+        assertTrue(Math.abs(bgr[0] - 20) < 8 && Math.abs(bgr[1] - 30) < 8 && Math.abs(bgr[2] - 220) < 8, "came back as " + java.util.Arrays.toString(bgr));
+    }
+
+    private static double psnr(byte[] a, byte[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = (a[i] & 0xff) - (b[i] & 0xff);
+            sum += d * d;
+        }
+        double mse = sum / a.length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255 * 255 / mse);
+    }
+
+    @Test
     void losslessWriterRoundTripsFramesExactly() {
         Path video = SharedFiles.media("face_2.mp4");
         VideoInfo info = VideoProbe.probe(video);
