@@ -70,6 +70,8 @@ class IngestValidationTest {
                     null, null, null, null, null, null, null, null, null)), 400, "faceSwapperWeight must be from 0 to 1, got 2.0");
             expect(client, video, face, new JobOptions(null, 16, "mp4", null, null, "extend", null), 400, "audioFit applies to a job with new audio");
             expect(client, video, face, new JobOptions(null, 16, "mkv", null, null, null, null, 20_000_000L), 400, "videoBitrate applies to mp4");
+            expect(client, video, face, new JobOptions(java.util.Arrays.asList("face_debugger", null), 16, "mp4"), 400, "processors has an empty entry");
+            expect(client, blank, face, new JobOptions(null, 16, "mp4", null, null, null, 1e-9), 400, "fps must be from 0.1 to 240, got 1.0E-9");
 
             // what needs the media or the models fails the job in its prepare task, naming the check
             failed(client, farm, text, List.of(face), null, ok, 400, "target", "not a video");

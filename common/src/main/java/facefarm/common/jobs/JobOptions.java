@@ -15,6 +15,8 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
                          String audioFit, Double fps, Long videoBitrate) {
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
     public static final double MAX_FPS = 240;
+    /** Slowest still-image video: the rate is kept to the thousandth, and a frame every ten seconds is already a slideshow. */
+    public static final double MIN_FPS = 0.1;
     public static final double DEFAULT_STILL_FPS = 25;
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
@@ -48,7 +50,9 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
                 problems.add("processors must name at least one processor (known: " + String.join(", ", knownProcessors) + ")");
             }
             for (String processor : processors) {
-                if (!knownProcessors.contains(processor)) {
+                if (processor == null) {
+                    problems.add("processors has an empty entry (null): name each processor (known: " + String.join(", ", knownProcessors) + ")");
+                } else if (!knownProcessors.contains(processor)) {
                     problems.add("unknown processor '" + processor + "' (known: " + String.join(", ", knownProcessors) + ")");
                 }
             }
@@ -70,8 +74,8 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         }
         problems.addAll(OptionRules.problems(analysis));
         problems.addAll(OptionRules.problems(processorOptions));
-        if (fps != null && !(fps > 0 && fps <= MAX_FPS)) {
-            problems.add("fps must be above 0 and at most " + (int) MAX_FPS + ", got " + fps);
+        if (fps != null && !(fps >= MIN_FPS && fps <= MAX_FPS)) {
+            problems.add("fps must be from " + MIN_FPS + " to " + (int) MAX_FPS + ", got " + fps);
         }
         return problems;
     }

@@ -1,14 +1,22 @@
 package facefarm.coordinator.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import facefarm.coordinator.ingest.BadInputException;
-import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.IOException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Errors as {"error": "..."} with a status that says whose problem it is. */
+/**
+ * Errors as {"error": "..."} with a status that says whose problem it is. A client's mistake is a 4xx that names
+ * it and is not logged; only the server's own failures are 500s, logged once with a reference the answer quotes, and
+ * never with server paths, SQL or exception text in the answer.
+ */
 public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
@@ -17,15 +25,36 @@ public class ErrorMappers {
         return json(e.status(), e.getMessage());
     }
 
+    /** The framework's own refusals (404, 405, 406, 413, 415, a bad multipart body, a path id that is no UUID) keep their status. */
     @ServerExceptionMapper
-    public Response notFound(NotFoundException e) {
-        return json(404, e.getMessage());
+    public Response framework(WebApplicationException e) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        return json(status, ClientErrors.describe(status));
+    }
+
+    /** A JSON body that does not parse or does not fit the request's shape. */
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        String where = e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
+                ? " at '" + ClientErrors.path(mismatch.getPath()) + "'" : "";
+        return json(400, "the request body is not valid JSON for this request" + where + ": " + ClientErrors.clean(e.getOriginalMessage()));
+    }
+
+    /** The body ended early or its multipart framing is broken: the framework reads it before any of our code runs. */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e) {
+        return json(400, "the request body is incomplete or malformed (" + ClientErrors.clean(e.getMessage())
+                + "): send a complete multipart/form-data body with a boundary, or JSON");
     }
 
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
-        LOG.error("request failed", e);
-        return json(500, "internal error: " + e.getMessage());
+    public Response unexpected(Exception e) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.errorf(e, "request failed (reference %s)", reference);
+        return json(500, "internal error (reference " + reference + " in the coordinator's log); the request can be retried");
     }
 
     private static Response json(int status, String message) {

@@ -4,6 +4,7 @@ import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -32,7 +33,7 @@ public final class FrameReader implements AutoCloseable {
     public FrameReader(String video, FrameRange range, Keyframe seek) {
         this.range = range;
         this.grabber = new FFmpegFrameGrabber(video);
-        // BGR24 is the grabber's default for colour; setting it would pass "pixel_format" to the demuxer, which rejects it
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         Sources.options(video).forEach(grabber::setOption);
         try {
             grabber.start();
