@@ -167,6 +167,8 @@ public class JobService {
             LOG.warnf("event=%s job=%s chunk=%d attempt=%s ignored: unknown attempt", event.kind(), event.jobId(), event.chunkIndex(), attemptId);
             return Followup.NONE;
         }
+        // one lock order everywhere (job, chunk, attempt), as the reaper takes them
+        JobRow job = store.jobForUpdate(located.jobId()).orElseThrow();
         ChunkRow chunk = store.chunkForUpdate(located.jobId(), located.chunkIndex()).orElseThrow();
         if (!attemptId.equals(chunk.currentAttempt()) || chunk.state().isTerminal()) {
             LOG.infof("event=%s job=%s chunk=%d attempt=%s worker=%s fenced: the chunk's current attempt is %s (%s)", event.kind(), located.jobId(),
@@ -179,7 +181,6 @@ public class JobService {
         if (!attempt.state().isLive()) {
             return Followup.NONE;
         }
-        JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
         switch (event.kind()) {
             case STARTED -> {
                 store.attemptStarted(attemptId, event.workerId());
@@ -244,9 +245,15 @@ public class JobService {
     @Transactional
     public Followup reapSilentAttempts() {
         Followup followup = Followup.NONE;
+        if (!store.heardFromWorkersWithin(config.heartbeatTimeout())) {
+            // nothing heard from any worker: the coordinator or the broker was away, not necessarily the workers
+            return followup;
+        }
+        // locks in the order event handling takes them (job, chunk, attempt), checking again once locked
         for (TaskRow task : store.silentTasks(config.heartbeatTimeout(), config.offerTimeout())) {
             JobRow job = store.jobForUpdate(task.jobId()).orElseThrow();
-            if (job.state().isTerminal() || !task.id().equals(job.currentTask())) {
+            if (job.state().isTerminal() || !task.id().equals(job.currentTask())
+                    || !store.taskStillSilent(task.id(), config.heartbeatTimeout(), config.offerTimeout())) {
                 continue;
             }
             String why = task.state() == AttemptState.RUNNING
@@ -259,7 +266,8 @@ public class JobService {
         for (AttemptRow attempt : store.silentAttempts(config.heartbeatTimeout(), config.offerTimeout())) {
             JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
             ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
-            if (job.state() != JobState.RUNNING || !attempt.id().equals(chunk.currentAttempt())) {
+            if (job.state() != JobState.RUNNING || !attempt.id().equals(chunk.currentAttempt())
+                    || !store.attemptStillSilent(attempt.id(), config.heartbeatTimeout(), config.offerTimeout())) {
                 continue;
             }
             String why = attempt.state() == AttemptState.RUNNING

@@ -148,14 +148,24 @@ public class JobStore {
 
     /** Current prepare and stitch attempts that went quiet, like {@link #silentAttempts}. */
     public List<TaskRow> silentTasks(Duration heartbeatTimeout, Duration offerTimeout) {
-        Instant now = Instant.now();
         return query("""
                 select t.* from tasks t join jobs j on j.current_task = t.id
-                where (t.state = 'RUNNING' and t.last_seen_at < ?) or (t.state = 'OFFERED' and t.offered_at < ?)
-                for update of t skip locked""", ps -> {
-            ps.setTimestamp(1, Timestamp.from(now.minus(heartbeatTimeout)));
-            ps.setTimestamp(2, Timestamp.from(now.minus(offerTimeout)));
+                where (t.state = 'RUNNING' and t.last_seen_at < now() - ? * interval '1 millisecond')
+                   or (t.state = 'OFFERED' and t.offered_at < now() - ? * interval '1 millisecond')""", ps -> {
+            ps.setLong(1, heartbeatTimeout.toMillis());
+            ps.setLong(2, offerTimeout.toMillis());
         }, JobStore::taskRow);
+    }
+
+    /** Whether the task is still live and silent past the timeouts, read after its job was locked. */
+    public boolean taskStillSilent(UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
+        return !query("""
+                select 1 from tasks t where t.id = ? and ((t.state = 'RUNNING' and t.last_seen_at < now() - ? * interval '1 millisecond')
+                   or (t.state = 'OFFERED' and t.offered_at < now() - ? * interval '1 millisecond'))""", ps -> {
+            ps.setObject(1, id);
+            ps.setLong(2, heartbeatTimeout.toMillis());
+            ps.setLong(3, offerTimeout.toMillis());
+        }, rs -> 1).isEmpty();
     }
 
     /** Every prepare and stitch attempt of a job, oldest first. */
@@ -315,17 +325,45 @@ public class JobStore {
 
     /** Live attempts that have gone quiet: running ones past the heartbeat timeout, offered ones past the offer timeout. */
     public List<AttemptRow> silentAttempts(Duration heartbeatTimeout, Duration offerTimeout) {
-        Instant now = Instant.now();
         return query("""
                 select a.* from attempts a join chunks c on c.current_attempt = a.id
-                where (a.state = 'RUNNING' and a.last_seen_at < ?) or (a.state = 'OFFERED' and a.offered_at < ?)
-                for update of a skip locked""", ps -> {
-            ps.setTimestamp(1, Timestamp.from(now.minus(heartbeatTimeout)));
-            ps.setTimestamp(2, Timestamp.from(now.minus(offerTimeout)));
+                where (a.state = 'RUNNING' and a.last_seen_at < now() - ? * interval '1 millisecond')
+                   or (a.state = 'OFFERED' and a.offered_at < now() - ? * interval '1 millisecond')""", ps -> {
+            ps.setLong(1, heartbeatTimeout.toMillis());
+            ps.setLong(2, offerTimeout.toMillis());
         }, JobStore::attemptRow);
     }
 
+    /** Whether the attempt is still live and silent past the timeouts, read after its job and chunk were locked. */
+    public boolean attemptStillSilent(UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
+        return !query("""
+                select 1 from attempts a where a.id = ? and ((a.state = 'RUNNING' and a.last_seen_at < now() - ? * interval '1 millisecond')
+                   or (a.state = 'OFFERED' and a.offered_at < now() - ? * interval '1 millisecond'))""", ps -> {
+            ps.setObject(1, id);
+            ps.setLong(2, heartbeatTimeout.toMillis());
+            ps.setLong(3, offerTimeout.toMillis());
+        }, rs -> 1).isEmpty();
+    }
+
+    /**
+     * Whether any worker's heartbeat arrived within the timeout. When none did, the coordinator itself is cut off (it
+     * was down, or the broker was), and silence says nothing about the workers.
+     */
+    public boolean heardFromWorkersWithin(Duration heartbeatTimeout) {
+        return !query("select 1 from workers where last_seen_at >= now() - ? * interval '1 millisecond' limit 1",
+                ps -> ps.setLong(1, heartbeatTimeout.toMillis()), rs -> 1).isEmpty();
+    }
+
     public void heartbeat(WorkerHeartbeat beat) {
+        UUID attempt = uuidOrNull(beat.currentAttemptId());
+        // an attempt is alive while its worker's heartbeats name it, whatever stage it is in (download, model
+        // loading, warm-up, upload) and whether or not its events get through; marked before the worker, so the
+        // reaper never sees the worker heard from and its attempt still stale
+        if (attempt != null && beat.currentChunk() == null) {
+            taskSeen(attempt, beat.workerId());
+        } else if (attempt != null) {
+            update("update attempts set last_seen_at = now() where id = ? and worker_id = ? and state = 'RUNNING'", attempt, beat.workerId());
+        }
         update("""
                 insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, now())
@@ -334,9 +372,13 @@ public class JobStore {
                   chunks_completed = excluded.chunks_completed, last_seen_at = now()""",
                 beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
                 beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted());
-        if (beat.currentAttemptId() != null && beat.currentChunk() == null) {
-            // a prepare or stitch task is alive while its worker's heartbeats name it
-            taskSeen(UUID.fromString(beat.currentAttemptId()), beat.workerId());
+    }
+
+    private static UUID uuidOrNull(String id) {
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

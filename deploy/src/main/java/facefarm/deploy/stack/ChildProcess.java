@@ -21,11 +21,18 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     public static ChildProcess startJava(String name, List<String> jvmArgs, List<String> mainAndArgs, Map<String, String> env, Path log) {
+        return startJava(name, jvmArgs, mainAndArgs, env, log, false);
+    }
+
+    /** @param appendLog keep what an earlier run of the same process wrote (a restart) */
+    public static ChildProcess startJava(String name, List<String> jvmArgs, List<String> mainAndArgs, Map<String, String> env, Path log,
+                                         boolean appendLog) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.addAll(mainAndArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
         try {

@@ -99,19 +99,7 @@ public final class LocalFarm implements AutoCloseable {
         }
         status.accept("starting the coordinator");
         httpPort = Ports.free();
-        Map<String, String> env = commonEnv();
-        env.put("FARM_HTTP_PORT", Integer.toString(httpPort));
-        env.put("FARM_HTTP_HOST", "127.0.0.1");
-        env.put("FARM_DB_URL", postgres.jdbcUrl());
-        env.put("FARM_DB_USER", postgres.user());
-        env.put("FARM_DB_PASSWORD", "postgres");
-        env.put("FARM_HEARTBEAT_TIMEOUT", settings.heartbeatTimeout().toMillis() + "ms");
-        env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
-        List<String> coordinatorJvm = new ArrayList<>(jvmArgs("1g"));
-        // a control plane's load is light: the quick compiler alone starts it sooner and leaves the cores to the workers
-        coordinatorJvm.add("-XX:TieredStopAtLevel=1");
-        coordinator = track(ChildProcess.startJava("coordinator", coordinatorJvm, List.of("-jar", layout.coordinatorJar().toString()), env,
-                settings.home().resolve("logs/coordinator.log")));
+        coordinator = track(startCoordinator(false));
         // workers need only Kafka and S3, so their JVMs start beside the coordinator's (topics a worker asks for first are
         // created by the broker with the farm's partition count)
         status.accept("starting " + settings.workers() + " worker(s)");
@@ -121,6 +109,32 @@ public final class LocalFarm implements AutoCloseable {
         awaitCoordinator();
         awaitWorkerGroup();
         status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
+    }
+
+    private ChildProcess startCoordinator(boolean appendLog) {
+        Map<String, String> env = commonEnv();
+        env.put("FARM_HTTP_PORT", Integer.toString(httpPort));
+        env.put("FARM_HTTP_HOST", "127.0.0.1");
+        env.put("FARM_DB_URL", postgres.jdbcUrl());
+        env.put("FARM_DB_USER", postgres.user());
+        env.put("FARM_DB_PASSWORD", "postgres");
+        env.put("FARM_HEARTBEAT_TIMEOUT", settings.heartbeatTimeout().toMillis() + "ms");
+        env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
+        List<String> jvm = new ArrayList<>(jvmArgs("1g"));
+        // a control plane's load is light: the quick compiler alone starts it sooner and leaves the cores to the workers
+        jvm.add("-XX:TieredStopAtLevel=1");
+        return ChildProcess.startJava("coordinator", jvm, List.of("-jar", layout.coordinatorJar().toString()), env,
+                settings.home().resolve("logs/coordinator.log"), appendLog);
+    }
+
+    /** Starts the coordinator again on the same port and database (after a test killed it) and waits until it is ready. */
+    public void restartCoordinator() {
+        if (coordinator.isAlive()) {
+            throw new IllegalStateException("the coordinator is still running");
+        }
+        started.remove(coordinator);
+        coordinator = track(startCoordinator(true));
+        awaitCoordinator();
     }
 
     /** Starts one more worker process (also used to replace a killed one). */
