@@ -60,6 +60,9 @@ public record ChunkOffer(
         Objects.requireNonNull(targetKey, "targetKey");
         Objects.requireNonNull(outputKey, "outputKey");
         sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
+        WorkRefs.requireIds(jobId, attemptId);
+        WorkRefs.requireKeys(jobId, sourceKeys);
+        WorkRefs.requireKeys(jobId, java.util.Arrays.asList(targetKey, outputKey, audioKey));
         processors = List.copyOf(processors == null ? List.of() : processors);
         if (processorOptions == null) {
             processorOptions = ProcessorOptions.DEFAULTS;

@@ -15,5 +15,10 @@ public record PrepareTask(String jobId, String attemptId, int attemptNumber, Job
         Objects.requireNonNull(attemptId, "attemptId");
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(options, "options");
+        WorkRefs.requireIds(jobId, attemptId);
+        java.util.List<String> keys = new java.util.ArrayList<>(inputs.sources().stream().map(f -> f.key()).toList());
+        keys.add(inputs.target().key());
+        keys.add(inputs.audio() == null ? null : inputs.audio().key());
+        WorkRefs.requireKeys(jobId, keys);
     }
 }

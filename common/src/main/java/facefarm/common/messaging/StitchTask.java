@@ -25,5 +25,8 @@ public record StitchTask(String jobId, String attemptId, int attemptNumber, List
         if (chunks.isEmpty()) {
             throw new IllegalArgumentException("a stitch needs at least one chunk");
         }
+        WorkRefs.requireIds(jobId, attemptId);
+        WorkRefs.requireKeys(jobId, chunks.stream().map(Part::key).toList());
+        WorkRefs.requireKeys(jobId, java.util.Arrays.asList(audioKey, outputKey));
     }
 }

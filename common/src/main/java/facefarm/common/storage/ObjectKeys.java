@@ -42,6 +42,29 @@ public final class ObjectKeys {
 
     /** Keys a studio may refer a job to: its uploads, or any farm object outside the jobs' own folders. */
     public static String keyProblem(String key) {
+        String plain = plainKeyProblem(key);
+        if (plain != null) {
+            return plain;
+        }
+        if (key.startsWith("jobs/")) {
+            return "object key '" + key + "' is inside the farm's own job folders: refer to an upload (uploads/...) or another object";
+        }
+        return null;
+    }
+
+    /** Keys a job's work may touch: its own folder, its uploads, or objects outside every job's folder. */
+    public static String jobKeyProblem(String jobId, String key) {
+        String plain = plainKeyProblem(key);
+        if (plain != null) {
+            return plain;
+        }
+        if (key.startsWith("jobs/") && !key.startsWith(jobPrefix(jobId))) {
+            return "object key '" + key + "' is in another job's folder";
+        }
+        return null;
+    }
+
+    private static String plainKeyProblem(String key) {
         if (key == null || key.isBlank()) {
             return "an object key is empty";
         }
@@ -52,9 +75,6 @@ public final class ObjectKeys {
             if (segment.equals("..") || segment.equals(".")) {
                 return "object key '" + key + "' must not contain '.' or '..' segments";
             }
-        }
-        if (key.startsWith("jobs/")) {
-            return "object key '" + key + "' is inside the farm's own job folders: refer to an upload (uploads/...) or another object";
         }
         return null;
     }

@@ -14,11 +14,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MessagesTest {
+    private static final String JOB = "0b7a6f3e-5d2c-4e1b-9a8f-7c6d5e4f3a21";
+    private static final String ATTEMPT = "5f1e2d3c-4b5a-4697-8877-66554433aa10";
 
     private static ChunkOffer offer() {
-        return new ChunkOffer("job-1", 3, "att-9", 2, new FrameRange(48, 64), new FrameRange(46, 66), new Keyframe(30, 1_200_000),
-                125, 25, 1, 844, 844, "jobs/job-1/input/target/a.mp4", List.of("jobs/job-1/input/sources/0-a.png"),
-                List.of("face_debugger"), "jobs/job-1/chunks/3/att-9.mkv", AnalysisOptions.DEFAULTS, null, null);
+        return new ChunkOffer(JOB, 3, ATTEMPT, 2, new FrameRange(48, 64), new FrameRange(46, 66), new Keyframe(30, 1_200_000),
+                125, 25, 1, 844, 844, "jobs/" + JOB + "/input/target/a.mp4", List.of("jobs/" + JOB + "/input/sources/0-a.png"),
+                List.of("face_debugger"), "jobs/" + JOB + "/chunks/3/" + ATTEMPT + ".mkv", AnalysisOptions.DEFAULTS, null, null);
     }
 
     @Test
@@ -27,25 +29,38 @@ class MessagesTest {
                 "reference", "best-worst", 1, 0.25f, 12L);
         ProcessorOptions processing = new ProcessorOptions("inswapper_128", 512, 0.7f, "codeformer", 60, 0.3f, List.of("box", "region"), 0.2f,
                 List.of(5, 0, 0, 0), List.of("mouth"), List.of("skin", "nose"), "xseg_2", "bisenet_resnet_18", "feathered");
-        ChunkOffer sent = new ChunkOffer("job-1", 0, "att-1", 1, new FrameRange(0, 16), new FrameRange(0, 16), null, 16, 25, 1, 64, 64,
+        ChunkOffer sent = new ChunkOffer(JOB, 0, ATTEMPT, 1, new FrameRange(0, 16), new FrameRange(0, 16), null, 16, 25, 1, 64, 64,
                 "t", List.of(), List.of("face_swapper", "face_enhancer"), "o", analysis, new float[] {0.6f, -0.8f}, processing);
-        ChunkOffer received = Messages.decode(Messages.encode("coordinator", "job-1", sent), ChunkOffer.class).payload();
+        ChunkOffer received = Messages.decode(Messages.encode("coordinator", JOB, sent), ChunkOffer.class).payload();
         assertEquals(analysis, received.analysis());
         assertEquals(processing, received.processorOptions());
         assertEquals(ProcessorOptions.DEFAULTS, offer().processorOptions(), "an offer without processor options takes the defaults");
         assertArrayEquals(new float[] {0.6f, -0.8f}, received.referenceEmbedding());
-        assertThrows(IllegalArgumentException.class, () -> new ChunkOffer("job-1", 0, "att-1", 1, new FrameRange(0, 16), new FrameRange(0, 16),
+        assertThrows(IllegalArgumentException.class, () -> new ChunkOffer(JOB, 0, ATTEMPT, 1, new FrameRange(0, 16), new FrameRange(0, 16),
                 null, 16, 25, 1, 64, 64, "t", List.of(), List.of(), "o", analysis, null, null));
     }
 
     @Test
     void offerRoundTripsThroughTheEnvelope() {
-        String json = Messages.encode("coordinator", "job-1", offer());
+        String json = Messages.encode("coordinator", JOB, offer());
         Envelope<ChunkOffer> envelope = Messages.decode(json, ChunkOffer.class);
         assertEquals(offer(), envelope.payload());
         assertEquals(MessageType.CHUNK_OFFER, envelope.type());
-        assertEquals("job-1", envelope.jobId());
+        assertEquals(JOB, envelope.jobId());
         assertEquals("coordinator", envelope.source());
+    }
+
+    @Test
+    void workMessagesWithForeignIdsOrKeysAreRefusedWhenDecoded() {
+        String good = Messages.encode("coordinator", JOB, offer());
+        for (String[] bent : new String[][] {{JOB, "../../etc"}, {ATTEMPT, "not-a-uuid"}, {"jobs/" + JOB + "/input/target/a.mp4", "jobs/../x/a.mp4"},
+                {"jobs/" + JOB + "/input/sources/0-a.png", "jobs/11111111-2222-4333-8444-555555555555/input/sources/0-a.png"},
+                {"jobs/" + JOB + "/chunks/3/", "/etc/"}}) {
+            String forged = good.replace(bent[0], bent[1]);
+            InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> Messages.decode(forged, ChunkOffer.class), bent[1]);
+            assertTrue(e.getMessage().contains("UUID") || e.getMessage().contains("key"), e.getMessage());
+        }
+        assertEquals(offer(), Messages.decode(good, ChunkOffer.class).payload());
     }
 
     @Test
@@ -65,7 +80,8 @@ class MessagesTest {
         String future = Messages.encode("c", "job-1", offer()).replace("\"schemaVersion\":" + MessageType.CHUNK_OFFER.schemaVersion(), "\"schemaVersion\":7");
         assertTrue(assertThrows(InvalidMessageException.class, () -> Messages.decode(future, ChunkOffer.class))
                 .getMessage().contains("schema version 7"));
-        String noOutput = Messages.encode("c", "job-1", offer()).replace("\"outputKey\":\"jobs/job-1/chunks/3/att-9.mkv\"", "\"outputKey\":null");
+        String noOutput = Messages.encode("c", "job-1", offer()).replace("\"outputKey\":\"jobs/" + JOB + "/chunks/3/" + ATTEMPT + ".mkv\"", "\"outputKey\":null");
+        assertTrue(noOutput.contains("\"outputKey\":null"));
         assertThrows(InvalidMessageException.class, () -> Messages.decode(noOutput, ChunkOffer.class));
     }
 }

@@ -176,7 +176,7 @@ public class JobResource {
         // the output is streamed from S3 as it is read: the coordinator's disk never holds it
         String name = job.targetName().replaceAll("\\.[^.]*$", "") + "-facefarm." + job.outputFormat();
         return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> objects.copyTo(job.outputKey(), out))
-                .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"").build();
+                .header("Content-Disposition", ContentDisposition.attachment(name)).build();
     }
 
     @GET
