@@ -55,10 +55,19 @@ class IngestValidationTest {
         Path notImage = Files.writeString(dir.resolve("face.png"), "no pixels here");
 
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 1)
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(),
+                        // small ceilings, so that a test job reaches them
+                        "FARM_LIMITS_MAX_SOURCES", "2", "FARM_LIMITS_MAX_FRAMES", "1000", "FARM_LIMITS_MAX_CHUNKS", "10"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
             JobOptions ok = new JobOptions(List.of("face_debugger"), 16, "mp4");
+            // the farm's limits, each named
+            expectWithAudio(client, video, List.of(face, face, face), null, ok, 400, "a job takes at most 2 source images (farm.limits.max-sources), got 3");
+            expect(client, video, face, new JobOptions(null, 4, "mp4"), 400, "chunkFrames must be at least 8 on this farm");
+            failed(client, farm, video, List.of(face), null, new JobOptions(List.of("face_debugger"), 8, "mp4"), 413, "options",
+                    "chunks of 8 frames make 16 chunks, above the farm's limit of 10 (farm.limits.max-chunks): use chunkFrames of at least 13");
+            failed(client, farm, SharedFiles.media("happy.png"), List.of(face), SharedFiles.media("audio_1.wav"),
+                    new JobOptions(List.of("face_debugger"), 200, "mp4", null, null, null, 240.0), 413, "options", "above the farm's limit of 1000");
             // what needs no media is refused by the POST itself
             expect(client, video, face, new JobOptions(List.of("warp_drive"), 16, "mp4"), 400, "unknown processor 'warp_drive'");
             expect(client, video, face, new JobOptions(null, 0, "mp4"), 400, "chunkFrames must be at least 1");

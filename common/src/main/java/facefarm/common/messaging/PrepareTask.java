@@ -1,16 +1,20 @@
 package facefarm.common.messaging;
 
 import facefarm.common.jobs.JobInputs;
+import facefarm.common.jobs.JobLimits;
 import facefarm.common.jobs.JobOptions;
 import java.util.Objects;
 
 /**
  * Prepare a job on a worker: probe the target from its packets, check the source faces, find the reference face,
  * resolve the chain and its models against what the worker has, and plan the chunks. {@code options} are the
- * studio's, with the chunk size and the coordinator's default chain already filled in.
+ * studio's, with the chunk size and the coordinator's default chain already filled in; {@code limits} are the farm's.
  */
-public record PrepareTask(String jobId, String attemptId, int attemptNumber, JobInputs inputs, JobOptions options) {
+public record PrepareTask(String jobId, String attemptId, int attemptNumber, JobInputs inputs, JobOptions options, JobLimits limits) {
     public PrepareTask {
+        if (limits == null) {
+            limits = JobLimits.DEFAULTS;
+        }
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(attemptId, "attemptId");
         Objects.requireNonNull(inputs, "inputs");

@@ -47,6 +47,8 @@ public interface FarmConfig {
 
     Kafka kafka();
 
+    Limits limits();
+
     S3 s3();
 
     interface Kafka {
@@ -60,6 +62,25 @@ public interface FarmConfig {
         /** The workers' consumer group, whose partition assignment spreads offers over the workers in turn. */
         @WithDefault(Topics.WORKER_GROUP)
         String workerGroup();
+    }
+
+    /** Ceilings on one job, each refused with a 400 or 413 that names it. */
+    interface Limits {
+        /** Source face images per job. */
+        @WithDefault("16")
+        int maxSources();
+
+        /** Smallest chunkFrames a job may ask for: smaller chunks cost more in seams and offers than they gain. */
+        @WithDefault("8")
+        int minChunkFrames();
+
+        /** Frames of one job's output. */
+        @WithDefault("2000000")
+        long maxFrames();
+
+        /** Chunks of one job's plan. */
+        @WithDefault("20000")
+        int maxChunks();
     }
 
     interface S3 {

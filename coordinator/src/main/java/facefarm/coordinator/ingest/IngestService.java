@@ -46,7 +46,7 @@ public class IngestService {
 
     /** A job whose inputs came in the request: they are stored under the job's own prefix first. */
     public UUID submit(Upload target, List<Upload> sources, Upload audio, JobOptions options) {
-        JobOptions opts = checked(options, target != null, audio != null);
+        JobOptions opts = checked(options, sources.size(), target != null, audio != null);
         UUID id = UUID.randomUUID();
         String jobId = id.toString();
         try {
@@ -65,7 +65,8 @@ public class IngestService {
 
     /** A job on inputs already in the farm's bucket (presigned uploads, or objects put there by other tools). */
     public UUID submit(JobInputs inputs, JobOptions options) {
-        JobOptions opts = checked(options, inputs != null && inputs.target() != null, inputs != null && inputs.audio() != null);
+        JobOptions opts = checked(options, inputs == null ? 0 : inputs.sources().size(), inputs != null && inputs.target() != null,
+                inputs != null && inputs.audio() != null);
         List<InputFile> all = new ArrayList<>(inputs.sources());
         all.add(0, inputs.target());
         if (inputs.audio() != null) {
@@ -88,9 +89,16 @@ public class IngestService {
         return create(UUID.randomUUID(), inputs, opts);
     }
 
-    private JobOptions checked(JobOptions options, boolean hasTarget, boolean hasAudio) {
+    private JobOptions checked(JobOptions options, int sources, boolean hasTarget, boolean hasAudio) {
         JobOptions opts = options == null ? new JobOptions(null, null, null) : options;
-        List<String> problems = opts.problems(OptionRules.PROCESSORS);
+        List<String> problems = new ArrayList<>(opts.problems(OptionRules.PROCESSORS));
+        FarmConfig.Limits limits = config.limits();
+        if (opts.chunkFrames() != null && opts.chunkFrames() >= 1 && opts.chunkFrames() < limits.minChunkFrames()) {
+            problems.add("chunkFrames must be at least " + limits.minChunkFrames() + " on this farm (farm.limits.min-chunk-frames), got " + opts.chunkFrames());
+        }
+        if (sources > limits.maxSources()) {
+            problems.add("a job takes at most " + limits.maxSources() + " source images (farm.limits.max-sources), got " + sources);
+        }
         if (!problems.isEmpty()) {
             throw new BadInputException(400, String.join("; ", problems));
         }

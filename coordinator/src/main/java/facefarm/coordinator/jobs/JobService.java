@@ -1,5 +1,6 @@
 package facefarm.coordinator.jobs;
 
+import facefarm.common.jobs.JobLimits;
 import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.PreparedJob;
@@ -295,7 +296,8 @@ public class JobService {
     }
 
     private PrepareTask prepareTask(JobRow job, TaskRow task) {
-        return new PrepareTask(job.id().toString(), task.id().toString(), task.number(), job.submission().inputs(), job.submission().options());
+        return new PrepareTask(job.id().toString(), task.id().toString(), task.number(), job.submission().inputs(), job.submission().options(),
+                new JobLimits(config.limits().maxFrames(), config.limits().maxChunks()));
     }
 
     private StitchTask stitchTask(JobRow job, TaskRow task) {

@@ -220,6 +220,12 @@ public final class ChunkRunner implements AutoCloseable {
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " failed", e);
             return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, describe(e));
+        } catch (OutOfMemoryError e) {
+            // the chunk's frames are dropped with this frame, so the worker can report and take the next offer
+            String why = "out of memory on worker " + workerId + " (heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MB): give the worker more memory (-Xmx), or lower FARM_BATCH or the job's chunkFrames";
+            LOG.log(Level.ERROR, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " " + why, e);
+            return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, why);
         } finally {
             try {
                 Files.deleteIfExists(output);

@@ -60,7 +60,7 @@ public final class PrepareRunner {
         } catch (CheckFailed e) {
             LOG.log(Level.INFO, "worker={0} job={1} refused ({2}): {3}", workerId, task.jobId(), e.failure().check(), e.getMessage());
             return TaskEvent.failed(TaskEvent.Task.PREPARE, task.jobId(), task.attemptId(), workerId, e.failure());
-        } catch (RuntimeException | IOException | LinkageError e) {
+        } catch (RuntimeException | IOException | LinkageError | OutOfMemoryError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + task.jobId() + " prepare failed", e);
             return TaskEvent.failed(TaskEvent.Task.PREPARE, task.jobId(), task.attemptId(), workerId,
                     new Failure(Failure.TARGET, 500, "preparing the job failed on worker " + workerId + ": " + ChunkRunner.describe(e)));
@@ -99,6 +99,10 @@ public final class PrepareRunner {
                 probe.video(), sources, audio != null);
         // the tracks read their window of frames, and the processors' own state reads around what the tracks give them
         Overlap overlap = TrackSettings.of(faces.analysis().options().smoothingWindow()).overlap().plus(ProcessorRegistry.overlap(faces.processors()));
+        String tooBig = task.limits().problem(timeline.frames(), options.chunkFrames());
+        if (tooBig != null) {
+            throw new CheckFailed(Failure.OPTIONS, 413, tooBig);
+        }
         List<ChunkPlan> plans = ChunkPlanner.plan(timeline.frames(), options.chunkFrames(), overlap.past(), overlap.future(), probe.video().keyframes());
         String soundKey = audio != null ? audio.key() : null;
         if (audio == null && probe.audioTrack() != null) {
