@@ -18,6 +18,7 @@ import facefarm.common.messaging.PrepareTask;
 import facefarm.common.messaging.TaskEvent;
 import facefarm.common.planning.ChunkPlanner;
 import facefarm.common.messaging.ChunkEvent;
+import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.Topics;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,7 +60,7 @@ class FencingAndRetryTest {
     @Test
     void staleAttemptsAreFencedTheBudgetEndsTheJobAndPoisonGoesToTheDeadLetterTopic() throws Exception {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 0)
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_RETRY_BACKOFF", "2s"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { });
              EventPublisher fakeWorker = new EventPublisher(farm.kafkaBootstrap(), "test-worker")) {
             CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
@@ -72,8 +74,11 @@ class FencingAndRetryTest {
             fakeWorker.taskEventDurably(TaskEvent.started(TaskEvent.Task.PREPARE, job.id(), firstPrepare.attemptId(), "test-worker"));
             fakeWorker.taskEventDurably(TaskEvent.failed(TaskEvent.Task.PREPARE, job.id(), firstPrepare.attemptId(), "test-worker",
                     new Failure(Failure.TARGET, 500, "S3 timed out")));
+            long failedAt = System.nanoTime();
             PrepareTask secondPrepare = nextTask(farm, PrepareTask.class);
             assertEquals(2, secondPrepare.attemptNumber());
+            double waited = (System.nanoTime() - failedAt) / 1e9;
+            assertTrue(waited >= 1.5, "the retry waited its backoff (2 s), not " + waited + " s");
             fakeWorker.taskEventDurably(new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.PREPARE, job.id(), firstPrepare.attemptId(),
                     "test-worker", prepared(125), null, null));
             Thread.sleep(1000);
@@ -83,6 +88,16 @@ class FencingAndRetryTest {
             job = client.follow(job.id(), s -> { }, s -> s.state() != JobState.PREPARING);
             assertEquals(JobState.RUNNING, job.state());
             assertEquals(2, job.chunksTotal());
+
+            // the outbox: an offer recorded but never sent (as after a crash between commit and send) is sent by the scheduler
+            String unsent = chunk(farm, job.id(), 1).attemptId();
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(farm.jdbcUrl(), "postgres", "postgres");
+                 java.sql.PreparedStatement forget = db.prepareStatement(
+                         "update attempts set published_at = null, offered_at = now() - interval '1 hour' where id = ?::uuid")) {
+                forget.setString(1, unsent);
+                assertEquals(1, forget.executeUpdate());
+            }
+            assertEquals(2, offersOf(farm, unsent, 2), "sent once after its commit and once more by the outbox");
 
             String first = chunk(farm, job.id(), 0).attemptId();
             fakeWorker.chunkEventDurably(event(ChunkEvent.Kind.STARTED, job.id(), first, 0, null, null));
@@ -144,6 +159,29 @@ class FencingAndRetryTest {
             }
         }
         throw new AssertionError("no " + type.getSimpleName() + " was published within 30 s");
+    }
+
+    /** How many offers of the attempt are on the offer topic, waiting up to 30 s for {@code wanted} of them. */
+    private static int offersOf(LocalFarm farm, String attemptId, int wanted) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, farm.kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-offer-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        int seen = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.CHUNK_OFFERS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen < wanted && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(300))) {
+                    if (Messages.decode(record.value(), ChunkOffer.class).payload().attemptId().equals(attemptId)) {
+                        seen++;
+                    }
+                }
+            }
+        }
+        return seen;
     }
 
     private static ChunkEvent event(ChunkEvent.Kind kind, String jobId, String attemptId, long frames, String key, String error) {

@@ -20,6 +20,18 @@ public record RetryPolicy(int maxAttempts) {
     public record GiveUp(String reason) implements Decision {
     }
 
+    /**
+     * How long attempt {@code number} waits before it is offered: nothing for the first, then {@code base} doubling per
+     * attempt up to {@code cap}, so a short outage of a shared service does not burn the whole budget in seconds.
+     */
+    public static java.time.Duration backoff(int number, java.time.Duration base, java.time.Duration cap) {
+        if (number <= 1 || base.isZero()) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Duration delay = base.multipliedBy(1L << Math.min(20, number - 2));
+        return delay.compareTo(cap) > 0 ? cap : delay;
+    }
+
     public Decision afterFailure(int chunkIndex, int attemptsUsed, String lastError) {
         if (attemptsUsed < maxAttempts) {
             return new Retry(attemptsUsed + 1);

@@ -23,7 +23,14 @@ public interface FarmConfig {
     @WithDefault("60s")
     Duration heartbeatTimeout();
 
-    /** An offer no worker started within this long is offered again. */
+    /** A failed attempt's retry waits this long, doubling with each further attempt, up to farm.retry-backoff-max. */
+    @WithDefault("5s")
+    Duration retryBackoff();
+
+    @WithDefault("2m")
+    Duration retryBackoffMax();
+
+    /** An offer no worker started within this long of its publication is offered again. */
     @WithDefault("30m")
     Duration offerTimeout();
 

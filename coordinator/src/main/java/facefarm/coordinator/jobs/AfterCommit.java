@@ -1,16 +1,18 @@
 package facefarm.coordinator.jobs;
 
+import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.PrepareTask;
 import facefarm.common.messaging.StitchTask;
 import facefarm.coordinator.messaging.FarmPublisher;
 import facefarm.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out a {@link JobService.Followup} once its transaction has committed. A publish that fails is not lost:
- * the scheduler offers again whatever no worker started within farm.offer-timeout.
+ * Carries out a {@link JobService.Followup} once its transaction has committed. A publish that fails is not lost: the
+ * record stays unsent in the database, and the scheduler sends it ({@link JobService#publishDue()}).
  */
 @ApplicationScoped
 public class AfterCommit {
@@ -22,20 +24,29 @@ public class AfterCommit {
     @Inject
     ObjectStore objects;
 
+    @Inject
+    JobStore store;
+
     public void run(JobService.Followup followup) {
         try {
-            followup.offers().forEach(publisher::offer);
+            // each record is marked sent once the broker acknowledged it; the rest stays in the outbox
+            for (ChunkOffer offer : followup.offers()) {
+                publisher.offer(offer);
+                store.attemptPublished(UUID.fromString(offer.attemptId()));
+            }
             for (Record task : followup.tasks()) {
                 if (task instanceof PrepareTask prepare) {
                     publisher.task(prepare);
+                    store.taskPublished(UUID.fromString(prepare.attemptId()));
                 } else if (task instanceof StitchTask stitch) {
                     publisher.task(stitch);
+                    store.taskPublished(UUID.fromString(stitch.attemptId()));
                 } else {
                     throw new IllegalArgumentException("not a task: " + task.getClass().getName());
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warnf("publishing failed (%s); what was not published is offered again after farm.offer-timeout", e.getMessage());
+            LOG.warnf("publishing failed (%s); the scheduler sends what was not published", e.getMessage());
         }
         if (followup.removePrefix() != null) {
             try {

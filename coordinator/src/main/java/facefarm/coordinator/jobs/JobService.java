@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class JobService {
+    /** How long a send after commit may take (the publisher waits up to 30 s for the broker) before the outbox sends it. */
+    private static final Duration UNSENT_GRACE = Duration.ofSeconds(35);
     private static final Logger LOG = Logger.getLogger(JobService.class);
 
     @Inject
@@ -149,10 +152,11 @@ public class JobService {
         // only the job's current task fails here, and it is the newest of its kind: its number is the attempts used
         int used = task.number();
         if (!failure.isInputError() && used < config.maxAttempts()) {
-            TaskRow next = store.newTask(job.id(), task.kind());
-            LOG.infof("job=%s %s attempt %d %s (%s); offered again as attempt %d", job.id(), task.kind(), task.number(), how, failure.message(),
-                    next.number());
-            return Followup.task(task.kind() == TaskEvent.Task.PREPARE ? prepareTask(job, next) : stitchTask(job, next));
+            Duration delay = backoff(used + 1);
+            TaskRow next = store.newTask(job.id(), task.kind(), delay);
+            LOG.infof("job=%s %s attempt %d %s (%s); offered again as attempt %d in %d s", job.id(), task.kind(), task.number(), how, failure.message(),
+                    next.number(), delay.toSeconds());
+            return delay.isZero() ? Followup.task(task.kind() == TaskEvent.Task.PREPARE ? prepareTask(job, next) : stitchTask(job, next)) : Followup.NONE;
         }
         Failure last = failure.isInputError() ? failure : new Failure(failure.check(), failure.status(), task.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + " failed " + used + " of " + config.maxAttempts() + " allowed attempts; last error: " + failure.message());
@@ -230,11 +234,14 @@ public class JobService {
         RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attempts(), error);
         if (decision instanceof RetryPolicy.Retry) {
             requireTransition(chunk, ChunkState.OFFERED);
-            AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job.id(), chunk.index()));
-            LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(), attempt.id(), how, error,
-                    next.number(), next.id());
+            Duration delay = backoff(chunk.attempts() + 1);
+            AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job.id(), chunk.index()), delay);
+            LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
+                    next.number(), next.id(), delay.toSeconds());
             store.touchJob(job.id());
-            return new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null);
+            // a delayed retry is sent by publishDue once its backoff has passed
+            return delay.isZero() ? new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null)
+                    : Followup.NONE;
         }
         String reason = ((RetryPolicy.GiveUp) decision).reason();
         moveChunk(chunk, ChunkState.FAILED, null, error);
@@ -277,6 +284,34 @@ public class JobService {
             offers.addAll(failed(job, chunk, attempt, attempt.workerId(), AttemptState.TIMED_OUT, why).offers());
         }
         return followup.plus(new Followup(offers, List.of(), null));
+    }
+
+    /**
+     * The outbox: offers and tasks recorded but not sent, because their retry backoff just passed or because the send
+     * after their commit never happened (a crash, a broker error). Locks as event handling does: job, chunk, attempt.
+     */
+    @Transactional
+    public Followup publishDue() {
+        List<ChunkOffer> offers = new ArrayList<>();
+        List<Record> tasks = new ArrayList<>();
+        for (TaskRow task : store.unpublishedTasks(UNSENT_GRACE)) {
+            JobRow job = store.jobForUpdate(task.jobId()).orElseThrow();
+            if (!job.state().isTerminal() && task.id().equals(job.currentTask()) && store.taskUnpublished(task.id())) {
+                tasks.add(task.kind() == TaskEvent.Task.PREPARE ? prepareTask(job, task) : stitchTask(job, task));
+            }
+        }
+        for (AttemptRow attempt : store.unpublishedAttempts(UNSENT_GRACE)) {
+            JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
+            ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
+            if (job.state() == JobState.RUNNING && attempt.id().equals(chunk.currentAttempt()) && store.attemptUnpublished(attempt.id())) {
+                offers.add(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), attempt));
+            }
+        }
+        return new Followup(offers, tasks, null);
+    }
+
+    private Duration backoff(int attemptNumber) {
+        return RetryPolicy.backoff(attemptNumber, config.retryBackoff(), config.retryBackoffMax());
     }
 
     @Transactional

@@ -117,16 +117,22 @@ public class JobStore {
 
     /** Starts a new attempt at the job's prepare or stitch task and makes it the current one: earlier ones are fenced off. */
     public TaskRow newTask(UUID jobId, TaskEvent.Task kind) {
+        return newTask(jobId, kind, Duration.ZERO);
+    }
+
+    /** A new current task of the job, to be offered after {@code delay} (a retry's backoff). */
+    public TaskRow newTask(UUID jobId, TaskEvent.Task kind, Duration delay) {
         UUID id = UUID.randomUUID();
         int number = query("select count(*) + 1 from tasks where job_id = ? and kind = ?", ps -> {
             ps.setObject(1, jobId);
             ps.setString(2, kind.name());
         }, rs -> rs.getInt(1)).get(0);
-        sql("insert into tasks (id, job_id, kind, number, state) values (?, ?, ?, ?, 'OFFERED')", ps -> {
+        sql("insert into tasks (id, job_id, kind, number, state, not_before) values (?, ?, ?, ?, 'OFFERED', now() + ? * interval '1 millisecond')", ps -> {
             ps.setObject(1, id);
             ps.setObject(2, jobId);
             ps.setString(3, kind.name());
             ps.setInt(4, number);
+            ps.setLong(5, delay.toMillis());
             return ps.executeUpdate();
         });
         update("update jobs set current_task = ?, updated_at = now() where id = ?", id, jobId);
@@ -151,7 +157,7 @@ public class JobStore {
         return query("""
                 select t.* from tasks t join jobs j on j.current_task = t.id
                 where (t.state = 'RUNNING' and t.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (t.state = 'OFFERED' and t.offered_at < now() - ? * interval '1 millisecond')""", ps -> {
+                   or (t.state = 'OFFERED' and t.published_at < now() - ? * interval '1 millisecond')""", ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
             ps.setLong(2, offerTimeout.toMillis());
         }, JobStore::taskRow);
@@ -161,7 +167,7 @@ public class JobStore {
     public boolean taskStillSilent(UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
         return !query("""
                 select 1 from tasks t where t.id = ? and ((t.state = 'RUNNING' and t.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (t.state = 'OFFERED' and t.offered_at < now() - ? * interval '1 millisecond'))""", ps -> {
+                   or (t.state = 'OFFERED' and t.published_at < now() - ? * interval '1 millisecond'))""", ps -> {
             ps.setObject(1, id);
             ps.setLong(2, heartbeatTimeout.toMillis());
             ps.setLong(3, offerTimeout.toMillis());
@@ -192,6 +198,11 @@ public class JobStore {
 
     /** Starts a new attempt at a chunk and makes it the current one: earlier attempts are fenced off from here on. */
     public AttemptRow newAttempt(UUID jobId, int chunkIndex, String outputKeyPattern) {
+        return newAttempt(jobId, chunkIndex, outputKeyPattern, Duration.ZERO);
+    }
+
+    /** A new current attempt at the chunk, to be offered after {@code delay} (a retry's backoff). */
+    public AttemptRow newAttempt(UUID jobId, int chunkIndex, String outputKeyPattern, Duration delay) {
         UUID attemptId = UUID.randomUUID();
         String outputKey = outputKeyPattern.replace("{attempt}", attemptId.toString());
         int number = query("update chunks set attempts = attempts + 1, current_attempt = ?, state = 'OFFERED', output_key = null "
@@ -200,12 +211,14 @@ public class JobStore {
             ps.setObject(2, jobId);
             ps.setInt(3, chunkIndex);
         }, rs -> rs.getInt(1)).get(0);
-        sql("insert into attempts (id, job_id, chunk_idx, number, state, output_key) values (?, ?, ?, ?, 'OFFERED', ?)", ps -> {
+        sql("insert into attempts (id, job_id, chunk_idx, number, state, output_key, not_before) "
+                + "values (?, ?, ?, ?, 'OFFERED', ?, now() + ? * interval '1 millisecond')", ps -> {
             ps.setObject(1, attemptId);
             ps.setObject(2, jobId);
             ps.setInt(3, chunkIndex);
             ps.setInt(4, number);
             ps.setString(5, outputKey);
+            ps.setLong(6, delay.toMillis());
             return ps.executeUpdate();
         });
         return new AttemptRow(attemptId, jobId, chunkIndex, number, AttemptState.OFFERED, null, outputKey);
@@ -328,7 +341,7 @@ public class JobStore {
         return query("""
                 select a.* from attempts a join chunks c on c.current_attempt = a.id
                 where (a.state = 'RUNNING' and a.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (a.state = 'OFFERED' and a.offered_at < now() - ? * interval '1 millisecond')""", ps -> {
+                   or (a.state = 'OFFERED' and a.published_at < now() - ? * interval '1 millisecond')""", ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
             ps.setLong(2, offerTimeout.toMillis());
         }, JobStore::attemptRow);
@@ -338,11 +351,49 @@ public class JobStore {
     public boolean attemptStillSilent(UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
         return !query("""
                 select 1 from attempts a where a.id = ? and ((a.state = 'RUNNING' and a.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (a.state = 'OFFERED' and a.offered_at < now() - ? * interval '1 millisecond'))""", ps -> {
+                   or (a.state = 'OFFERED' and a.published_at < now() - ? * interval '1 millisecond'))""", ps -> {
             ps.setObject(1, id);
             ps.setLong(2, heartbeatTimeout.toMillis());
             ps.setLong(3, offerTimeout.toMillis());
         }, rs -> 1).isEmpty();
+    }
+
+    public void attemptPublished(UUID id) {
+        update("update attempts set published_at = coalesce(published_at, now()) where id = ?", id);
+    }
+
+    public void taskPublished(UUID id) {
+        update("update tasks set published_at = coalesce(published_at, now()) where id = ?", id);
+    }
+
+    /**
+     * Current offers recorded but not sent: retries whose backoff has passed, and offers whose send did not happen
+     * (a crash or a broker error after the commit) for longer than {@code grace}, the time a send may take.
+     */
+    public List<AttemptRow> unpublishedAttempts(Duration grace) {
+        return query("""
+                select a.* from attempts a join chunks c on c.current_attempt = a.id
+                where a.state = 'OFFERED' and a.published_at is null and a.not_before <= now()
+                  and (a.not_before > a.offered_at or a.offered_at < now() - ? * interval '1 millisecond')""",
+                ps -> ps.setLong(1, grace.toMillis()), JobStore::attemptRow);
+    }
+
+    public List<TaskRow> unpublishedTasks(Duration grace) {
+        return query("""
+                select t.* from tasks t join jobs j on j.current_task = t.id
+                where t.state = 'OFFERED' and t.published_at is null and t.not_before <= now()
+                  and (t.not_before > t.offered_at or t.offered_at < now() - ? * interval '1 millisecond')""",
+                ps -> ps.setLong(1, grace.toMillis()), JobStore::taskRow);
+    }
+
+    /** Read again once the job and chunk are locked: still offered and not yet sent. */
+    public boolean attemptUnpublished(UUID id) {
+        return !query("select 1 from attempts where id = ? and state = 'OFFERED' and published_at is null", ps -> ps.setObject(1, id), rs -> 1).isEmpty();
+    }
+
+    /** Read again once the job is locked: still offered and not yet sent. */
+    public boolean taskUnpublished(UUID id) {
+        return !query("select 1 from tasks where id = ? and state = 'OFFERED' and published_at is null", ps -> ps.setObject(1, id), rs -> 1).isEmpty();
     }
 
     /**

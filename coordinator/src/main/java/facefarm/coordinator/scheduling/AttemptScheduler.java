@@ -6,7 +6,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Offers again the chunks and prepare/stitch tasks whose attempt went silent (a dead or stuck worker), within the retry budget. */
+/**
+ * Offers again the chunks and prepare/stitch tasks whose attempt went silent (a dead or stuck worker), within the retry
+ * budget, and sends what is due from the outbox (retries after their backoff, records whose send never happened).
+ */
 @ApplicationScoped
 public class AttemptScheduler {
     @Inject
@@ -18,5 +21,6 @@ public class AttemptScheduler {
     @Scheduled(every = "${farm.scheduler-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
         afterCommit.run(jobs.reapSilentAttempts());
+        afterCommit.run(jobs.publishDue());
     }
 }

@@ -241,6 +241,11 @@ public final class LocalFarm implements AutoCloseable {
         return kafka.bootstrap();
     }
 
+    /** The farm's database, for tests that look under the API (user and password "postgres"). */
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
     public String s3Endpoint() {
         return s3.endpoint();
     }
