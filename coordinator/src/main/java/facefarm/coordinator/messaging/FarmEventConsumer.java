@@ -42,15 +42,27 @@ public class FarmEventConsumer {
     public CompletionStage<Void> onEvent(Message<String> message) {
         JobService.Followup followup;
         try {
-            followup = Messages.typeOf(message.getPayload()) == MessageType.TASK_EVENT
-                    ? jobs.onTaskEvent(Messages.decode(message.getPayload(), TaskEvent.class).payload())
-                    : jobs.onEvent(Messages.decode(message.getPayload(), ChunkEvent.class).payload());
+            // each try is its own transaction; events of one job stay in order, since this partition waits meanwhile
+            followup = Retrying.run(() -> handle(message.getPayload()), InvalidMessageException.class,
+                    (attempt, e, wait) -> LOG.warnf("handling an event failed (%s); try %d of %d in %d ms", e.toString(), attempt + 1, Retrying.TRIES,
+                            wait.toMillis()),
+                    wait -> Thread.sleep(wait.toMillis()));
         } catch (InvalidMessageException e) {
             deadLetter(message, e.getMessage());
+            return message.ack();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "an event failed %d tries; dead-lettered for an operator to replay", Retrying.TRIES);
+            deadLetter(message, "failed " + Retrying.TRIES + " tries: " + e);
             return message.ack();
         }
         afterCommit.run(followup);
         return message.ack();
+    }
+
+    private JobService.Followup handle(String payload) {
+        return Messages.typeOf(payload) == MessageType.TASK_EVENT
+                ? jobs.onTaskEvent(Messages.decode(payload, TaskEvent.class).payload())
+                : jobs.onEvent(Messages.decode(payload, ChunkEvent.class).payload());
     }
 
     @Incoming(Channels.WORKER_HEARTBEATS)
