@@ -23,6 +23,7 @@ import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.Topics;
 import facefarm.deploy.cli.CoordinatorClient;
+import facefarm.deploy.cli.FarmCli;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
 import facefarm.worker.SharedFiles;
@@ -129,6 +130,19 @@ class FencingAndRetryTest {
             assertTrue(letters.stream().anyMatch(l -> l.rejectedBy().equals("coordinator") && l.reason().contains("schema version 99")), letters.toString());
             assertTrue(letters.stream().anyMatch(l -> l.rejectedBy().equals("worker-dlq") && l.topic().equals(Topics.CHUNK_OFFERS)
                     && l.reason().startsWith("not JSON")), letters.toString());
+
+            // an operator lists the letters and replays them onto their topics (once): rejected again, they come back
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            FarmCli cli = new FarmCli(new java.io.PrintStream(printed, true), System.err, dir.resolve("home"), FarmLayout.detect());
+            assertEquals(0, cli.run(new String[] {"dead-letters", "--kafka", farm.kafkaBootstrap()}));
+            assertTrue(printed.toString().contains("2 dead letter(s)") && printed.toString().contains("schema version 99"), printed.toString());
+            assertEquals(0, cli.run(new String[] {"dead-letters", "--replay", "--kafka", farm.kafkaBootstrap()}));
+            assertTrue(printed.toString().contains("replayed 2 dead letter(s)"), printed.toString());
+            assertEquals(4, deadLetters(farm, 4, Duration.ofSeconds(90)).size(), "both replayed records were rejected again");
+            java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+            assertEquals(0, new FarmCli(new java.io.PrintStream(again, true), System.err, dir.resolve("home"), FarmLayout.detect())
+                    .run(new String[] {"dead-letters", "--replay", "--kafka", farm.kafkaBootstrap()}));
+            assertTrue(again.toString().contains("replayed 2 dead letter(s)"), "a replay takes only the letters not replayed before (2 of 4): " + again);
         }
     }
 
@@ -216,7 +230,7 @@ class FencingAndRetryTest {
     private static List<DeadLetter> deadLetters(LocalFarm farm, int wanted, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, farm.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

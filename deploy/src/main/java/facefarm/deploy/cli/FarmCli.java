@@ -57,6 +57,9 @@ public final class FarmCli {
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
               ./farm down                  stop the background farm
+              ./farm dead-letters [--replay] [--kafka HOST:PORT]
+                                           list the records nobody could process, with why; --replay sends each
+                                           one not replayed before back to its topic (default: the running farm)
 
             ANALYSIS (FaceFusion's options; defaults: FaceFusion's where its models are installed, else yunet,
             no 68-point landmarker, every face):
@@ -89,7 +92,7 @@ public final class FarmCli {
     private final Path home;
     private final FarmLayout layout;
 
-    FarmCli(PrintStream out, PrintStream err, Path home, FarmLayout layout) {
+    public FarmCli(PrintStream out, PrintStream err, Path home, FarmLayout layout) {
         this.out = out;
         this.err = err;
         this.home = home;
@@ -110,7 +113,7 @@ public final class FarmCli {
         System.exit(new FarmCli(System.out, System.err, home, FarmLayout.detect()).run(args));
     }
 
-    int run(String[] args) {
+    public int run(String[] args) {
         return run(args, null);
     }
 
@@ -130,6 +133,7 @@ public final class FarmCli {
                 case "serve" -> serve(Options.parse(rest));
                 case "down" -> down();
                 case "status" -> status(rest.isEmpty() ? null : rest.get(0));
+                case "dead-letters" -> deadLetters(Options.parse(rest));
                 case "help", "--help", "-h" -> {
                     out.print(USAGE_TEXT);
                     yield OK;
@@ -407,7 +411,7 @@ public final class FarmCli {
         }, "farm-stop"));
         try {
             Files.writeString(stateFile(), Messages.JSON.writeValueAsString(Map.of("pid", ProcessHandle.current().pid(), "api", farm.apiUrl(),
-                    "workers", workers)));
+                    "kafka", farm.kafkaBootstrap(), "workers", workers)));
             stopped.await();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + stateFile(), e);
@@ -497,6 +501,25 @@ public final class FarmCli {
         return OK;
     }
 
+    private int deadLetters(Options o) {
+        String kafka = o.value("--kafka").orElse(null);
+        if (kafka == null) {
+            Map<String, Object> state = readState();
+            if (state == null || state.get("kafka") == null) {
+                err.println("error: no farm is running from " + home + "; start one with ./farm up, or name the broker with --kafka HOST:PORT");
+                return FAILED;
+            }
+            kafka = (String) state.get("kafka");
+        }
+        DeadLetters letters = new DeadLetters(kafka, out);
+        if (o.has("--replay")) {
+            letters.replay();
+        } else {
+            letters.list();
+        }
+        return OK;
+    }
+
     private int status(String jobId) {
         Map<String, Object> state = readState();
         if (state == null) {
@@ -537,7 +560,7 @@ public final class FarmCli {
 
     /** --name value pairs (--source and --accept-license may repeat) and the flags that take no value. */
     record Options(Map<String, List<String>> values) {
-        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long");
+        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long", "--replay");
 
         static Options parse(List<String> args) {
             Map<String, List<String>> values = new java.util.LinkedHashMap<>();
