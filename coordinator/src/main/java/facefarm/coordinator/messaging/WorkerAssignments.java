@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WorkerAssignments {
     private static final Logger LOG = Logger.getLogger(WorkerAssignments.class);
-    private static final long RETRY_UNKNOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Oldest assignment a record is routed by; reading the group takes a millisecond or two. */
+    private static final long MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @Inject
     FarmConfig config;
@@ -44,16 +45,15 @@ public class WorkerAssignments {
     private volatile Map<String, PartitionRotation> rotations = Map.of();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private volatile boolean warned;
-    private volatile long lastRefresh = System.nanoTime() - RETRY_UNKNOWN_NANOS;
+    private volatile long lastRefresh = System.nanoTime() - MAX_AGE_NANOS;
 
     /** The partition for the next record on the topic, or empty to let the record's key choose. */
     public OptionalInt nextPartition(String topic) {
-        PartitionRotation rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
-        if (rotation.members().isEmpty() && System.nanoTime() - lastRefresh > RETRY_UNKNOWN_NANOS) {
-            // the first job can come before the first scheduled read after the workers joined
+        if (System.nanoTime() - lastRefresh > MAX_AGE_NANOS) {
+            // a worker that joined since the last read would otherwise miss this job's records
             refresh();
-            rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
         }
+        PartitionRotation rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
         return rotation.partition(sent.computeIfAbsent(topic, t -> new AtomicLong()).getAndIncrement());
     }
 
