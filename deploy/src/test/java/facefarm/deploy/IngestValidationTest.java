@@ -88,6 +88,8 @@ class IngestValidationTest {
             failed(client, farm, truncated, List.of(face), null, ok, 400, "target", "target 'truncated.mp4'");
             failed(client, farm, video, List.of(blank), null, ok, 422, "sources", "no face found in source 'wall.png'");
             failed(client, farm, video, List.of(notImage), null, ok, 400, "sources", "is not an image");
+            failed(client, farm, video, List.of(hugePng(dir.resolve("poster.png"), 20_000, 20_000)), null, ok, 413, "sources",
+                    "'poster.png' is 20000x20000, above the farm's largest picture");
             failed(client, farm, video, List.of(face), null, new JobOptions(List.of("face_swapper"), 16, "mp4", null, new ProcessorOptions("inswapper_128",
                     null, null, null, null, null, null, null, null, null, null, null, null, null)), 403, "licence",
                     "model 'inswapper_128' is licensed 'InsightFace Non-Commercial'");
@@ -172,6 +174,29 @@ class IngestValidationTest {
         CoordinatorClient.ApiException e = assertThrows(CoordinatorClient.ApiException.class, () -> client.submit(target, sources, audio, options));
         assertEquals(status, e.status(), e.getMessage());
         assertTrue(e.getMessage().contains(message), "'" + e.getMessage() + "' should say '" + message + "'");
+    }
+
+    /** A PNG whose header claims a huge picture (its data is a few bytes): decoding it whole would take gigabytes. */
+    private static Path hugePng(Path file, int width, int height) throws java.io.IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0)
+                .put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", header.array());
+        chunk(png, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00});
+        chunk(png, "IEND", new byte[0]);
+        return Files.write(file, png.toByteArray());
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream png, String type, byte[] data) throws java.io.IOException {
+        png.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        byte[] typeAndData = new byte[4 + data.length];
+        System.arraycopy(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, typeAndData, 0, 4);
+        System.arraycopy(data, 0, typeAndData, 4, data.length);
+        png.write(typeAndData);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeAndData);
+        png.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     private static String s3Endpoint(LocalFarm farm) {

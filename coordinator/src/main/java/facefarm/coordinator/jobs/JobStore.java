@@ -156,8 +156,7 @@ public class JobStore {
     public List<TaskRow> silentTasks(Duration heartbeatTimeout, Duration offerTimeout) {
         return query("""
                 select t.* from tasks t join jobs j on j.current_task = t.id
-                where (t.state = 'RUNNING' and t.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (t.state = 'OFFERED' and t.published_at < now() - ? * interval '1 millisecond')""", ps -> {
+                where """ + silent("t"), ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
             ps.setLong(2, offerTimeout.toMillis());
         }, JobStore::taskRow);
@@ -165,13 +164,7 @@ public class JobStore {
 
     /** Whether the task is still live and silent past the timeouts, read after its job was locked. */
     public boolean taskStillSilent(UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
-        return !query("""
-                select 1 from tasks t where t.id = ? and ((t.state = 'RUNNING' and t.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (t.state = 'OFFERED' and t.published_at < now() - ? * interval '1 millisecond'))""", ps -> {
-            ps.setObject(1, id);
-            ps.setLong(2, heartbeatTimeout.toMillis());
-            ps.setLong(3, offerTimeout.toMillis());
-        }, rs -> 1).isEmpty();
+        return stillSilent("tasks", id, heartbeatTimeout, offerTimeout);
     }
 
     /** Every prepare and stitch attempt of a job, oldest first. */
@@ -340,8 +333,7 @@ public class JobStore {
     public List<AttemptRow> silentAttempts(Duration heartbeatTimeout, Duration offerTimeout) {
         return query("""
                 select a.* from attempts a join chunks c on c.current_attempt = a.id
-                where (a.state = 'RUNNING' and a.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (a.state = 'OFFERED' and a.published_at < now() - ? * interval '1 millisecond')""", ps -> {
+                where """ + silent("a"), ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
             ps.setLong(2, offerTimeout.toMillis());
         }, JobStore::attemptRow);
@@ -349,13 +341,22 @@ public class JobStore {
 
     /** Whether the attempt is still live and silent past the timeouts, read after its job and chunk were locked. */
     public boolean attemptStillSilent(UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
-        return !query("""
-                select 1 from attempts a where a.id = ? and ((a.state = 'RUNNING' and a.last_seen_at < now() - ? * interval '1 millisecond')
-                   or (a.state = 'OFFERED' and a.published_at < now() - ? * interval '1 millisecond'))""", ps -> {
+        return stillSilent("attempts", id, heartbeatTimeout, offerTimeout);
+    }
+
+    /** @param table "tasks" or "attempts", whose rows share the columns the silence is read from */
+    private boolean stillSilent(String table, UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
+        return !query("select 1 from " + table + " s where s.id = ? and " + silent("s"), ps -> {
             ps.setObject(1, id);
             ps.setLong(2, heartbeatTimeout.toMillis());
             ps.setLong(3, offerTimeout.toMillis());
         }, rs -> 1).isEmpty();
+    }
+
+    /** A live row gone quiet, on the database's clock: running past the heartbeat timeout, or sent and not taken. */
+    private static String silent(String alias) {
+        return ("((%1$s.state = 'RUNNING' and %1$s.last_seen_at < now() - ? * interval '1 millisecond')"
+                + " or (%1$s.state = 'OFFERED' and %1$s.published_at < now() - ? * interval '1 millisecond'))").formatted(alias);
     }
 
     public void attemptPublished(UUID id) {

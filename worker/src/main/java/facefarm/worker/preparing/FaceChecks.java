@@ -17,6 +17,7 @@ import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
+import facefarm.worker.media.ImageHeader;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.processors.LipSyncer;
@@ -119,6 +120,10 @@ final class FaceChecks {
 
     /** @return faces found, or -1 when the file is not an image */
     private static int countFaces(FaceAnalyser analyser, Source source) {
+        String tooLarge = ImageHeader.tooLarge(source.file(), source.name());
+        if (tooLarge != null) {
+            throw new CheckFailed(Failure.SOURCES, 413, "source " + tooLarge);
+        }
         try (Mat frame = opencv_imgcodecs.imread(source.file().toString())) {
             if (frame == null || frame.empty()) {
                 return -1;

@@ -99,7 +99,7 @@ class MediaTest {
         List<byte[]> back = readAll(chunk, new FrameRange(0, 7), Keyframe.FIRST);
         assertEquals(7, back.size());
         for (int i = 0; i < 6; i++) {
-            double psnr = psnr(written.get(i), back.get(i));
+            double psnr = TestVideos.psnr(written.get(i), back.get(i));
             assertTrue(psnr > 35, "frame " + i + " came back at " + psnr + " dB");
         }
         // the colour conversion's matrix and plane order: a BGR (20, 30, 220) picture stays that colour
@@ -107,16 +107,6 @@ class MediaTest {
                 (info.height() / 2 * info.width() + info.width() / 2) * 3 + 3);
         int[] bgr = {pixel[0] & 0xff, pixel[1] & 0xff, pixel[2] & 0xff};
         assertTrue(Math.abs(bgr[0] - 20) < 8 && Math.abs(bgr[1] - 30) < 8 && Math.abs(bgr[2] - 220) < 8, "came back as " + java.util.Arrays.toString(bgr));
-    }
-
-    private static double psnr(byte[] a, byte[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = (a[i] & 0xff) - (b[i] & 0xff);
-            sum += d * d;
-        }
-        double mse = sum / a.length;
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255 * 255 / mse);
     }
 
     @Test

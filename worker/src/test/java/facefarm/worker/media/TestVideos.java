@@ -41,4 +41,18 @@ public final class TestVideos {
         }
         return file;
     }
+
+    /** Peak signal-to-noise ratio of two decoded frames of the same size, in dB (infinite when equal). */
+    public static double psnr(byte[] a, byte[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("frames differ in size: " + a.length + " and " + b.length);
+        }
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = (a[i] & 0xff) - (b[i] & 0xff);
+            sum += d * d;
+        }
+        double mse = sum / a.length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
 }
