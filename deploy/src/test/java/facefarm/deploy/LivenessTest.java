@@ -60,4 +60,24 @@ class LivenessTest {
             assertTrue(chunk.framesDone() > 0);
         }
     }
+
+    @Test
+    void anOfferQueuedBehindABusyWorkerIsNotTimedOut() {
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-queue"), 1)
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_HEARTBEAT_MS", "500",
+                        // the second chunk waits longer than this while the only worker renders the first
+                        "FARM_OFFER_TIMEOUT", "3s"));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            String jobId = client.submit(SharedFiles.media("face_4.mp4"), List.of(SharedFiles.media("astronaut.png")),
+                    new JobOptions(List.of("mesh_swapper"), 100, "mkv")).id();
+            JobStatus done = client.follow(jobId, s -> { });
+            assertEquals(JobState.DONE, done.state(), done.error());
+            List<ChunkStatus> chunks = client.chunks(jobId);
+            assertEquals(2, chunks.size());
+            for (ChunkStatus chunk : chunks) {
+                assertEquals(1, chunk.attempts(), "a queued offer costs no attempt: " + chunk);
+            }
+        }
+    }
 }

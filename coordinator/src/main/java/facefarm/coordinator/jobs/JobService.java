@@ -37,6 +37,8 @@ import org.jboss.logging.Logger;
 public class JobService {
     /** How long a send after commit may take (the publisher waits up to 30 s for the broker) before the outbox sends it. */
     private static final Duration UNSENT_GRACE = Duration.ofSeconds(35);
+    /** A worker between two chunks is idle for a moment; one idle this long is really waiting for work. */
+    private static final Duration IDLE_BEFORE_SUSPECTING_OFFERS = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(JobService.class);
 
     @Inject
@@ -257,8 +259,13 @@ public class JobService {
             // nothing heard from any worker: the coordinator or the broker was away, not necessarily the workers
             return followup;
         }
+        // an offer not taken while every worker is busy is queued, not lost: it costs no attempt
+        boolean someWorkerIdle = store.workerIdleFor(config.heartbeatTimeout(), IDLE_BEFORE_SUSPECTING_OFFERS);
         // locks in the order event handling takes them (job, chunk, attempt), checking again once locked
         for (TaskRow task : store.silentTasks(config.heartbeatTimeout(), config.offerTimeout())) {
+            if (task.state() == AttemptState.OFFERED && !someWorkerIdle) {
+                continue;
+            }
             JobRow job = store.jobForUpdate(task.jobId()).orElseThrow();
             if (job.state().isTerminal() || !task.id().equals(job.currentTask())
                     || !store.taskStillSilent(task.id(), config.heartbeatTimeout(), config.offerTimeout())) {
@@ -272,6 +279,9 @@ public class JobService {
         }
         List<ChunkOffer> offers = new ArrayList<>();
         for (AttemptRow attempt : store.silentAttempts(config.heartbeatTimeout(), config.offerTimeout())) {
+            if (attempt.state() == AttemptState.OFFERED && !someWorkerIdle) {
+                continue;
+            }
             JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
             ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
             if (job.state() != JobState.RUNNING || !attempt.id().equals(chunk.currentAttempt())

@@ -417,13 +417,27 @@ public class JobStore {
             update("update attempts set last_seen_at = now() where id = ? and worker_id = ? and state = 'RUNNING'", attempt, beat.workerId());
         }
         update("""
-                insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, now())
+                insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since)
+                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end)
                 on conflict (id) do update set host = excluded.host, device = excluded.device, models = excluded.models, fps = excluded.fps,
                   current_job = excluded.current_job, current_chunk = excluded.current_chunk,
-                  chunks_completed = excluded.chunks_completed, last_seen_at = now()""",
+                  chunks_completed = excluded.chunks_completed, last_seen_at = now(),
+                  idle_since = case when excluded.current_job is null then coalesce(workers.idle_since, now()) end""",
                 beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
-                beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted());
+                beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted(), beat.currentJobId());
+    }
+
+    /**
+     * Whether a live worker has had no work for longer than {@code idle}. Only then is an offer that waits past the offer
+     * timeout suspect (lost, or stuck behind a partition); while every worker is busy it is simply queued.
+     */
+    public boolean workerIdleFor(Duration heartbeatTimeout, Duration idle) {
+        return !query("""
+                select 1 from workers where last_seen_at >= now() - ? * interval '1 millisecond'
+                  and idle_since < now() - ? * interval '1 millisecond' limit 1""", ps -> {
+            ps.setLong(1, heartbeatTimeout.toMillis());
+            ps.setLong(2, idle.toMillis());
+        }, rs -> 1).isEmpty();
     }
 
     private static UUID uuidOrNull(String id) {
