@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
@@ -97,6 +98,7 @@ public final class LocalFarm implements AutoCloseable {
         if (kafkaError[0] != null) {
             throw kafkaError[0];
         }
+        createWorkTopics();
         status.accept("starting the coordinator");
         httpPort = Ports.free();
         coordinator = track(startCoordinator(false));
@@ -109,6 +111,22 @@ public final class LocalFarm implements AutoCloseable {
         awaitCoordinator();
         awaitWorkerGroup();
         status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
+    }
+
+    /**
+     * The work topics exist before the workers subscribe (the coordinator creates them too, for deployments): the
+     * workers start beside the coordinator, and their group must settle once, with every partition.
+     */
+    private void createWorkTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(Topics.CHUNK_OFFERS, settings.partitions(), (short) 1),
+                    new NewTopic(Topics.TASKS, settings.partitions(), (short) 1))).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the work topics on " + kafka.bootstrap() + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the work topics", e);
+        }
     }
 
     private ChildProcess startCoordinator(boolean appendLog) {
@@ -178,7 +196,11 @@ public final class LocalFarm implements AutoCloseable {
     private boolean groupStable(Admin admin) {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP)).all().get().get(Topics.WORKER_GROUP);
-            return group.groupState() == GroupState.STABLE && group.members().size() >= settings.workers();
+            // every partition of both work topics assigned: a group that settled before a topic existed rebalances
+            // again when it appears, and moves queued offers between workers
+            long assigned = group.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                    .filter(p -> p.topic().equals(Topics.CHUNK_OFFERS) || p.topic().equals(Topics.TASKS)).count();
+            return group.groupState() == GroupState.STABLE && group.members().size() >= settings.workers() && assigned == 2L * settings.partitions();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return false;
