@@ -2,7 +2,6 @@ package facefarm.coordinator.messaging;
 
 import facefarm.common.messaging.Topics;
 import facefarm.coordinator.config.FarmConfig;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The workers' current share of the offer and task topics, read from their consumer group, so each new record goes to
- * the next worker in turn. Until the group is known (or while it rebalances) records fall back to their key's hash.
+ * The workers' current share of the offer and task topics, read from their consumer group when records are sent, so
+ * each new record goes to the next worker in turn. Until the group is known records fall back to their key's hash.
  */
 @ApplicationScoped
 public class WorkerAssignments {
@@ -45,20 +44,20 @@ public class WorkerAssignments {
     private volatile Map<String, PartitionRotation> rotations = Map.of();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private volatile boolean warned;
-    private volatile long lastRefresh = System.nanoTime() - MAX_AGE_NANOS;
+    private long lastRefresh = System.nanoTime() - MAX_AGE_NANOS;
 
     /** The partition for the next record on the topic, or empty to let the record's key choose. */
     public OptionalInt nextPartition(String topic) {
-        if (System.nanoTime() - lastRefresh > MAX_AGE_NANOS) {
-            // a worker that joined since the last read would otherwise miss this job's records
-            refresh();
-        }
+        refreshIfStale();
         PartitionRotation rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
         return rotation.partition(sent.computeIfAbsent(topic, t -> new AtomicLong()).getAndIncrement());
     }
 
-    @Scheduled(every = "${farm.assignment-refresh:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    synchronized void refresh() {
+    /** Reads the group when the last read is older than {@link #MAX_AGE_NANOS}: a worker that joined since then gets its turn. */
+    private synchronized void refreshIfStale() {
+        if (System.nanoTime() - lastRefresh <= MAX_AGE_NANOS) {
+            return;
+        }
         lastRefresh = System.nanoTime();
         try {
             ConsumerGroupDescription group = admin().describeConsumerGroups(List.of(config.kafka().workerGroup())).all()
