@@ -90,6 +90,11 @@ public final class PrepareRunner {
         long probeMs = (System.nanoTime() - started) / 1_000_000L;
         Path audioFile = audio == null ? null : fetch(audio, scratch.resolve("audio"), Failure.AUDIO);
         PreparedJob.Timeline timeline = Timeline.of(target.name(), probe.video(), options, audioFile, audio == null ? null : audio.name());
+        // before the sources are fetched and their faces found: a job too large for the farm costs no face work
+        String tooBig = task.limits().problem(timeline.frames(), options.chunkFrames());
+        if (tooBig != null) {
+            throw new CheckFailed(Failure.OPTIONS, 413, tooBig);
+        }
         List<FaceChecks.Source> sources = new ArrayList<>();
         for (int i = 0; i < task.inputs().sources().size(); i++) {
             InputFile source = task.inputs().sources().get(i);
@@ -99,10 +104,6 @@ public final class PrepareRunner {
                 probe.video(), sources, audio != null);
         // the tracks read their window of frames, and the processors' own state reads around what the tracks give them
         Overlap overlap = TrackSettings.of(faces.analysis().options().smoothingWindow()).overlap().plus(ProcessorRegistry.overlap(faces.processors()));
-        String tooBig = task.limits().problem(timeline.frames(), options.chunkFrames());
-        if (tooBig != null) {
-            throw new CheckFailed(Failure.OPTIONS, 413, tooBig);
-        }
         List<ChunkPlan> plans = ChunkPlanner.plan(timeline.frames(), options.chunkFrames(), overlap.past(), overlap.future(), probe.video().keyframes());
         String soundKey = audio != null ? audio.key() : null;
         if (audio == null && probe.audioTrack() != null) {
