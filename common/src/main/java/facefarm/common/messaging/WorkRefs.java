@@ -18,12 +18,17 @@ final class WorkRefs {
     }
 
     static void requireUuid(String field, String value) {
+        if (!isUuid(value)) {
+            throw new IllegalArgumentException(field + " must be a UUID, got " + printable(value));
+        }
+    }
+
+    /** In its canonical form only: UUID.fromString also takes short groups such as "1-2-3-4-5". */
+    private static boolean isUuid(String value) {
         try {
-            if (value == null || !UUID.fromString(value).toString().equals(value.toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException(field + " must be a UUID, got " + printable(value));
-            }
+            return value != null && UUID.fromString(value).toString().equals(value.toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " must be a UUID, got " + printable(value), e);
+            return false;
         }
     }
 

@@ -372,19 +372,19 @@ public class JobStore {
      * (a crash or a broker error after the commit) for longer than {@code grace}, the time a send may take.
      */
     public List<AttemptRow> unpublishedAttempts(Duration grace) {
-        return query("""
-                select a.* from attempts a join chunks c on c.current_attempt = a.id
-                where a.state = 'OFFERED' and a.published_at is null and a.not_before <= now()
-                  and (a.not_before > a.offered_at or a.offered_at < now() - ? * interval '1 millisecond')""",
+        return query("select a.* from attempts a join chunks c on c.current_attempt = a.id where " + due("a"),
                 ps -> ps.setLong(1, grace.toMillis()), JobStore::attemptRow);
     }
 
     public List<TaskRow> unpublishedTasks(Duration grace) {
-        return query("""
-                select t.* from tasks t join jobs j on j.current_task = t.id
-                where t.state = 'OFFERED' and t.published_at is null and t.not_before <= now()
-                  and (t.not_before > t.offered_at or t.offered_at < now() - ? * interval '1 millisecond')""",
+        return query("select t.* from tasks t join jobs j on j.current_task = t.id where " + due("t"),
                 ps -> ps.setLong(1, grace.toMillis()), JobStore::taskRow);
+    }
+
+    /** An offered row not sent yet whose backoff has passed, or whose send after its commit is overdue by the grace. */
+    private static String due(String alias) {
+        return ("%1$s.state = 'OFFERED' and %1$s.published_at is null and %1$s.not_before <= now()"
+                + " and (%1$s.not_before > %1$s.offered_at or %1$s.offered_at < now() - ? * interval '1 millisecond')").formatted(alias);
     }
 
     /** Read again once the job and chunk are locked: still offered and not yet sent. */

@@ -102,8 +102,7 @@ public final class LocalFarm implements AutoCloseable {
         status.accept("starting the coordinator");
         httpPort = Ports.free();
         coordinator = track(startCoordinator(false));
-        // workers need only Kafka and S3, so their JVMs start beside the coordinator's (topics a worker asks for first are
-        // created by the broker with the farm's partition count)
+        // workers need only Kafka, S3 and the work topics, so their JVMs start beside the coordinator's
         status.accept("starting " + settings.workers() + " worker(s)");
         for (int i = 1; i <= settings.workers(); i++) {
             startWorker("worker-" + i);
