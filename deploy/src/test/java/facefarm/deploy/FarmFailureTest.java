@@ -51,7 +51,7 @@ class FarmFailureTest {
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             JobStatus job = client.follow(client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 100, "mkv")).id(), s -> { },
                     s -> s.state() != JobState.PREPARING);
             assertEquals(2, job.chunksTotal());
@@ -101,7 +101,7 @@ class FarmFailureTest {
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             JobStatus job = client.submit(SharedFiles.media("face_4.mp4"), List.of(SharedFiles.media("astronaut.png")),
                     new JobOptions(List.of("face_debugger"), 100, "mkv"));
             assertEquals(JobState.PREPARING, job.state());
@@ -131,7 +131,7 @@ class FarmFailureTest {
 
     private static List<ChunkStatus> chunks(LocalFarm farm, String jobId) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks")).build(),
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks")).header("Authorization", "Bearer " + farm.token()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         return facefarm.common.messaging.Messages.JSON.readValue(body, new com.fasterxml.jackson.core.type.TypeReference<List<ChunkStatus>>() { });
     }

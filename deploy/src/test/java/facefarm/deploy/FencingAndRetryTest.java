@@ -64,7 +64,7 @@ class FencingAndRetryTest {
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_RETRY_BACKOFF", "2s"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { });
              EventPublisher fakeWorker = new EventPublisher(farm.kafkaBootstrap(), "test-worker")) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             JobStatus job = client.submit(SharedFiles.media("face_2.mp4"), List.of(SharedFiles.media("astronaut.png")),
                     new JobOptions(List.of("face_debugger"), 64, "mp4"));
             assertEquals(JobState.PREPARING, job.state(), "the POST answers at once; a worker prepares the job");
@@ -108,7 +108,7 @@ class FencingAndRetryTest {
             assertEquals(ChunkState.OFFERED, retried.state());
 
             // the first attempt's worker comes back from the dead and claims success: fenced off
-            String staleKey = "jobs/" + job.id() + "/chunks/0/" + first + ".mkv";
+            String staleKey = "tenants/default/jobs/" + job.id() + "/chunks/0/" + first + ".mkv";
             fakeWorker.chunkEventDurably(event(ChunkEvent.Kind.COMPLETED, job.id(), first, 64, staleKey, null));
             fakeWorker.chunkEventDurably(event(ChunkEvent.Kind.FAILED, job.id(), retried.attemptId(), 0, null, "out of memory"));
             ChunkStatus third = await(farm, job.id(), 0, c -> c.attempts() == 3);
@@ -203,7 +203,7 @@ class FencingAndRetryTest {
     }
 
     private static ChunkStatus chunk(LocalFarm farm, String jobId, int index) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks")).build(),
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks")).header("Authorization", "Bearer " + farm.token()).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return Messages.JSON.readValue(body, new com.fasterxml.jackson.core.type.TypeReference<List<ChunkStatus>>() { }).get(index);
     }

@@ -31,7 +31,7 @@ class LivenessTest {
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(20))
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_HEARTBEAT_MS", "500"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             String jobId = client.submit(SharedFiles.media("face_4.mp4"), List.of(SharedFiles.media("astronaut.png")),
                     new JobOptions(List.of("mesh_swapper"), 200, "mkv")).id();
             ChunkStatus running = null;
@@ -68,7 +68,7 @@ class LivenessTest {
                         // the second chunk waits longer than this while the only worker renders the first
                         "FARM_OFFER_TIMEOUT", "3s"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             String jobId = client.submit(SharedFiles.media("face_4.mp4"), List.of(SharedFiles.media("astronaut.png")),
                     new JobOptions(List.of("mesh_swapper"), 100, "mkv")).id();
             JobStatus done = client.follow(jobId, s -> { });

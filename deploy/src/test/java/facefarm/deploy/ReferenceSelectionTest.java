@@ -45,7 +45,7 @@ class ReferenceSelectionTest {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2).withEnv(Map.of(
                 "FARM_MODEL_PATH", SharedFiles.modelsDir() + ":" + arcface, "FARM_OFFLINE", "1", "FARM_ACCEPT_LICENSES", "arcface_w600k_r50"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             JobStatus selected = client.follow(client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 32, "mkv")).id(), s -> { });
             assertEquals(JobState.DONE, selected.state(), selected.error());
             assertEquals(4, selected.chunksTotal());

@@ -58,7 +58,9 @@ class RequestFuzzTest {
             Map<Integer, Integer> statuses = new TreeMap<>();
             List<String> failures = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
-                Attempt attempt = random.nextInt(20) == 0 ? rawRequest(random, base) : request(random, http, base);
+                // most requests carry the operator's token, so they reach the checks behind authentication
+                String token = random.nextInt(10) == 0 ? pick(random, new String[] {"", "ff_forged", "\u00e9", "x".repeat(600)}) : farm.token();
+                Attempt attempt = random.nextInt(20) == 0 ? rawRequest(random, base, token) : request(random, http, base, token);
                 statuses.merge(attempt.status(), 1, Integer::sum);
                 if (attempt.status() >= 500 && failures.size() < 10) {
                     failures.add("#" + i + " " + attempt.description() + " -> " + attempt.status() + " " + attempt.body());
@@ -80,7 +82,7 @@ class RequestFuzzTest {
     private record Attempt(String description, int status, String body) {
     }
 
-    private static Attempt request(Random random, HttpClient http, URI base) throws InterruptedException {
+    private static Attempt request(Random random, HttpClient http, URI base, String token) throws InterruptedException {
         String method = pick(random, METHODS);
         String path = String.format(pick(random, PATHS), id(random));
         String query = random.nextInt(4) == 0 ? "?key=" + urlEncode(pick(random, HOSTILE)) : "";
@@ -95,6 +97,11 @@ class RequestFuzzTest {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         builder.header("Accept", pick(random, ACCEPTS));
+        try {
+            builder.header("Authorization", "Bearer " + token);
+        } catch (IllegalArgumentException e) {
+            // a token the client library will not send (non-ASCII): sent without one
+        }
         if (!contentType.isEmpty()) {
             try {
                 builder.header("Content-Type", contentType);
@@ -114,7 +121,7 @@ class RequestFuzzTest {
     }
 
     /** Broken HTTP framing the client library would never send. */
-    private static Attempt rawRequest(Random random, URI base) {
+    private static Attempt rawRequest(Random random, URI base, String token) {
         String[] heads = {
             "POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"processors\":",
             "POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nZZ\r\nnot hex\r\n0\r\n\r\n",
@@ -124,7 +131,7 @@ class RequestFuzzTest {
             "GET /api/v1/jobs HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(20_000) + "\r\n\r\n",
             "POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}",
             "GET /" + "a/".repeat(3000) + " HTTP/1.1\r\nHost: x\r\n\r\n"};
-        String head = pick(random, heads);
+        String head = pick(random, heads).replace("Host: x\r\n", "Host: x\r\nAuthorization: Bearer " + token + "\r\n");
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();

@@ -49,7 +49,7 @@ class UploadsAndKeysTest {
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_MAX_UPLOAD_SIZE", "2M", "FARM_UPLOAD_PART_SIZE", "5M"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { });
              ObjectStore store = new ObjectStore(farm.s3Endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY, "facefarm")) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
 
             // above the single-request limit: 413, saying how to upload instead
             CoordinatorClient.ApiException tooLarge = assertThrows(CoordinatorClient.ApiException.class, () -> client.submit(master,
@@ -75,7 +75,7 @@ class UploadsAndKeysTest {
             assertEquals(2 * plan.partSize(), progress.get(0), "the two parts that arrived are not sent again");
             assertEquals(size, progress.get(progress.size() - 1));
             assertEquals(size, store.size(uploaded.key()));
-            assertTrue(uploaded.key().startsWith("uploads/"), uploaded.key());
+            assertTrue(uploaded.key().startsWith("tenants/default/uploads/"), uploaded.key());
 
             JobStatus job = client.submit(new JobSubmission(uploaded, List.of(), null, new JobOptions(List.of("face_debugger"), 25, "mkv")));
             assertEquals(JobState.PREPARING, job.state());

@@ -29,7 +29,7 @@ class WorkSharingTest {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2)
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             // submitted at once after start: the coordinator must already route by the workers' assignment
             JobStatus job = client.follow(client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 10, "mkv")).id(),
                     s -> { });

@@ -1,14 +1,21 @@
 package facefarm.worker;
 
+import facefarm.common.access.BuiltInCredentials;
+import facefarm.common.messaging.KafkaClientSettings;
 import facefarm.common.messaging.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** Everything a worker process is told, from FARM_* environment variables; the defaults live here and nowhere else. */
+/**
+ * Everything a worker process is told, from FARM_* environment variables; the defaults live here and nowhere else.
+ * {@code kafkaSettings} are what every Kafka client of the worker starts from: the bootstrap servers and the SASL/TLS
+ * settings of the file FARM_KAFKA_PROPERTIES names.
+ */
 public record WorkerConfig(
         String workerId,
         String kafkaBootstrap,
+        Map<String, Object> kafkaSettings,
         String consumerGroup,
         Duration sessionTimeout,
         Duration heartbeatInterval,
@@ -24,12 +31,25 @@ public record WorkerConfig(
      */
     public static final Duration READ_URL_LIFETIME = Duration.ofHours(12);
 
+    /**
+     * @throws IllegalArgumentException when a setting is unusable, or when the built-in credentials of the embedded
+     *     stack are used outside it (FARM_EMBEDDED unset)
+     */
     public static WorkerConfig fromEnvironment(Map<String, String> env) {
         String id = env.getOrDefault("FARM_WORKER_ID", hostName() + "-" + ProcessHandle.current().pid());
         Path home = Path.of(env.getOrDefault("FARM_HOME", ".farm"));
+        if (!Boolean.parseBoolean(env.get("FARM_EMBEDDED"))) {
+            String refusal = BuiltInCredentials.refusal("the worker", java.util.Map.of("FARM_S3_ACCESS_KEY", env.getOrDefault("FARM_S3_ACCESS_KEY", ""),
+                    "FARM_S3_SECRET_KEY", env.getOrDefault("FARM_S3_SECRET_KEY", "")));
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+        }
+        String bootstrap = env.getOrDefault("FARM_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
         return new WorkerConfig(
                 id,
-                env.getOrDefault("FARM_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                bootstrap,
+                KafkaClientSettings.withEnvironment(env, Map.of("bootstrap.servers", bootstrap)),
                 env.getOrDefault("FARM_WORKER_GROUP", Topics.WORKER_GROUP),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("FARM_KAFKA_SESSION_TIMEOUT_MS", "45000"))),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("FARM_HEARTBEAT_MS", "2000"))),

@@ -29,11 +29,18 @@ public final class WorkerMain {
     public static void main(String[] args) {
         KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         FfmpegLog.quiet();
-        WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
+        WorkerConfig config;
+        try {
+            config = WorkerConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, e.getMessage());
+            System.exit(2);
+            return;
+        }
         ModelStore models = ModelStore.fromEnvironment();
         AtomicLong chunksCompleted = new AtomicLong();
         try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
-             EventPublisher publisher = new EventPublisher(config.kafkaBootstrap(), config.workerId())) {
+             EventPublisher publisher = new EventPublisher(config.kafkaSettings(), config.workerId())) {
             ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize());
             PrepareRunner preparer = new PrepareRunner(config.workerId(), store, models, config.workDir());
             StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir());

@@ -4,7 +4,7 @@ package facefarm.common.messaging;
 public enum MessageType {
     CHUNK_OFFER(ChunkOffer.class, 6),
     CHUNK_EVENT(ChunkEvent.class, 2),
-    PREPARE_TASK(PrepareTask.class, 2),
+    PREPARE_TASK(PrepareTask.class, 3),
     STITCH_TASK(StitchTask.class, 1),
     TASK_EVENT(TaskEvent.class, 1),
     WORKER_HEARTBEAT(WorkerHeartbeat.class, 1),

@@ -5,39 +5,19 @@ public final class ObjectKeys {
     private ObjectKeys() {
     }
 
-    public static String jobPrefix(String jobId) {
-        return "jobs/" + jobId + "/";
+    /** Everything of one tenant lives under its prefix, so a bucket policy or lifecycle rule can be set per tenant. */
+    public static String tenantPrefix(String tenant) {
+        return "tenants/" + tenant + "/";
     }
 
-    public static String target(String jobId, String fileName) {
-        return jobPrefix(jobId) + "input/target/" + safe(fileName);
-    }
-
-    public static String source(String jobId, int index, String fileName) {
-        return jobPrefix(jobId) + "input/sources/" + index + "-" + safe(fileName);
-    }
-
-    public static String audio(String jobId, String fileName) {
-        return jobPrefix(jobId) + "input/audio/" + safe(fileName);
-    }
-
-    /** The target's audio, copied out of it by the prepare task, so the stitch never reads the target again. */
-    public static String audioTrack(String jobId, String extension) {
-        return jobPrefix(jobId) + "input/audio-track." + extension;
-    }
-
-    public static String chunk(String jobId, int chunkIndex, String attemptId, String extension) {
-        return jobPrefix(jobId) + "chunks/" + chunkIndex + "/" + attemptId + "." + extension;
-    }
-
-    /** A stitch attempt's output: attempt-scoped like chunks, so a stale stitch never overwrites the current one. */
-    public static String output(String jobId, String attemptId, String extension) {
-        return jobPrefix(jobId) + "output/" + attemptId + "/result." + extension;
+    /** The tenant's folder for uploads, the only keys a submitter may refer a job to. */
+    public static String uploadsPrefix(String tenant) {
+        return tenantPrefix(tenant) + "uploads/";
     }
 
     /** Where a presigned upload lands before a job refers to it by key. */
-    public static String upload(String uploadId, String fileName) {
-        return "uploads/" + uploadId + "/" + safe(fileName);
+    public static String upload(String tenant, String uploadId, String fileName) {
+        return uploadsPrefix(tenant) + uploadId + "/" + safe(fileName);
     }
 
     /** Keys a studio may refer a job to: its uploads, or any farm object outside the jobs' own folders. */
@@ -46,8 +26,8 @@ public final class ObjectKeys {
         if (plain != null) {
             return plain;
         }
-        if (key.startsWith("jobs/")) {
-            return "object key '" + key + "' is inside the farm's own job folders: refer to an upload (uploads/...) or another object";
+        if (jobFolderOf(key) != null) {
+            return "object key '" + key + "' is inside the farm's own job folders: refer to an upload (tenants/<tenant>/uploads/...) or another object";
         }
         return null;
     }
@@ -58,8 +38,20 @@ public final class ObjectKeys {
         if (plain != null) {
             return plain;
         }
-        if (key.startsWith("jobs/") && !key.startsWith(jobPrefix(jobId))) {
+        String folder = jobFolderOf(key);
+        if (folder != null && !folder.equals(jobId)) {
             return "object key '" + key + "' is in another job's folder";
+        }
+        return null;
+    }
+
+    /** The job id whose folder ({@code .../jobs/<id>/...}) holds the key, or null when it is in none. */
+    static String jobFolderOf(String key) {
+        String[] segments = key.split("/");
+        for (int i = 0; i + 2 < segments.length; i++) {
+            if (segments[i].equals("jobs") && (i == 0 || i == 2 && segments[0].equals("tenants"))) {
+                return segments[i + 1];
+            }
         }
         return null;
     }
@@ -77,10 +69,6 @@ public final class ObjectKeys {
             }
         }
         return null;
-    }
-
-    public static String manifest(String jobId) {
-        return jobPrefix(jobId) + "manifest.json";
     }
 
     /** Keeps a user's file name readable in the key while ruling out path tricks. */

@@ -54,6 +54,11 @@ public final class ObjectStore implements AutoCloseable {
         return presign(Http.Method.GET, key, expiry, Map.of());
     }
 
+    /** A presigned GET whose answer carries {@code contentDisposition}, so the download is saved under a chosen name. */
+    public String presignedGet(String key, Duration expiry, String contentDisposition) {
+        return presign(Http.Method.GET, key, expiry, Map.of("response-content-disposition", contentDisposition));
+    }
+
     /** Starts a multipart upload of {@code key}; its parts are PUT to {@link #presignedPart} URLs. */
     public String startMultipart(String key) {
         try {
@@ -192,15 +197,6 @@ public final class ObjectStore implements AutoCloseable {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (Exception e) {
             throw new StorageException("cannot download s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Streams an object into {@code out}. */
-    public void copyTo(String key, java.io.OutputStream out) {
-        try (java.io.InputStream in = client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            in.transferTo(out);
-        } catch (Exception e) {
-            throw new StorageException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
     }
 

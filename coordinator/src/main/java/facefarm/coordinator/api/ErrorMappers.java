@@ -3,6 +3,9 @@ package facefarm.coordinator.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import facefarm.coordinator.ingest.BadInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
 import jakarta.ws.rs.core.MediaType;
@@ -33,6 +36,18 @@ public class ErrorMappers {
             return unexpected(e);
         }
         return json(status, ClientErrors.describe(status));
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return json(401, "this API needs a valid token: send 'Authorization: Bearer <token>' (./farm token prints the local operator's; "
+                + "an operator makes others with ./farm token create)");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return json(403, "this token's role may not do this: submitters submit and read their own jobs, viewers read their tenant's, "
+                + "operators do everything; ask an operator for a token with the role it needs");
     }
 
     /** A JSON body that does not parse or does not fit the request's shape. */

@@ -6,6 +6,11 @@ import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.messaging.Messages;
+import facefarm.coordinator.access.CurrentCaller;
+import facefarm.coordinator.access.Role;
+import facefarm.coordinator.config.FarmConfig;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import facefarm.coordinator.ingest.BadInputException;
 import facefarm.coordinator.ingest.IngestService;
 import facefarm.coordinator.jobs.JobRow;
@@ -42,7 +47,14 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@Authenticated
 public class JobResource {
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    FarmConfig config;
+
     @Inject
     IngestService ingest;
 
@@ -58,6 +70,7 @@ public class JobResource {
     @POST
     @Path("/jobs")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
     @Operation(summary = "Submit a job with small files in the request (up to farm.max-upload-size; larger ones: POST /api/v1/uploads, then "
             + "submit by key): a target video (or a still image), source face images, optional new audio (dubbing, talking heads), "
             + "and JSON options {\"processors\": [...], \"chunkFrames\": N, \"outputFormat\": \"mp4\"|\"mkv\", \"videoBitrate\": bits/s, "
@@ -77,12 +90,13 @@ public class JobResource {
         List<IngestService.Upload> sourceUploads = sources == null ? List.of()
                 : sources.stream().filter(Objects::nonNull).map(s -> new IngestService.Upload(s.uploadedFile(), s.fileName())).toList();
         IngestService.Upload audioUpload = audio == null ? null : new IngestService.Upload(audio.uploadedFile(), audio.fileName());
-        return accepted(ingest.submit(targetUpload, sourceUploads, audioUpload, parsed));
+        return accepted(ingest.submit(targetUpload, sourceUploads, audioUpload, parsed, caller.get()));
     }
 
     @POST
     @Path("/jobs")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
     @Operation(summary = "Submit a job on inputs already in the farm's bucket: {\"target\": {\"key\": ..., \"name\": ...}, \"sources\": [...], "
             + "\"audio\": {...}, \"options\": {...}}; 202 with the job PREPARING")
     public Response submitByKey(String body) {
@@ -96,7 +110,7 @@ public class JobResource {
         if (submission == null || submission.target() == null) {
             throw new BadInputException(400, "the 'target' (the video to process, by object key) is missing");
         }
-        return accepted(ingest.submit(new JobInputs(submission.target(), submission.sources(), submission.audio()), submission.options()));
+        return accepted(ingest.submit(new JobInputs(submission.target(), submission.sources(), submission.audio()), submission.options(), caller.get()));
     }
 
     private Response accepted(UUID id) {
@@ -106,19 +120,29 @@ public class JobResource {
     @GET
     @Path("/jobs")
     public List<JobStatus> list(@QueryParam("limit") @DefaultValue("50") int limit) {
-        return store.jobs(Math.max(1, Math.min(limit, 500))).stream().map(views::status).toList();
+        return store.jobs(Math.max(1, Math.min(limit, 500)), caller.get()).stream().map(views::status).toList();
     }
 
     @GET
     @Path("/jobs/{id}")
     public JobStatus get(@PathParam("id") UUID id) {
+        visible(id);
         return views.status(id).orElseThrow(() -> notFound(id));
+    }
+
+    /** The job if the caller may see it; another tenant's job (or another submitter's) answers as if it did not exist. */
+    private JobRow visible(UUID id) {
+        JobRow job = store.job(id).orElseThrow(() -> notFound(id));
+        if (!caller.get().sees(job.owner().tenant(), job.owner().submittedBy())) {
+            throw notFound(id);
+        }
+        return job;
     }
 
     @GET
     @Path("/jobs/{id}/chunks")
     public List<ChunkStatus> chunks(@PathParam("id") UUID id) {
-        get(id);
+        visible(id);
         return views.chunks(id);
     }
 
@@ -126,7 +150,7 @@ public class JobResource {
     @Path("/jobs/{id}/tasks")
     @Operation(summary = "The job's prepare and stitch attempts: state, worker, error")
     public List<TaskStatus> tasks(@PathParam("id") UUID id) {
-        get(id);
+        visible(id);
         return store.tasks(id);
     }
 
@@ -136,7 +160,7 @@ public class JobResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Progress as Server-Sent Events, one JobStatus when anything changes (at most every 500 ms), ending with the final state")
     public Multi<JobStatus> events(@PathParam("id") UUID id) {
-        get(id);
+        visible(id);
         return Multi.createFrom().<JobStatus>emitter(emitter -> {
             JobStatus last = null;
             try {
@@ -167,29 +191,32 @@ public class JobResource {
 
     @GET
     @Path("/jobs/{id}/output")
-    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "303 to a short-lived presigned URL (farm.access.output-url-ttl) that downloads the finished video straight from S3, "
+            + "named after the target (409 until DONE)")
     public Response output(@PathParam("id") UUID id) {
-        JobRow job = store.job(id).orElseThrow(() -> notFound(id));
+        JobRow job = visible(id);
         if (!hasOutput(job)) {
             return outputNotYet(job);
         }
-        // the output is streamed from S3 as it is read: the coordinator's disk never holds it
-        String name = job.targetName().replaceAll("\\.[^.]*$", "") + "-facefarm." + job.outputFormat();
-        return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> objects.copyTo(job.outputKey(), out))
-                .header("Content-Disposition", ContentDisposition.attachment(name)).build();
+        return Response.seeOther(URI.create(presignedOutput(job))).build();
     }
 
     @GET
     @Path("/jobs/{id}/output/url")
-    @Operation(summary = "A presigned URL to download the finished video straight from S3 (409 until DONE)")
+    @Operation(summary = "The short-lived presigned URL of the finished video, with its size and expiry (409 until DONE)")
     public Response outputUrl(@PathParam("id") UUID id) {
-        JobRow job = store.job(id).orElseThrow(() -> notFound(id));
+        JobRow job = visible(id);
         if (!hasOutput(job)) {
             return outputNotYet(job);
         }
-        java.time.Duration lifetime = java.time.Duration.ofHours(1);
-        return Response.ok(Map.of("url", objects.presignedGet(job.outputKey(), lifetime), "bytes", job.sizes().output(),
-                "expiresAt", java.time.Instant.now().plus(lifetime).toString())).build();
+        return Response.ok(Map.of("url", presignedOutput(job), "bytes", job.sizes().output(),
+                "expiresAt", java.time.Instant.now().plus(config.access().outputUrlTtl()).toString())).build();
+    }
+
+    /** S3 answers with the studio's file name (RFC 6266), so a browser saves it as the target's name, not the key's. */
+    private String presignedOutput(JobRow job) {
+        String name = job.targetName().replaceAll("\\.[^.]*$", "") + "-facefarm." + job.outputFormat();
+        return objects.presignedGet(job.outputKey(), config.access().outputUrlTtl(), ContentDisposition.attachment(name));
     }
 
     private static boolean hasOutput(JobRow job) {
@@ -203,6 +230,7 @@ public class JobResource {
 
     @GET
     @Path("/workers")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public List<Map<String, Object>> workers() {
         return store.workers();
     }

@@ -10,6 +10,9 @@ import facefarm.coordinator.config.FarmConfig;
 import facefarm.coordinator.ingest.BadInputException;
 import facefarm.storage.ObjectStore;
 import facefarm.storage.StorageException;
+import facefarm.coordinator.access.CurrentCaller;
+import facefarm.coordinator.access.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -33,7 +36,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/api/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
 public class UploadResource {
+    @Inject
+    CurrentCaller caller;
+
     @Inject
     ObjectStore objects;
 
@@ -50,7 +57,7 @@ public class UploadResource {
         if (problem != null) {
             throw new BadInputException(400, problem);
         }
-        String key = ObjectKeys.upload(UUID.randomUUID().toString(), request.name());
+        String key = ObjectKeys.upload(caller.get().tenant(), UUID.randomUUID().toString(), request.name());
         String uploadId = objects.startMultipart(key);
         long partSize = request.partSize(config.uploadPartSize().asLongValue());
         List<UploadPlan.Part> parts = new ArrayList<>();
@@ -105,9 +112,11 @@ public class UploadResource {
         }
     }
 
-    private static void checkKey(String key) {
-        if (key == null || !key.startsWith("uploads/") || ObjectKeys.keyProblem(key) != null) {
-            throw new BadInputException(400, "key must be the upload's key (uploads/...) that POST /api/v1/uploads answered with");
+    /** The caller's own tenant's uploads only; another tenant's upload is as unknown as one that never was. */
+    private void checkKey(String key) {
+        String uploads = ObjectKeys.uploadsPrefix(caller.get().tenant());
+        if (key == null || !key.startsWith(uploads) || ObjectKeys.keyProblem(key) != null) {
+            throw new BadInputException(400, "key must be the upload's key (" + uploads + "...) that POST /api/v1/uploads answered with");
         }
     }
 

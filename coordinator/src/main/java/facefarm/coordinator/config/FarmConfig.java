@@ -52,11 +52,35 @@ public interface FarmConfig {
     @WithDefault("24h")
     Duration presignExpiry();
 
+    /**
+     * True only on the ./farm launcher's loopback stack: elsewhere the coordinator refuses to start with the embedded
+     * stack's built-in database and S3 credentials.
+     */
+    @WithDefault("false")
+    boolean embedded();
+
+    Access access();
+
     Kafka kafka();
 
     Limits limits();
 
     S3 s3();
+
+    interface Access {
+        /**
+         * SHA-256 (hex) of an operator token installed at start-up, so a new farm has a first token to make the others
+         * with (./farm sets it for the token in $FARM_HOME/token; a deployment sets it from its secret store).
+         */
+        java.util.Optional<String> bootstrapTokenHash();
+
+        @WithDefault("local-operator")
+        String bootstrapTokenName();
+
+        /** How long a presigned output URL downloads (a leaked link dies soon after). */
+        @WithDefault("5m")
+        Duration outputUrlTtl();
+    }
 
     interface Kafka {
         /** Partitions of the offer topic: at least the largest worker count, since a busy worker holds its partitions. */

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
 /** The object store client and the farm's topics, created at start-up with enough partitions. */
@@ -35,8 +35,9 @@ public class Infrastructure {
         store.close();
     }
 
-    void createTopics(@Observes StartupEvent event, FarmConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    void createTopics(@Observes StartupEvent event, FarmConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaSettings) {
+        Object bootstrap = kafkaSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(AdminSettings.of(kafkaSettings))) {
             for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.TASKS, Topics.CHUNK_EVENTS, Topics.WORKER_HEARTBEATS, Topics.DEAD_LETTERS)) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor()))).all().get();

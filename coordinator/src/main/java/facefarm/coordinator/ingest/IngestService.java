@@ -4,7 +4,9 @@ import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobInputs;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.OptionRules;
+import facefarm.common.storage.JobFolder;
 import facefarm.common.storage.ObjectKeys;
+import facefarm.coordinator.access.Caller;
 import facefarm.coordinator.config.FarmConfig;
 import facefarm.coordinator.jobs.AfterCommit;
 import facefarm.coordinator.jobs.JobRow;
@@ -44,27 +46,30 @@ public class IngestService {
     public record Upload(Path file, String name) {
     }
 
-    /** A job whose inputs came in the request: they are stored under the job's own prefix first. */
-    public UUID submit(Upload target, List<Upload> sources, Upload audio, JobOptions options) {
+    /** A job whose inputs came in the request: they are stored under the job's own folder first. */
+    public UUID submit(Upload target, List<Upload> sources, Upload audio, JobOptions options, Caller caller) {
         JobOptions opts = checked(options, sources.size(), target != null, audio != null);
         UUID id = UUID.randomUUID();
-        String jobId = id.toString();
+        JobFolder folder = new JobFolder(caller.tenant(), id.toString());
         try {
-            InputFile targetFile = store(target, ObjectKeys.target(jobId, target.name()));
+            InputFile targetFile = store(target, folder.target(target.name()));
             List<InputFile> sourceFiles = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
-                sourceFiles.add(store(sources.get(i), ObjectKeys.source(jobId, i, sources.get(i).name())));
+                sourceFiles.add(store(sources.get(i), folder.source(i, sources.get(i).name())));
             }
-            InputFile audioFile = audio == null ? null : store(audio, ObjectKeys.audio(jobId, audio.name()));
-            return create(id, new JobInputs(targetFile, sourceFiles, audioFile), opts);
+            InputFile audioFile = audio == null ? null : store(audio, folder.audio(audio.name()));
+            return create(id, new JobInputs(targetFile, sourceFiles, audioFile), opts, caller);
         } catch (RuntimeException e) {
-            removeQuietly(jobId, e);
+            removeQuietly(folder, e);
             throw e;
         }
     }
 
-    /** A job on inputs already in the farm's bucket (presigned uploads, or objects put there by other tools). */
-    public UUID submit(JobInputs inputs, JobOptions options) {
+    /**
+     * A job on inputs already in the farm's bucket: a submitter or viewer may refer to its tenant's uploads only, an
+     * operator to any object outside the jobs' folders (put there by other tools).
+     */
+    public UUID submit(JobInputs inputs, JobOptions options, Caller caller) {
         JobOptions opts = checked(options, inputs == null ? 0 : inputs.sources().size(), inputs != null && inputs.target() != null,
                 inputs != null && inputs.audio() != null);
         List<InputFile> all = new ArrayList<>(inputs.sources());
@@ -77,6 +82,11 @@ public class IngestService {
             if (problem != null) {
                 throw new BadInputException(400, problem);
             }
+            if (!caller.isOperator() && !file.key().startsWith(ObjectKeys.uploadsPrefix(caller.tenant()))) {
+                // another tenant's object answers as if it did not exist
+                throw new BadInputException(400, "no object '" + file.key() + "' among tenant " + caller.tenant()
+                        + "'s uploads: upload it first (POST /api/v1/uploads) and refer to the key that answered");
+            }
             long size = objects.size(file.key());
             if (size < 0) {
                 throw new BadInputException(400, "no object '" + file.key() + "' in bucket '" + objects.bucket()
@@ -86,7 +96,7 @@ public class IngestService {
                 throw new BadInputException(400, "object '" + file.key() + "' is empty: upload the whole file");
             }
         }
-        return create(UUID.randomUUID(), inputs, opts);
+        return create(UUID.randomUUID(), inputs, opts, caller);
     }
 
     private JobOptions checked(JobOptions options, int sources, boolean hasTarget, boolean hasAudio) {
@@ -111,9 +121,9 @@ public class IngestService {
         return opts.withDefaults(config.chunkFrames(), config.defaultProcessors().orElse(null));
     }
 
-    private UUID create(UUID id, JobInputs inputs, JobOptions options) {
-        JobService.Followup followup = jobs.create(JobRow.submitted(id, inputs, options));
-        LOG.infof("job=%s submitted: target=%s sources=%d audio=%s; preparing on a worker", id, inputs.target().key(), inputs.sources().size(),
+    private UUID create(UUID id, JobInputs inputs, JobOptions options, Caller caller) {
+        JobService.Followup followup = jobs.create(JobRow.submitted(id, inputs, options, new JobRow.Owner(caller.tenant(), caller.name())));
+        LOG.infof("job=%s submitted by %s of tenant %s: target=%s sources=%d audio=%s; preparing on a worker", id, caller.name(), caller.tenant(), inputs.target().key(), inputs.sources().size(),
                 inputs.audio() == null ? "target's" : inputs.audio().key());
         afterCommit.run(followup);
         return id;
@@ -124,9 +134,9 @@ public class IngestService {
         return new InputFile(key, upload.name());
     }
 
-    private void removeQuietly(String jobId, RuntimeException cause) {
+    private void removeQuietly(JobFolder folder, RuntimeException cause) {
         try {
-            objects.deletePrefix(ObjectKeys.jobPrefix(jobId));
+            objects.deletePrefix(folder.prefix());
         } catch (RuntimeException cleanup) {
             cause.addSuppressed(cleanup);
         }

@@ -7,6 +7,7 @@ import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.StageTimings;
+import facefarm.common.storage.JobFolder;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -48,18 +49,28 @@ public record JobRow(
         Failure failure,
         UUID currentTask,
         JobStatus.Sizes sizes,
-        String soundKey) {
+        String soundKey,
+        Owner owner) {
 
     /** A job as submitted, before its prepare task: what it reads and how. */
-    public static JobRow submitted(UUID id, JobInputs inputs, JobOptions options) {
+    public static JobRow submitted(UUID id, JobInputs inputs, JobOptions options, Owner owner) {
         return new JobRow(id, JobState.PREPARING, inputs.target().name(), inputs.target().key(), inputs.sources().stream().map(f -> f.key()).toList(),
                 options.processors() == null ? java.util.List.of() : options.processors(), options.outputFormat(), 0, 1, 1, 0, 0, "", false,
                 options.chunkFrames(), 0, 0, new JobAnalysis(facefarm.common.jobs.AnalysisOptions.DEFAULTS, null, null, null), null, null,
-                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, new JobStatus.Sizes(0, 0, 0), null);
+                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, new JobStatus.Sizes(0, 0, 0), null, owner);
     }
 
     /** What the studio submitted: its inputs and its options (with the chunk size and default chain filled in). */
     public record Submission(JobInputs inputs, JobOptions options) {
+    }
+
+    /** The tenant a job belongs to and the token that submitted it (null for jobs from before tokens). */
+    public record Owner(String tenant, String submittedBy) {
+    }
+
+    /** Where the job's objects live, under its tenant's prefix. */
+    public JobFolder folder() {
+        return new JobFolder(owner.tenant(), id.toString());
     }
 
     /** Where the output's sound comes from: the new audio, or the target's audio track; null when it has none. */

@@ -16,7 +16,6 @@ import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.planning.ChunkPlan;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
-import facefarm.common.storage.ObjectKeys;
 import facefarm.coordinator.config.FarmConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -119,7 +118,7 @@ public class JobService {
         JobRow ready = store.job(job.id()).orElseThrow();
         List<ChunkOffer> offers = new ArrayList<>();
         for (ChunkPlan plan : prepared.chunks()) {
-            AttemptRow attempt = store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job.id(), plan.index()));
+            AttemptRow attempt = store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job, plan.index()));
             offers.add(offer(ready, plan.index(), plan.owned(), plan.decoded(), plan.seek(), attempt));
         }
         moveJob(job, JobState.RUNNING, null);
@@ -138,7 +137,7 @@ public class JobService {
         moveJob(job, JobState.DONE, null);
         metrics.counter("farm.jobs.finished", "state", "DONE").increment();
         LOG.infof("job=%s done: %d frames stitched in %d ms", job.id(), stitched.frames(), stitched.stitchMs());
-        return new Followup(List.of(), List.of(), ObjectKeys.jobPrefix(job.id().toString()) + "chunks/");
+        return new Followup(List.of(), List.of(), job.folder().chunks());
     }
 
     /**
@@ -163,7 +162,7 @@ public class JobService {
         Failure last = failure.isInputError() ? failure : new Failure(failure.check(), failure.status(), task.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + " failed " + used + " of " + config.maxAttempts() + " allowed attempts; last error: " + failure.message());
         fail(job, last);
-        return new Followup(List.of(), List.of(), task.kind() == TaskEvent.Task.PREPARE ? ObjectKeys.jobPrefix(job.id().toString()) : null);
+        return new Followup(List.of(), List.of(), task.kind() == TaskEvent.Task.PREPARE ? job.folder().prefix() : null);
     }
 
     @Transactional
@@ -237,7 +236,7 @@ public class JobService {
         if (decision instanceof RetryPolicy.Retry) {
             requireTransition(chunk, ChunkState.OFFERED);
             Duration delay = backoff(chunk.attempts() + 1);
-            AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job.id(), chunk.index()), delay);
+            AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()), delay);
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());
             store.touchJob(job.id());
@@ -341,14 +340,14 @@ public class JobService {
     }
 
     private PrepareTask prepareTask(JobRow job, TaskRow task) {
-        return new PrepareTask(job.id().toString(), task.id().toString(), task.number(), job.submission().inputs(), job.submission().options(),
+        return new PrepareTask(job.id().toString(), task.id().toString(), task.number(), job.owner().tenant(), job.submission().inputs(), job.submission().options(),
                 new JobLimits(config.limits().maxFrames(), config.limits().maxChunks()));
     }
 
     private StitchTask stitchTask(JobRow job, TaskRow task) {
         List<StitchTask.Part> parts = store.chunks(job.id()).stream().map(c -> new StitchTask.Part(c.outputKey(), c.owned().length())).toList();
         return new StitchTask(job.id().toString(), task.id().toString(), task.number(), parts, job.audioSourceKey(), job.audioKey() != null,
-                ObjectKeys.output(job.id().toString(), task.id().toString(), job.outputFormat()), encoding(job), job.framesTotal(), job.fpsNumerator(),
+                job.folder().output(task.id().toString(), job.outputFormat()), encoding(job), job.framesTotal(), job.fpsNumerator(),
                 job.fpsDenominator());
     }
 
@@ -357,8 +356,8 @@ public class JobService {
                 job.fpsDenominator());
     }
 
-    private static String chunkKeyPattern(UUID jobId, int chunkIndex) {
-        return ObjectKeys.chunk(jobId.toString(), chunkIndex, "{attempt}", "mkv");
+    private static String chunkKeyPattern(JobRow job, int chunkIndex) {
+        return job.folder().chunk(chunkIndex, "{attempt}", "mkv");
     }
 
     /** Every change of a chunk's or job's state goes through the transition rules of ChunkState and JobState. */

@@ -17,6 +17,8 @@ import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.common.planning.ChunkPlan;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
+import facefarm.coordinator.access.Caller;
+import facefarm.coordinator.access.Role;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,8 +53,8 @@ public class JobStore {
         sql("""
                 insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
                                   fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis,
-                                  audio_key, target_frames, inputs, options)
-                values (?, ?, ?, ?, ?, ?, ?, 0, 1, 1, 0, 0, '', false, ?, 0, 0, 0, ?, ?, 0, ?, ?)""", ps -> {
+                                  audio_key, target_frames, inputs, options, tenant, submitted_by)
+                values (?, ?, ?, ?, ?, ?, ?, 0, 1, 1, 0, 0, '', false, ?, 0, 0, 0, ?, ?, 0, ?, ?, ?, ?)""", ps -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.state().name());
             ps.setString(3, job.targetName());
@@ -65,6 +67,8 @@ public class JobStore {
             ps.setString(10, job.audioKey());
             ps.setString(11, json(job.submission().inputs()));
             ps.setString(12, json(job.submission().options()));
+            ps.setString(13, job.owner().tenant());
+            ps.setString(14, job.owner().submittedBy());
             return ps.executeUpdate();
         });
     }
@@ -225,8 +229,23 @@ public class JobStore {
         return query("select * from jobs where id = ? for update", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
     }
 
-    public List<JobRow> jobs(int limit) {
-        return query("select * from jobs order by created_at desc limit ?", ps -> ps.setInt(1, limit), JobStore::jobRow);
+    /** The newest jobs {@code caller} may see: all for an operator, the tenant's for a viewer, its own for a submitter. */
+    public List<JobRow> jobs(int limit, Caller caller) {
+        String where = switch (caller.role()) {
+            case OPERATOR -> "true";
+            case VIEWER -> "tenant = ?";
+            case SUBMITTER -> "tenant = ? and submitted_by = ?";
+        };
+        return query("select * from jobs where " + where + " order by created_at desc limit ?", ps -> {
+            int i = 1;
+            if (caller.role() != Role.OPERATOR) {
+                ps.setString(i++, caller.tenant());
+            }
+            if (caller.role() == Role.SUBMITTER) {
+                ps.setString(i++, caller.name());
+            }
+            ps.setInt(i, limit);
+        }, JobStore::jobRow);
     }
 
     public List<JobRow> jobsIn(JobState state) {
@@ -479,7 +498,7 @@ public class JobStore {
                 new JobRow.Submission(read(rs.getString("inputs"), JobInputs.class), read(rs.getString("options"), JobOptions.class)),
                 read(rs.getString("failure"), Failure.class), rs.getObject("current_task", UUID.class),
                 new JobStatus.Sizes(rs.getLong("bytes_read"), rs.getLong("intermediate_bytes"), rs.getLong("output_bytes")),
-                rs.getString("sound_key"));
+                rs.getString("sound_key"), new JobRow.Owner(rs.getString("tenant"), rs.getString("submitted_by")));
     }
 
     private static String json(Object value) {

@@ -21,7 +21,8 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.smallrye.common.annotation.Identifier;
+import facefarm.coordinator.config.AdminSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,8 +38,9 @@ public class WorkerAssignments {
     @Inject
     FarmConfig config;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaSettings;
 
     private Admin admin;
     private volatile Map<String, PartitionRotation> rotations = Map.of();
@@ -98,7 +100,7 @@ public class WorkerAssignments {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+            admin = Admin.create(AdminSettings.of(kafkaSettings));
         }
         return admin;
     }

@@ -33,10 +33,19 @@ import java.util.function.Consumer;
 /** The coordinator's REST API as the CLI uses it. */
 public final class CoordinatorClient {
     private final String baseUrl;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public CoordinatorClient(String baseUrl) {
+    /** @param token the bearer token every API call sends (never sent to S3's presigned URLs) */
+    public CoordinatorClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** The API request builder: the coordinator's URL and the token. */
+    private HttpRequest.Builder api(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     /** A refusal by the coordinator, with its message. */
@@ -74,7 +83,7 @@ public final class CoordinatorClient {
             throw new IllegalStateException("cannot read the inputs: " + e.getMessage(), e);
         }
         parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/jobs"))
+        HttpRequest request = api("/api/v1/jobs")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))
                 .build();
@@ -95,7 +104,7 @@ public final class CoordinatorClient {
     }
 
     public void completeUpload(String uploadId, String key) {
-        send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/uploads/" + uploadId + "/complete?key=" + encode(key)))
+        send(api("/api/v1/uploads/" + uploadId + "/complete?key=" + encode(key))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
@@ -108,7 +117,7 @@ public final class CoordinatorClient {
     }
 
     private HttpRequest post(String path, String json) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+        return api(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
@@ -177,14 +186,10 @@ public final class CoordinatorClient {
         return last;
     }
 
-    /** Downloads the finished video straight from S3 through a presigned URL; through the coordinator when S3 cannot be reached. */
+    /** Downloads the finished video straight from S3 through a short-lived presigned URL (without the token). */
     public void download(String id, Path output) {
         String url = send(get("/api/v1/jobs/" + id + "/output/url")).path("url").asText();
-        try {
-            fetch(HttpRequest.newBuilder(URI.create(url)).GET().build(), output);
-        } catch (IllegalStateException | ApiException e) {
-            fetch(get("/api/v1/jobs/" + id + "/output"), output);
-        }
+        fetch(HttpRequest.newBuilder(URI.create(url)).GET().build(), output);
     }
 
     private void fetch(HttpRequest request, Path output) {
@@ -206,7 +211,20 @@ public final class CoordinatorClient {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build();
+        return api(path).GET().build();
+    }
+
+    /** Makes a token (operators only); the answer holds its secret. */
+    public JsonNode createToken(String name, String tenant, String role) {
+        return send(post("/api/v1/tokens", json(Map.of("name", name, "tenant", tenant, "role", role))));
+    }
+
+    public JsonNode tokens() {
+        return send(get("/api/v1/tokens"));
+    }
+
+    public void revokeToken(String name) {
+        send(api("/api/v1/tokens/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")).DELETE().build());
     }
 
     private JsonNode send(HttpRequest request) {

@@ -12,6 +12,7 @@ import facefarm.common.messaging.Messages;
 import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
+import facefarm.deploy.stack.LocalToken;
 import facefarm.models.ModelStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,6 +58,10 @@ public final class FarmCli {
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
               ./farm down                  stop the background farm
+              ./farm token                 print the farm's operator token ($FARM_HOME/token, made on first use)
+              ./farm token create --name NAME [--tenant T] [--role submitter|viewer|operator]
+              ./farm token list | revoke NAME
+                                           manage API tokens (the running farm, or --api URL with FARM_TOKEN)
               ./farm dead-letters [--replay] [--kafka HOST:PORT]
                                            list the records nobody could process, with why; --replay sends each
                                            one not replayed before back to its topic (default: the running farm)
@@ -134,6 +139,7 @@ public final class FarmCli {
                 case "down" -> down();
                 case "status" -> status(rest.isEmpty() ? null : rest.get(0));
                 case "dead-letters" -> deadLetters(Options.parse(rest));
+                case "token" -> token(rest);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE_TEXT);
                     yield OK;
@@ -187,7 +193,7 @@ public final class FarmCli {
         try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
                     o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null));
             // every file goes straight to S3 in parts; the job then names them by key
@@ -526,7 +532,7 @@ public final class FarmCli {
             err.println("error: no farm is running from " + home + "; start one with ./farm up");
             return FAILED;
         }
-        CoordinatorClient client = new CoordinatorClient((String) state.get("api"));
+        CoordinatorClient client = new CoordinatorClient((String) state.get("api"), LocalToken.read(home));
         if (jobId != null) {
             JobStatus job = client.job(jobId);
             out.println(ProgressBar.render(job));
@@ -545,6 +551,57 @@ public final class FarmCli {
             out.println(job.id() + "  " + ProgressBar.render(job));
         }
         return OK;
+    }
+
+    /**
+     * {@code token} prints the farm's operator token (made on first use); {@code token create|list|revoke} manage the
+     * others through the API of the running farm, or of {@code --api URL} with the token in FARM_TOKEN.
+     */
+    private int token(List<String> args) {
+        if (args.isEmpty()) {
+            out.println(LocalToken.ensure(home));
+            return OK;
+        }
+        boolean revoke = args.get(0).equals("revoke");
+        if (revoke && (args.size() < 2 || args.get(1).startsWith("--"))) {
+            throw new UsageException("say which token: ./farm token revoke NAME");
+        }
+        Options o = Options.parse(args.subList(revoke ? 2 : 1, args.size()));
+        CoordinatorClient client = operatorClient(o);
+        if (client == null) {
+            return FAILED;
+        }
+        switch (args.get(0)) {
+            case "create" -> {
+                var made = client.createToken(o.require("--name").get(), o.value("--tenant").orElse("default"), o.value("--role").orElse("submitter"));
+                err.println("token " + made.get("name").asText() + " (" + made.get("role").asText() + " of tenant " + made.get("tenant").asText()
+                        + "); it is shown only this once:");
+                out.println(made.get("token").asText());
+            }
+            case "list" -> client.tokens().forEach(t -> out.printf(Locale.ROOT, "%-24s %-10s %-16s created %s%s%n", t.get("name").asText(),
+                    t.get("role").asText(), t.get("tenant").asText(), t.get("createdAt").asText(),
+                    t.get("revokedAt").isNull() ? "" : "  revoked " + t.get("revokedAt").asText()));
+            case "revoke" -> {
+                client.revokeToken(args.get(1));
+                out.println("revoked " + args.get(1));
+            }
+            default -> throw new UsageException("unknown token command '" + args.get(0) + "': token [create --name N --tenant T --role R | list | revoke NAME]");
+        }
+        return OK;
+    }
+
+    private CoordinatorClient operatorClient(Options o) {
+        String api = o.value("--api").orElse(null);
+        if (api == null) {
+            Map<String, Object> state = readState();
+            if (state == null) {
+                err.println("error: no farm is running from " + home + "; start one with ./farm up, or name one with --api URL (token in FARM_TOKEN)");
+                return null;
+            }
+            api = (String) state.get("api");
+        }
+        String token = System.getenv().getOrDefault("FARM_TOKEN", LocalToken.read(home));
+        return new CoordinatorClient(api, token);
     }
 
     static String oneLine(Throwable e) {

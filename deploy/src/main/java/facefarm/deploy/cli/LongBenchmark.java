@@ -83,7 +83,7 @@ final class LongBenchmark {
         List<ChunkStatus> chunks;
         double workerCpu = 0;
         try (LocalFarm farm = LocalFarm.start(layout, LocalFarm.Settings.defaults(home, workers), line -> err.println("farm: " + line))) {
-            CoordinatorClient client = new CoordinatorClient(farm.apiUrl());
+            CoordinatorClient client = farm.client();
             InputFile target = new Uploader(client).upload(clip, done -> { });
             JobStatus submitted = client.submit(new JobSubmission(target, List.of(), null, new JobOptions(List.of("face_debugger"), chunkFrames, "mp4")));
             ProgressBar bar = new ProgressBar(err, System.console() != null);

@@ -1,5 +1,6 @@
 package facefarm.deploy.stack;
 
+import facefarm.common.access.TokenSecrets;
 import facefarm.common.messaging.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -54,6 +55,7 @@ public final class LocalFarm implements AutoCloseable {
     private S3Server s3;
     private ChildProcess coordinator;
     private int httpPort;
+    private String token;
 
     private LocalFarm(FarmLayout layout, Settings settings) {
         this.layout = layout;
@@ -99,6 +101,7 @@ public final class LocalFarm implements AutoCloseable {
             throw kafkaError[0];
         }
         createWorkTopics();
+        token = LocalToken.ensure(settings.home());
         status.accept("starting the coordinator");
         httpPort = Ports.free();
         coordinator = track(startCoordinator(false));
@@ -137,6 +140,7 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_DB_PASSWORD", "postgres");
         env.put("FARM_HEARTBEAT_TIMEOUT", settings.heartbeatTimeout().toMillis() + "ms");
         env.put("FARM_KAFKA_PARTITIONS", Integer.toString(settings.partitions()));
+        env.put("FARM_ACCESS_BOOTSTRAP_TOKEN_HASH", TokenSecrets.hash(token));
         List<String> jvm = new ArrayList<>(jvmArgs("1g"));
         // a control plane's load is light: the quick compiler alone starts it sooner and leaves the cores to the workers
         jvm.add("-XX:TieredStopAtLevel=1");
@@ -214,6 +218,8 @@ public final class LocalFarm implements AutoCloseable {
     private Map<String, String> commonEnv() {
         Map<String, String> env = new HashMap<>();
         env.put("FARM_HOME", settings.home().toString());
+        // loopback servers with the built-in credentials: the services accept those only here
+        env.put("FARM_EMBEDDED", "true");
         env.put("FARM_KAFKA_BOOTSTRAP", kafka.bootstrap());
         env.put("FARM_S3_ENDPOINT", s3.endpoint());
         env.put("FARM_S3_ACCESS_KEY", S3Server.ACCESS_KEY);
@@ -256,6 +262,16 @@ public final class LocalFarm implements AutoCloseable {
 
     public String apiUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The farm's operator token (also in $FARM_HOME/token). */
+    public String token() {
+        return token;
+    }
+
+    /** A client of this farm's API, as its operator. */
+    public facefarm.deploy.cli.CoordinatorClient client() {
+        return new facefarm.deploy.cli.CoordinatorClient(apiUrl(), token);
     }
 
     public String kafkaBootstrap() {

@@ -23,9 +23,14 @@ public final class EventPublisher implements AutoCloseable {
     private final String workerId;
 
     public EventPublisher(String bootstrap, String workerId) {
+        this(java.util.Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), workerId);
+    }
+
+    /** @param kafkaSettings the bootstrap servers and any SASL/TLS settings */
+    public EventPublisher(java.util.Map<String, Object> kafkaSettings, String workerId) {
         this.workerId = workerId;
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(kafkaSettings);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-events");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -62,7 +62,7 @@ public final class TaskConsumer implements AutoCloseable {
         this.runners = runners;
         this.workerId = config.workerId();
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        props.putAll(config.kafkaSettings());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
         props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.workerId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());

@@ -7,7 +7,6 @@ import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Overlap;
-import facefarm.common.storage.ObjectKeys;
 import facefarm.models.ModelStore;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.Face;
@@ -239,8 +238,9 @@ public final class ChunkRunner implements AutoCloseable {
     private Path fetch(String jobId, String key) throws IOException {
         Path jobs = workDir.resolve("jobs");
         // the key's path under the job keeps a target and an audio file of the same name apart
-        String prefix = ObjectKeys.jobPrefix(jobId);
-        Path cached = jobs.resolve(jobId).resolve(key.startsWith(prefix) ? key.substring(prefix.length()) : key.substring(key.lastIndexOf('/') + 1));
+        String folder = "jobs/" + jobId + "/";
+        int at = key.indexOf(folder);
+        Path cached = jobs.resolve(jobId).resolve(at >= 0 ? key.substring(at + folder.length()) : key.substring(key.lastIndexOf('/') + 1));
         if (!Files.isRegularFile(cached)) {
             evictOldJobs(jobs);
             Files.createDirectories(cached.getParent());

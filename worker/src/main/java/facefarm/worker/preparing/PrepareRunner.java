@@ -9,7 +9,6 @@ import facefarm.common.messaging.TaskEvent;
 import facefarm.common.planning.ChunkPlan;
 import facefarm.common.planning.ChunkPlanner;
 import facefarm.common.planning.Overlap;
-import facefarm.common.storage.ObjectKeys;
 import facefarm.models.ModelStore;
 import facefarm.storage.ObjectStore;
 import facefarm.worker.WorkerConfig;
@@ -108,7 +107,7 @@ public final class PrepareRunner {
         String soundKey = audio != null ? audio.key() : null;
         if (audio == null && probe.audioTrack() != null) {
             String name = probe.audioTrack().getFileName().toString();
-            soundKey = ObjectKeys.audioTrack(task.jobId(), name.substring(name.lastIndexOf('.') + 1));
+            soundKey = task.folder().audioTrack(name.substring(name.lastIndexOf('.') + 1));
             store.upload(probe.audioTrack(), soundKey);
         }
         return new PreparedJob(timeline, new PreparedJob.Picture(probe.video().width(), probe.video().height(), probe.video().videoCodec()), soundKey,

@@ -1,0 +1,40 @@
+package facefarm.common.storage;
+
+/**
+ * Where one job's objects live: under its tenant's prefix, {@code tenants/<tenant>/jobs/<job>/}. Chunk and stitch
+ * outputs are attempt-scoped, so a stale attempt never overwrites the current one.
+ */
+public record JobFolder(String tenant, String jobId) {
+    public String prefix() {
+        return ObjectKeys.tenantPrefix(tenant) + "jobs/" + jobId + "/";
+    }
+
+    public String target(String fileName) {
+        return prefix() + "input/target/" + ObjectKeys.safe(fileName);
+    }
+
+    public String source(int index, String fileName) {
+        return prefix() + "input/sources/" + index + "-" + ObjectKeys.safe(fileName);
+    }
+
+    public String audio(String fileName) {
+        return prefix() + "input/audio/" + ObjectKeys.safe(fileName);
+    }
+
+    /** The target's audio, copied out of it by the prepare task, so the stitch never reads the target again. */
+    public String audioTrack(String extension) {
+        return prefix() + "input/audio-track." + extension;
+    }
+
+    public String chunks() {
+        return prefix() + "chunks/";
+    }
+
+    public String chunk(int chunkIndex, String attemptId, String extension) {
+        return chunks() + chunkIndex + "/" + attemptId + "." + extension;
+    }
+
+    public String output(String attemptId, String extension) {
+        return prefix() + "output/" + attemptId + "/result." + extension;
+    }
+}
