@@ -145,22 +145,67 @@ class FarmRenderEndToEndTest {
     @Test
     void upStatusDownRunsTheFarmInTheBackgroundAndStopsIt() throws Exception {
         FarmCommand.Run up = farm("up", "--workers", "1");
+        String jobId;
         try {
             assertEquals(0, up.exit(), up.stderr());
             assertTrue(up.stdout().startsWith("farm up at http://127.0.0.1:"), up.stdout());
             FarmCommand.Run again = farm("up");
             assertTrue(again.stdout().startsWith("farm already up"), again.stdout());
+
+            // render runs on the farm that is up, with the operator token ./farm keeps
+            FarmCommand.Run render = farm("render", "--target", SharedFiles.media("face_2.mp4").toString(), "--processors", "face_debugger",
+                    "--output", dir.resolve("kept.mkv").toString(), "--chunk-frames", "64");
+            assertEquals(0, render.exit(), render.stderr());
+            assertTrue(render.stderr().contains("rendering on the farm already up"), render.stderr());
+            jobId = render.stderr().lines().filter(l -> l.contains("submitted")).findFirst().orElseThrow().replaceAll(".*job (\\S+) submitted.*", "$1");
+
+            // a worker that dies is started again by the launcher, and status says so
+            ProcessHandle worker = workerProcess();
+            assertTrue(worker != null, "the farm's worker process is found");
+            worker.destroyForcibly();
             FarmCommand.Run status = farm("status");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!status.stdout().contains("restarted 1 time") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                status = farm("status");
+            }
             assertEquals(0, status.exit(), status.stderr());
             assertTrue(status.stdout().contains("farm at http://127.0.0.1:"), status.stdout());
+            assertTrue(status.stdout().lines().anyMatch(l -> l.startsWith("worker-1") && l.contains("restarted 1 time")), status.stdout());
+            assertTrue(status.stdout().contains(jobId), status.stdout());
         } finally {
             FarmCommand.Run down = farm("down");
             assertEquals(0, down.exit(), down.stderr());
-            assertEquals("farm stopped", down.stdout().strip());
+            assertTrue(down.stdout().startsWith("farm stopped; its jobs and objects are kept"), down.stdout());
         }
         assertFalse(Files.exists(dir.resolve("home/farm.json")), "the state file is removed");
         FarmCommand.Run status = farm("status");
         assertEquals(1, status.exit());
         assertTrue(status.stderr().contains("no farm is running"), status.stderr());
+
+        // up again: the job and its output are still there; down --purge wipes them
+        try {
+            assertEquals(0, farm("up", "--workers", "1").exit());
+            FarmCommand.Run kept = farm("status", jobId);
+            assertEquals(0, kept.exit(), kept.stderr());
+            assertTrue(kept.stdout().contains("DONE") || kept.stdout().contains("done"), kept.stdout());
+        } finally {
+            FarmCommand.Run purge = farm("down", "--purge");
+            assertEquals(0, purge.exit(), purge.stderr());
+            assertTrue(purge.stdout().contains("wiped"), purge.stdout());
+        }
+        assertFalse(Files.exists(dir.resolve("home/state")), "down --purge wipes the kept state");
+        assertTrue(Files.isRegularFile(dir.resolve("home/token")), "the operator token stays");
+        assertEquals(0, farm("token").exit());
+        assertEquals(Files.readString(dir.resolve("home/token")).strip(), farm("token").stdout().strip(), "./farm token prints it");
+    }
+
+    /** The worker JVM under the background farm (its main class is on its command line). */
+    private ProcessHandle workerProcess() throws Exception {
+        java.util.Map<String, Object> state = facefarm.common.messaging.Messages.JSON.readValue(dir.resolve("home/farm.json").toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<>() { });
+        long pid = ((Number) state.get("pid")).longValue();
+        return ProcessHandle.of(pid).orElseThrow().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("facefarm.worker.WorkerMain")).findFirst().orElse(null);
     }
 }

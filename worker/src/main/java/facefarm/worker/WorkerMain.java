@@ -5,6 +5,7 @@ import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.models.ModelStore;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.messaging.EventPublisher;
+import facefarm.worker.messaging.FenceReader;
 import facefarm.worker.messaging.TaskConsumer;
 import facefarm.worker.pipeline.ChunkRunner;
 import facefarm.worker.preparing.PrepareRunner;
@@ -40,19 +41,20 @@ public final class WorkerMain {
         ModelStore models = ModelStore.fromEnvironment();
         AtomicLong chunksCompleted = new AtomicLong();
         try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
-             EventPublisher publisher = new EventPublisher(config.kafkaSettings(), config.workerId())) {
+             EventPublisher publisher = new EventPublisher(config.kafkaSettings(), config.workerId());
+             FenceReader fences = new FenceReader(config.kafkaSettings(), config.workerId()).start(java.time.Duration.ofSeconds(30))) {
             ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize());
             PrepareRunner preparer = new PrepareRunner(config.workerId(), store, models, config.workDir());
             StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir());
             double[] lastFps = {0};
             TaskConsumer consumer = new TaskConsumer(config, publisher, new TaskConsumer.Runners(offer -> {
-                var result = runner.run(offer, publisher::chunkEvent);
+                var result = runner.run(offer, publisher::chunkEvent, () -> fences.book().wanted(offer.jobId(), offer.chunkIndex(), offer.attemptNumber()));
                 if (result.kind() == facefarm.common.messaging.ChunkEvent.Kind.COMPLETED) {
                     chunksCompleted.incrementAndGet();
                     lastFps[0] = result.framesPerSecond();
                 }
                 return result;
-            }, task -> preparer.run(task, publisher::taskEvent), task -> stitcher.run(task, publisher::taskEvent)));
+            }, task -> preparer.run(task, publisher::taskEvent), task -> stitcher.run(task, publisher::taskEvent)), fences);
             ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "heartbeat");
                 thread.setDaemon(true);

@@ -8,7 +8,8 @@ public enum MessageType {
     STITCH_TASK(StitchTask.class, 1),
     TASK_EVENT(TaskEvent.class, 1),
     WORKER_HEARTBEAT(WorkerHeartbeat.class, 1),
-    DEAD_LETTER(DeadLetter.class, 1);
+    DEAD_LETTER(DeadLetter.class, 1),
+    FENCE(Fence.class, 1);
 
     private final Class<?> payloadType;
     private final int schemaVersion;

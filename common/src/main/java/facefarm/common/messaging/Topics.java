@@ -9,6 +9,14 @@ public final class Topics {
     public static final String CHUNK_EVENTS = "farm.chunk-events.v1";
     public static final String WORKER_HEARTBEATS = "farm.workers.v1";
     public static final String DEAD_LETTERS = "farm.dlq.v1";
+    /** Which jobs are closed and which chunk attempts are superseded: compacted, read whole by every worker. */
+    public static final String FENCES = "farm.fences.v1";
+    /**
+     * The fence topic's settings: one partition (workers read all of it), compacted to the newest fence per job and
+     * chunk, and fences older than the offers' own retention (7 days) dropped, since no offer they could stop is left.
+     */
+    public static final java.util.Map<String, String> FENCE_CONFIG = java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms",
+            Long.toString(java.time.Duration.ofDays(7).toMillis()));
     /** The workers' consumer group on the offer and task topics (FARM_WORKER_GROUP overrides it on both sides). */
     public static final String WORKER_GROUP = "facefarm-workers";
 

@@ -38,10 +38,11 @@ public class Infrastructure {
     void createTopics(@Observes StartupEvent event, FarmConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaSettings) {
         Object bootstrap = kafkaSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(AdminSettings.of(kafkaSettings))) {
-            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.TASKS, Topics.CHUNK_EVENTS, Topics.WORKER_HEARTBEATS, Topics.DEAD_LETTERS)) {
+            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.TASKS, Topics.CHUNK_EVENTS, Topics.WORKER_HEARTBEATS, Topics.DEAD_LETTERS,
+                    Topics.FENCES)) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor()))).all().get();
-                    LOG.infof("created topic %s with %d partitions", topic, config.kafka().partitions());
+                    admin.createTopics(List.of(newTopic(topic, config))).all().get();
+                    LOG.infof("created topic %s", topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrap + ": " + e.getCause().getMessage(), e);
@@ -52,5 +53,12 @@ public class Infrastructure {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    private static NewTopic newTopic(String topic, FarmConfig config) {
+        if (topic.equals(Topics.FENCES)) {
+            return new NewTopic(topic, 1, config.kafka().replicationFactor()).configs(Topics.FENCE_CONFIG);
+        }
+        return new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor());
     }
 }

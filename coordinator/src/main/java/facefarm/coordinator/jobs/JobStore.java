@@ -17,6 +17,7 @@ import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.common.planning.ChunkPlan;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
+import facefarm.common.messaging.Fence;
 import facefarm.coordinator.access.Caller;
 import facefarm.coordinator.access.Role;
 import io.agroal.api.AgroalDataSource;
@@ -464,6 +465,25 @@ public class JobStore {
             return id == null ? null : UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    /** Fences not yet on the fence topic: jobs that ended, and chunks whose newest attempt superseded an older one. */
+    public List<Fence> unsentFences(int limit) {
+        List<Fence> fences = new ArrayList<>(query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED') limit ?",
+                ps -> ps.setInt(1, limit), rs -> Fence.jobClosed(rs.getString("id"))));
+        fences.addAll(query("select job_id, idx, attempts from chunks where attempts > fenced_attempt limit ?", ps -> ps.setInt(1, limit),
+                rs -> Fence.chunk(rs.getString("job_id"), rs.getInt("idx"), rs.getInt("attempts"))));
+        return fences;
+    }
+
+    /** Marks a fence sent, once the broker has it. */
+    public void fenceSent(Fence fence) {
+        if (fence.closed()) {
+            update("update jobs set fenced_at = now() where id = ?", UUID.fromString(fence.jobId()));
+        } else {
+            update("update chunks set fenced_attempt = greatest(fenced_attempt, ?) where job_id = ? and idx = ?", fence.minAttempt(),
+                    UUID.fromString(fence.jobId()), fence.chunkIndex());
         }
     }
 

@@ -7,6 +7,7 @@ public final class Channels {
     public static final String CHUNK_EVENTS = "chunk-events";
     public static final String WORKER_HEARTBEATS = "worker-heartbeats";
     public static final String DEAD_LETTERS = "dead-letters";
+    public static final String FENCES = "fences";
 
     private Channels() {
     }

@@ -2,6 +2,7 @@ package facefarm.coordinator.messaging;
 
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.DeadLetter;
+import facefarm.common.messaging.Fence;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.PrepareTask;
 import facefarm.common.messaging.StitchTask;
@@ -14,7 +15,7 @@ import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Sends chunk offers, prepare and stitch tasks, and dead letters, waiting for the broker's acknowledgement. */
+/** Sends chunk offers, prepare and stitch tasks, fences and dead letters, waiting for the broker's acknowledgement. */
 @ApplicationScoped
 public class FarmPublisher {
     private static final String SOURCE = "coordinator";
@@ -30,6 +31,10 @@ public class FarmPublisher {
     @Inject
     @Channel(Channels.DEAD_LETTERS)
     MutinyEmitter<String> deadLetters;
+
+    @Inject
+    @Channel(Channels.FENCES)
+    MutinyEmitter<String> fences;
 
     @Inject
     WorkerAssignments assignments;
@@ -57,6 +62,12 @@ public class FarmPublisher {
     public void deadLetter(DeadLetter letter) {
         deadLetters.sendMessage(Message.of(Messages.encode(SOURCE, null, letter))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(letter.key()).build())).await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** Keyed by job or job/chunk, so compaction keeps the newest fence of each. */
+    public void fence(Fence fence) {
+        fences.sendMessage(Message.of(Messages.encode(SOURCE, fence.jobId(), fence))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(fence.key()).build())).await().atMost(Duration.ofSeconds(30));
     }
 
     private Message<String> routed(String topic, String key, String value) {

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 /**
  * Offers again the chunks and prepare/stitch tasks whose attempt went silent (a dead or stuck worker), within the retry
  * budget, and sends what is due from the outbox (retries after their backoff, records whose send never happened).
+ * Then it sends the fences that tell workers which offers are stale. Only the coordinator holding the {@link DutyLock} does, so two coordinators never re-offer or re-send the same work.
  */
 @ApplicationScoped
 public class AttemptScheduler {
@@ -18,9 +19,19 @@ public class AttemptScheduler {
     @Inject
     AfterCommit afterCommit;
 
+    @Inject
+    DutyLock duty;
+
+    @Inject
+    FenceSender fences;
+
     @Scheduled(every = "${farm.scheduler-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
+        if (!duty.held()) {
+            return;
+        }
         afterCommit.run(jobs.reapSilentAttempts());
         afterCommit.run(jobs.publishDue());
+        fences.sendDue();
     }
 }

@@ -57,7 +57,9 @@ public final class FarmCli {
               ./farm up [--workers N] [--accept-license NAME ...]
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
-              ./farm down                  stop the background farm
+              ./farm down [--purge]        stop the background farm; its jobs, objects and topics are kept for the
+                                           next ./farm up unless --purge (the supervisor restarts any part that dies
+                                           while it runs; ./farm status shows the restarts)
               ./farm token                 print the farm's operator token ($FARM_HOME/token, made on first use)
               ./farm token create --name NAME [--tenant T] [--role submitter|viewer|operator]
               ./farm token list | revoke NAME
@@ -136,7 +138,7 @@ public final class FarmCli {
                 case "benchmark" -> benchmark(Options.parse(rest), models == null ? ModelStore.fromEnvironment() : models);
                 case "up" -> up(Options.parse(rest));
                 case "serve" -> serve(Options.parse(rest));
-                case "down" -> down();
+                case "down" -> down(Options.parse(rest));
                 case "status" -> status(rest.isEmpty() ? null : rest.get(0));
                 case "dead-letters" -> deadLetters(Options.parse(rest));
                 case "token" -> token(rest);
@@ -189,39 +191,53 @@ public final class FarmCli {
         AnalysisOptions analysis = analysisOptions(o);
         ProcessorOptions processing = processorOptions(o);
         long started = System.nanoTime();
-        ProgressBar bar = new ProgressBar(err, System.console() != null);
+        JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
+                o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null));
+        Map<String, Object> running = readState();
+        if (running != null) {
+            // a farm started with ./farm up takes the job; its state is its own, so no second farm starts in the same home
+            err.println("farm: rendering on the farm already up at " + running.get("api"));
+            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, audio, options, output),
+                    started);
+        }
         try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
-            CoordinatorClient client = farm.client();
-            JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
-                    o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null));
-            // every file goes straight to S3 in parts; the job then names them by key
-            Uploader uploader = new Uploader(client);
-            InputFile targetFile = upload(uploader, target);
-            List<InputFile> sourceFiles = sources.stream().map(s -> upload(uploader, s)).toList();
-            InputFile audioFile = audio == null ? null : upload(uploader, audio);
-            JobStatus submitted = client.submit(new JobSubmission(targetFile, sourceFiles, audioFile, options));
-            err.println("farm: job " + submitted.id() + " submitted; a worker is probing the target and checking the faces");
-            JobStatus prepared = client.follow(submitted.id(), s -> { }, s -> s.state() != JobState.PREPARING);
-            if (prepared.state() == JobState.FAILED) {
-                return failed(prepared);
-            }
-            err.println("farm: job " + prepared.id() + ": " + prepared.framesTotal() + " frames at " + prepared.frameRate() + " fps, "
-                    + prepared.chunksTotal() + " chunk(s), smoothing window " + prepared.analysis().smoothingWindow() + ", processors "
-                    + String.join(",", prepared.processors()) + ", models "
-                    + String.join(",", prepared.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
-            JobStatus last = client.follow(submitted.id(), bar::update);
-            bar.finish();
-            if (last.state() != JobState.DONE) {
-                return failed(last);
-            }
-            client.download(last.id(), output);
-            double wall = (System.nanoTime() - started) / 1e9;
-            out.println(summary(last, output, wall));
+            int result = renderOn(farm.client(), new Render(target, sources, audio, options, output), started);
             Runtime.getRuntime().removeShutdownHook(cleanup);
-            return OK;
+            return result;
         }
+    }
+
+    private record Render(Path target, List<Path> sources, Path audio, JobOptions options, Path output) {
+    }
+
+    private int renderOn(CoordinatorClient client, Render render, long started) {
+        ProgressBar bar = new ProgressBar(err, System.console() != null);
+        // every file goes straight to S3 in parts; the job then names them by key
+        Uploader uploader = new Uploader(client);
+        InputFile targetFile = upload(uploader, render.target());
+        List<InputFile> sourceFiles = render.sources().stream().map(s -> upload(uploader, s)).toList();
+        InputFile audioFile = render.audio() == null ? null : upload(uploader, render.audio());
+        JobStatus submitted = client.submit(new JobSubmission(targetFile, sourceFiles, audioFile, render.options()));
+        err.println("farm: job " + submitted.id() + " submitted; a worker is probing the target and checking the faces");
+        JobStatus prepared = client.follow(submitted.id(), s -> { }, s -> s.state() != JobState.PREPARING);
+        if (prepared.state() == JobState.FAILED) {
+            return failed(prepared);
+        }
+        err.println("farm: job " + prepared.id() + ": " + prepared.framesTotal() + " frames at " + prepared.frameRate() + " fps, "
+                + prepared.chunksTotal() + " chunk(s), smoothing window " + prepared.analysis().smoothingWindow() + ", processors "
+                + String.join(",", prepared.processors()) + ", models "
+                + String.join(",", prepared.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
+        JobStatus last = client.follow(submitted.id(), bar::update);
+        bar.finish();
+        if (last.state() != JobState.DONE) {
+            return failed(last);
+        }
+        client.download(last.id(), render.output());
+        double wall = (System.nanoTime() - started) / 1e9;
+        out.println(summary(last, render.output(), wall));
+        return OK;
     }
 
     private InputFile upload(Uploader uploader, Path file) {
@@ -404,7 +420,7 @@ public final class FarmCli {
 
     private int serve(Options o) {
         int workers = o.positiveInt("--workers", 2);
-        LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line));
+        LocalFarm farm = LocalFarm.start(layout, settings(o, workers).with(LocalFarm.Lifecycle.SERVICE), line -> err.println("farm: " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             farm.close();
@@ -487,11 +503,11 @@ public final class FarmCli {
         }
     }
 
-    private int down() {
+    private int down(Options o) {
         Map<String, Object> state = readState();
         if (state == null) {
             out.println("no farm is running from " + home);
-            return OK;
+            return o.has("--purge") ? purge() : OK;
         }
         long pid = ((Number) state.get("pid")).longValue();
         ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
@@ -503,7 +519,15 @@ public final class FarmCli {
                 handle.destroyForcibly();
             }
         }
-        out.println("farm stopped");
+        out.println("farm stopped; its jobs and objects are kept for the next ./farm up" + (o.has("--purge") ? "" : " (./farm down --purge wipes them)"));
+        return o.has("--purge") ? purge() : OK;
+    }
+
+    /** Wipes what ./farm up keeps: every job, object and topic (the operator token stays). */
+    private int purge() {
+        Path state = LocalFarm.runDir(home, LocalFarm.Lifecycle.SERVICE);
+        LocalFarm.deleteTree(state);
+        out.println("wiped " + state);
         return OK;
     }
 
@@ -542,6 +566,7 @@ public final class FarmCli {
             return OK;
         }
         out.println("farm at " + state.get("api"));
+        printSupervision();
         for (Map<String, Object> worker : client.workers()) {
             out.printf(Locale.ROOT, "worker %-10s %-6s %6.1f frames/s  chunks done %s  now %s%n", worker.get("id"), worker.get("device"),
                     ((Number) worker.get("framesPerSecond")).doubleValue(), worker.get("chunksCompleted"),
@@ -551,6 +576,24 @@ public final class FarmCli {
             out.println(job.id() + "  " + ProgressBar.render(job));
         }
         return OK;
+    }
+
+    /** What the launcher's supervisor restarted, from the file it keeps. */
+    private void printSupervision() {
+        Path file = LocalFarm.runDir(home, LocalFarm.Lifecycle.SERVICE).resolve("supervisor.json");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            Map<String, Map<String, Object>> parts = Messages.JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<>() { });
+            parts.forEach((name, part) -> {
+                int restarts = ((Number) part.get("restarts")).intValue();
+                out.printf(Locale.ROOT, "%-12s %s%n", name, restarts == 0 ? "up, never restarted"
+                        : "restarted " + restarts + " time(s), last at " + part.get("lastRestart") + " (" + part.get("lastReason") + ")");
+            });
+        } catch (IOException e) {
+            err.println("cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -617,7 +660,7 @@ public final class FarmCli {
 
     /** --name value pairs (--source and --accept-license may repeat) and the flags that take no value. */
     record Options(Map<String, List<String>> values) {
-        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long", "--replay");
+        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long", "--replay", "--purge");
 
         static Options parse(List<String> args) {
             Map<String, List<String>> values = new java.util.LinkedHashMap<>();

@@ -18,12 +18,22 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * Starts a broker in {@code dir}. A broker that ran there before is started again on its data and its ports (the
+     * KRaft quorum remembers its controller's address), so topics, offsets and queued offers survive a restart.
+     */
     public static KafkaBroker start(Path dir, String classPath, int partitions) {
-        int port = Ports.free();
-        int controllerPort = Ports.free();
+        Path config = dir.resolve("server.properties");
+        boolean formatted = Files.isRegularFile(dir.resolve("data").resolve("meta.properties")) && Files.isRegularFile(config);
         try {
+            int[] ports = formatted ? earlierPorts(config) : new int[] {Ports.free(), Ports.free()};
+            int port = ports[0];
+            int controllerPort = ports[1];
+            if (formatted && (Ports.isOpen(port) || Ports.isOpen(controllerPort))) {
+                throw new IllegalStateException("Kafka's ports " + port + " and " + controllerPort + " (kept in " + config
+                        + ") are taken by another program: stop it, or start afresh with ./farm down --purge");
+            }
             Files.createDirectories(dir);
-            Path config = dir.resolve("server.properties");
             Files.writeString(config, String.join("\n",
                     "process.roles=broker,controller",
                     "node.id=1",
@@ -46,19 +56,10 @@ public final class KafkaBroker implements AutoCloseable {
                     ""));
             // the embedded broker carries a few messages a second: the quick compiler alone leaves the cores to the workers
             List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath);
-            Path format = dir.resolve("format.log");
-            ChildProcess formatter = ChildProcess.startJava("kafka-storage-format", jvm,
-                    List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--standalone"),
-                    Map.of(), format);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (formatter.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            if (!formatted) {
+                format(dir, config, jvm);
             }
-            if (formatter.isAlive() || !Files.isRegularFile(dir.resolve("data").resolve("meta.properties"))) {
-                formatter.close();
-                throw new IllegalStateException("formatting Kafka storage failed:\n" + formatter.logTail(20));
-            }
-            ChildProcess broker = ChildProcess.startJava("kafka", jvm, List.of("kafka.Kafka", config.toString()), Map.of(), dir.resolve("kafka.log"));
+            ChildProcess broker = ChildProcess.startJava("kafka", jvm, List.of("kafka.Kafka", config.toString()), Map.of(), dir.resolve("kafka.log"), true);
             try {
                 Ports.await(port, Duration.ofSeconds(90), broker::isAlive, "Kafka broker");
             } catch (IllegalStateException e) {
@@ -72,6 +73,42 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Kafka", e);
         }
+    }
+
+    private static int[] earlierPorts(Path config) throws IOException {
+        java.util.Properties properties = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(config)) {
+            properties.load(reader);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("PLAINTEXT://127\\.0\\.0\\.1:(\\d+),CONTROLLER://127\\.0\\.0\\.1:(\\d+)")
+                .matcher(properties.getProperty("listeners", ""));
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read the ports of the earlier broker from " + config + ": start afresh with ./farm down --purge");
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    private static void format(Path dir, Path config, List<String> jvm) throws InterruptedException {
+        ChildProcess formatter = ChildProcess.startJava("kafka-storage-format", jvm,
+                List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--standalone"),
+                Map.of(), dir.resolve("format.log"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (formatter.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (formatter.isAlive() || !Files.isRegularFile(dir.resolve("data").resolve("meta.properties"))) {
+            formatter.close();
+            throw new IllegalStateException("formatting Kafka storage failed:\n" + formatter.logTail(20));
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the broker at once (SIGKILL), as a crash would. */
+    public void kill() {
+        process.kill();
     }
 
     public String bootstrap() {

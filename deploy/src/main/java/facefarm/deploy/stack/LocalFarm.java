@@ -30,30 +30,46 @@ public final class LocalFarm implements AutoCloseable {
     /**
      * @param env extra environment for the coordinator and workers (FARM_MODEL_PATH, FARM_OFFLINE, ...), over the launcher's own
      */
-    public record Settings(Path home, int workers, Duration heartbeatTimeout, Duration workerSessionTimeout, int partitions, Map<String, String> env) {
+    public record Settings(Path home, int workers, Duration heartbeatTimeout, Duration workerSessionTimeout, int partitions, Map<String, String> env,
+                           Lifecycle lifecycle) {
         public static Settings defaults(Path home, int workers) {
-            return new Settings(home, workers, Duration.ofSeconds(20), Duration.ofSeconds(15), Math.max(12, workers * 2), Map.of());
+            return new Settings(home, workers, Duration.ofSeconds(20), Duration.ofSeconds(15), Math.max(12, workers * 2), Map.of(), Lifecycle.FRESH);
         }
 
         public Settings withTimeouts(Duration heartbeat, Duration workerSession) {
-            return new Settings(home, workers, heartbeat, workerSession, partitions, env);
+            return new Settings(home, workers, heartbeat, workerSession, partitions, env, lifecycle);
         }
 
         public Settings withEnv(Map<String, String> extra) {
             Map<String, String> merged = new HashMap<>(env);
             merged.putAll(extra);
-            return new Settings(home, workers, heartbeatTimeout, workerSessionTimeout, partitions, Map.copyOf(merged));
+            return new Settings(home, workers, heartbeatTimeout, workerSessionTimeout, partitions, Map.copyOf(merged), lifecycle);
         }
+
+        public Settings with(Lifecycle lifecycle) {
+            return new Settings(home, workers, heartbeatTimeout, workerSessionTimeout, partitions, env, lifecycle);
+        }
+    }
+
+    /**
+     * @param keepState start on the jobs, objects and topics of the last run in the same home (./farm up), or afresh
+     * @param supervised restart any part that dies (see {@link Supervisor})
+     */
+    public record Lifecycle(boolean keepState, boolean supervised) {
+        public static final Lifecycle FRESH = new Lifecycle(false, false);
+        /** What ./farm up runs: state kept across down/up, parts restarted when they die. */
+        public static final Lifecycle SERVICE = new Lifecycle(true, true);
     }
 
     private final FarmLayout layout;
     private final Settings settings;
     private final List<AutoCloseable> started = new ArrayList<>();
-    private final List<ChildProcess> workers = new ArrayList<>();
-    private KafkaBroker kafka;
-    private PostgresServer postgres;
-    private S3Server s3;
-    private ChildProcess coordinator;
+    private final List<ChildProcess> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile KafkaBroker kafka;
+    private volatile PostgresServer postgres;
+    private volatile S3Server s3;
+    private volatile ChildProcess coordinator;
+    private Supervisor supervisor;
     private int httpPort;
     private String token;
 
@@ -74,8 +90,10 @@ public final class LocalFarm implements AutoCloseable {
     }
 
     private void startAll(java.util.function.Consumer<String> status) {
-        Path run = settings.home().resolve("run");
-        deleteTree(run);
+        Path run = runDir();
+        if (!settings.lifecycle().keepState()) {
+            deleteTree(run);
+        }
         status.accept("starting Kafka, PostgreSQL and S3 on loopback");
         KafkaBroker[] broker = new KafkaBroker[1];
         RuntimeException[] kafkaError = new RuntimeException[1];
@@ -112,7 +130,95 @@ public final class LocalFarm implements AutoCloseable {
         }
         awaitCoordinator();
         awaitWorkerGroup();
+        if (settings.lifecycle().supervised()) {
+            supervise(run);
+        }
         status.accept("farm ready at " + apiUrl() + " with " + settings.workers() + " worker(s)");
+    }
+
+    private void supervise(Path run) {
+        supervisor = new Supervisor(run.resolve("supervisor.json"));
+        supervisor.watch("kafka", Supervisor.part(() -> kafka.isAlive(), () -> replaceKafka(run)));
+        supervisor.watch("postgres", Supervisor.part(() -> Ports.isOpen(postgres.port()), () -> replacePostgres(run)));
+        supervisor.watch("coordinator", Supervisor.part(() -> coordinator.isAlive(), () -> {
+            started.remove(coordinator);
+            coordinator = track(startCoordinator(true));
+        }));
+        for (ChildProcess worker : workers) {
+            String id = worker.name();
+            supervisor.watch(id, Supervisor.part(() -> worker(id).isAlive(), () -> replaceWorker(id)));
+        }
+        supervisor.start();
+    }
+
+    private ChildProcess worker(String id) {
+        return workers.stream().filter(w -> w.name().equals(id)).findFirst().orElseThrow();
+    }
+
+    private void replaceWorker(String id) {
+        ChildProcess old = worker(id);
+        workers.remove(old);
+        old.close();
+        startWorker(id, true);
+    }
+
+    private void replaceKafka(Path run) {
+        KafkaBroker old = kafka;
+        started.remove(old);
+        old.close();
+        kafka = track(KafkaBroker.start(run.resolve("kafka"), layout.brokerClassPath(), settings.partitions()));
+    }
+
+    private void replacePostgres(Path run) {
+        PostgresServer old = postgres;
+        started.remove(old);
+        closeQuietly(old);
+        postgres = track(PostgresServer.start(run.resolve("postgres"), old.port()));
+    }
+
+    /** Stops the broker and starts it again on its data and ports, as an operator's restart would. */
+    public void restartKafka() {
+        pausing("kafka", () -> replaceKafka(runDir()));
+    }
+
+    /** Stops PostgreSQL and starts it again on its data and port. */
+    public void restartPostgres() {
+        pausing("postgres", () -> replacePostgres(runDir()));
+    }
+
+    /** Stops the S3 server for {@code outage}, then starts it again on the same objects and port. */
+    public void interruptS3(Duration outage) {
+        S3Server old = s3;
+        started.remove(old);
+        old.close();
+        sleep(outage.toMillis());
+        s3 = track(S3Server.start(runDir().resolve("s3"), old.port()));
+    }
+
+    private void pausing(String part, Runnable action) {
+        if (supervisor != null) {
+            supervisor.pause(part);
+        }
+        try {
+            action.run();
+        } finally {
+            if (supervisor != null) {
+                supervisor.resume(part);
+            }
+        }
+    }
+
+    /** What the supervisor did so far: restarts per part (empty when the farm is not supervised). */
+    public Map<String, Supervisor.Record> supervision() {
+        return supervisor == null ? Map.of() : supervisor.records();
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            System.getLogger(LocalFarm.class.getName()).log(System.Logger.Level.DEBUG, "stopping " + resource + " failed", e);
+        }
     }
 
     /**
@@ -122,8 +228,12 @@ public final class LocalFarm implements AutoCloseable {
     private void createWorkTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(Topics.CHUNK_OFFERS, settings.partitions(), (short) 1),
-                    new NewTopic(Topics.TASKS, settings.partitions(), (short) 1))).all().get();
+                    new NewTopic(Topics.TASKS, settings.partitions(), (short) 1), new NewTopic(Topics.FENCES, 1, (short) 1).configs(Topics.FENCE_CONFIG)))
+                    .all().get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
+                return;
+            }
             throw new IllegalStateException("cannot create the work topics on " + kafka.bootstrap() + ": " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,12 +270,16 @@ public final class LocalFarm implements AutoCloseable {
 
     /** Starts one more worker process (also used to replace a killed one). */
     public ChildProcess startWorker(String id) {
+        return startWorker(id, false);
+    }
+
+    private ChildProcess startWorker(String id, boolean appendLog) {
         Map<String, String> env = commonEnv();
         env.put("FARM_WORKER_ID", id);
-        env.put("FARM_WORK_DIR", settings.home().resolve("run/workers").resolve(id).toString());
+        env.put("FARM_WORK_DIR", runDir().resolve("workers").resolve(id).toString());
         env.put("FARM_KAFKA_SESSION_TIMEOUT_MS", Long.toString(settings.workerSessionTimeout().toMillis()));
         ChildProcess worker = ChildProcess.startJava(id, jvmArgs("1g"), List.of("-cp", layout.workerClassPath(), "facefarm.worker.WorkerMain"), env,
-                settings.home().resolve("logs").resolve(id + ".log"));
+                settings.home().resolve("logs").resolve(id + ".log"), appendLog);
         workers.add(worker);
         return worker;
     }
@@ -260,6 +374,18 @@ public final class LocalFarm implements AutoCloseable {
         throw new IllegalStateException("the coordinator did not become ready within 180 s; see " + coordinator.log());
     }
 
+    /**
+     * Where the servers keep their data: {@code state/} for a farm that keeps it across runs (./farm up), {@code run/}
+     * for a one-off farm that starts afresh (./farm render, the tests), so neither ever wipes the other's.
+     */
+    public Path runDir() {
+        return runDir(settings.home(), settings.lifecycle());
+    }
+
+    public static Path runDir(Path home, Lifecycle lifecycle) {
+        return home.resolve(lifecycle.keepState() ? "state" : "run");
+    }
+
     public String apiUrl() {
         return "http://127.0.0.1:" + httpPort;
     }
@@ -306,6 +432,9 @@ public final class LocalFarm implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
         List<AutoCloseable> processes = new ArrayList<>(workers);
         List<AutoCloseable> servers = new ArrayList<>(started);
         if (coordinator != null) {
@@ -348,7 +477,7 @@ public final class LocalFarm implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -13,11 +13,16 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public static PostgresServer start(Path dataDir) {
+        return start(dataDir, Ports.free());
+    }
+
+    /** On {@code port}, on the data already in {@code dataDir} if there is some (a restart keeps every job). */
+    public static PostgresServer start(Path dataDir, int port) {
         try {
             return new PostgresServer(EmbeddedPostgres.builder()
-                    .setPort(Ports.free())
+                    .setPort(port)
                     .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(true)
+                    .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100")
                     .start());
@@ -28,6 +33,10 @@ public final class PostgresServer implements AutoCloseable {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    }
+
+    public int port() {
+        return postgres.getPort();
     }
 
     public String user() {

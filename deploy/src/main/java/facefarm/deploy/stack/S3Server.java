@@ -21,7 +21,11 @@ public final class S3Server implements AutoCloseable {
     }
 
     public static S3Server start(Path dir) {
-        int port = Ports.free();
+        return start(dir, Ports.free());
+    }
+
+    /** On {@code port}, over the objects already in {@code dir}. */
+    public static S3Server start(Path dir, int port) {
         try {
             Files.createDirectories(dir);
             S3Proxy proxy = S3Proxy.builder()
@@ -38,6 +42,10 @@ public final class S3Server implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the S3 server in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    public int port() {
+        return port;
     }
 
     public String endpoint() {

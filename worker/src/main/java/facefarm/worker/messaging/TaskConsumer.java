@@ -42,6 +42,7 @@ public final class TaskConsumer implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
     private final EventPublisher publisher;
+    private final FenceReader fences;
     private final Runners runners;
     private final ExecutorService taskThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "task-runner"));
     private final String workerId;
@@ -57,7 +58,8 @@ public final class TaskConsumer implements AutoCloseable {
     public record Current(String jobId, Integer chunkIndex, String attemptId) {
     }
 
-    public TaskConsumer(WorkerConfig config, EventPublisher publisher, Runners runners) {
+    public TaskConsumer(WorkerConfig config, EventPublisher publisher, Runners runners, FenceReader fences) {
+        this.fences = fences;
         this.publisher = publisher;
         this.runners = runners;
         this.workerId = config.workerId();
@@ -147,22 +149,40 @@ public final class TaskConsumer implements AutoCloseable {
         }
     }
 
-    /** The record's work, run on the task thread; what it returns reports the outcome durably. */
+    /**
+     * The record's work, run on the task thread; what it returns reports the outcome durably. Work the fence topic says
+     * is no longer wanted (its job ended, or a newer attempt superseded it) is skipped: nothing to run, nothing to report.
+     */
     private Callable<Runnable> work(String json) {
         MessageType type = Messages.typeOf(json);
         if (type == MessageType.PREPARE_TASK) {
             PrepareTask task = Messages.decode(json, PrepareTask.class).payload();
+            if (!fences.book().wanted(task.jobId())) {
+                return skipped("prepare task of job " + task.jobId() + ": its job has ended");
+            }
             current = new Current(task.jobId(), null, task.attemptId());
             return work(task, runners.prepares(), publisher::taskEventDurably);
         }
         if (type == MessageType.STITCH_TASK) {
             StitchTask task = Messages.decode(json, StitchTask.class).payload();
+            if (!fences.book().wanted(task.jobId())) {
+                return skipped("stitch task of job " + task.jobId() + ": its job has ended");
+            }
             current = new Current(task.jobId(), null, task.attemptId());
             return work(task, runners.stitches(), publisher::taskEventDurably);
         }
         ChunkOffer offer = Messages.decode(json, ChunkOffer.class).payload();
+        if (!fences.book().wanted(offer.jobId(), offer.chunkIndex(), offer.attemptNumber())) {
+            return skipped("offer of job " + offer.jobId() + " chunk " + offer.chunkIndex() + " attempt " + offer.attemptNumber() + ": "
+                    + fences.book().why(offer.jobId(), offer.chunkIndex(), offer.attemptNumber()));
+        }
         current = new Current(offer.jobId(), offer.chunkIndex(), offer.attemptId());
         return work(offer, runners.chunks(), publisher::chunkEventDurably);
+    }
+
+    private Callable<Runnable> skipped(String what) {
+        LOG.log(Level.INFO, "worker={0} skipped the {1}", workerId, what);
+        return () -> () -> { };
     }
 
     private static <T, E> Callable<Runnable> work(T task, Function<T, E> runner, java.util.function.Consumer<E> report) {

@@ -164,6 +164,21 @@ public final class ChunkRunner implements AutoCloseable {
     public volatile long framesDone;
 
     public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events) {
+        return run(offer, events, () -> true);
+    }
+
+    /** Thrown out of the frame loop when the attempt is no longer wanted, to stop it at once. */
+    private static final class NotWanted extends RuntimeException {
+        NotWanted() {
+            super("the attempt is no longer wanted", null, false, false);
+        }
+    }
+
+    /**
+     * @param wanted asked as the frames go by: once false (the job ended, or a newer attempt superseded this one),
+     *     the attempt stops and its work is dropped
+     */
+    public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events, java.util.function.BooleanSupplier wanted) {
         long owned = offer.owned().length();
         framesDone = 0;
         events.accept(event(offer, ChunkEvent.Kind.STARTED, 0, 0, null, StageTimings.ZERO, null));
@@ -192,6 +207,9 @@ public final class ChunkRunner implements AutoCloseable {
                 emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
                         .run(reader::next, processed, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
+                    if (!wanted.getAsBoolean()) {
+                        throw new NotWanted();
+                    }
                     long now = System.nanoTime();
                     if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
                         lastReport[0] = now;
@@ -216,6 +234,11 @@ public final class ChunkRunner implements AutoCloseable {
                     offer.attemptId(), emitted, String.format(java.util.Locale.ROOT, "%.1f", fps), bytesRead);
             return new ChunkEvent(ChunkEvent.Kind.COMPLETED, offer.jobId(), offer.chunkIndex(), offer.attemptId(), workerId, emitted, owned, fps,
                     offer.outputKey(), stages, null, bytesRead);
+        } catch (NotWanted e) {
+            LOG.log(Level.INFO, "worker={0} job={1} chunk={2} attempt={3} stopped after {4} frames: no longer wanted", workerId, offer.jobId(),
+                    offer.chunkIndex(), offer.attemptNumber(), framesDone);
+            return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, "stopped by worker " + workerId
+                    + ": the attempt is no longer wanted (its job ended, or a newer attempt superseded it)");
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " failed", e);
             return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, describe(e));
