@@ -40,7 +40,6 @@ class ChaosTest {
     private static final int FAULTS = Integer.getInteger("chaos.faults", 20);
     private static final long SEED = Long.getLong("chaos.seed", 14);
     private static final int MAX_ATTEMPTS = 5;
-    private static final System.Logger LOG = System.getLogger(ChaosTest.class.getName());
 
     enum Fault { KILL_WORKER, KILL_COORDINATOR, RESTART_BROKER, S3_OUTAGE, RESTART_POSTGRES }
 
@@ -53,10 +52,13 @@ class ChaosTest {
 
     @Test
     void everyJobEndsDoneAndExactUnderASeededScheduleOfFaults() throws Exception {
-        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2)
+        // kept under target/ so the logs of a failed run can be read
+        Path home = Path.of("target/chaos-home").toAbsolutePath();
+        LocalFarm.deleteTree(home);
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(home, 2)
                 .with(new LocalFarm.Lifecycle(false, true))
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
-                        "FARM_RETRY_BACKOFF", "2s"));
+                        "FARM_RETRY_BACKOFF", "3s"));
         Path target = SharedFiles.media("face_2.mp4");
         JobOptions options = new JobOptions(List.of("mesh_swapper"), 16, "mkv");
         List<Path> sources = List.of(SharedFiles.media("astronaut.png"));
@@ -97,6 +99,8 @@ class ChaosTest {
                 sleep(2_000 + random.nextInt(4_000));
                 Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
                 injected.merge(fault, 1, Integer::sum);
+                java.nio.file.Files.writeString(home.resolve("logs/faults.log"), Instant.now() + " fault " + (i + 1) + "/" + FAULTS + ": " + fault + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
                 switch (fault) {
                     case KILL_WORKER -> {
                         ChildProcess worker = farm.workers().get(random.nextInt(farm.workers().size()));
@@ -108,7 +112,6 @@ class ChaosTest {
                     case S3_OUTAGE -> farm.interruptS3(Duration.ofSeconds(10));
                     case RESTART_POSTGRES -> farm.restartPostgres();
                 }
-                LOG.log(System.Logger.Level.INFO, "chaos fault " + (i + 1) + "/" + FAULTS + ": " + fault);
             }
             submitting.put("stop", true);
             submitter.join();
@@ -130,7 +133,9 @@ class ChaosTest {
             int lost = 0;
             int maxAttempts = 0;
             try (Connection db = DriverManager.getConnection(farm.jdbcUrl(), "postgres", "postgres"); Statement st = db.createStatement()) {
-                try (ResultSet rs = st.executeQuery("select worker_id, started_at, finished_at, state from attempts where state in ('TIMED_OUT', 'FAILED')")) {
+                try (ResultSet rs = st.executeQuery("select worker_id, started_at, finished_at, state from attempts "
+                        + "where state in ('TIMED_OUT', 'FAILED') union all select worker_id, offered_at, finished_at, state from tasks "
+                        + "where state in ('TIMED_OUT', 'FAILED')")) {
                     while (rs.next()) {
                         lost++;
                         if (!rs.getString("state").equals("TIMED_OUT") || rs.getString("worker_id") == null) {
@@ -138,8 +143,8 @@ class ChaosTest {
                         }
                         timedOut++;
                         String worker = rs.getString("worker_id");
-                        Instant from = rs.getTimestamp("started_at").toInstant().minusSeconds(1);
-                        Instant to = rs.getTimestamp("finished_at").toInstant();
+                        Instant from = rs.getTimestamp(2).toInstant().minusSeconds(1);
+                        Instant to = rs.getTimestamp(3).toInstant();
                         assertTrue(kills.stream().anyMatch(k -> k.worker().equals(worker) && !k.at().isBefore(from) && !k.at().isAfter(to)),
                                 "an attempt of " + worker + " (started " + from + ", timed out " + to + ") was timed out while it was alive; kills: " + kills);
                     }
@@ -157,7 +162,7 @@ class ChaosTest {
             double minutes = (System.nanoTime() - started) / 60e9;
             // the figures the README quotes
             System.out.printf(java.util.Locale.ROOT, "chaos: %d faults %s in %.1f min (seed %d): %d jobs DONE and frame-exact, %d attempts lost "
-                    + "(%d timed out, all of killed workers), max %d attempts per chunk, %d restarts by the supervisor %s%n", FAULTS, injected, minutes, SEED,
+                    + "(chunks and tasks; %d timed out, all of killed workers), max %d attempts per chunk, %d restarts by the supervisor %s%n", FAULTS, injected, minutes, SEED,
                     jobs.size(), lost, timedOut, maxAttempts, restarts, restartsOf(supervision));
         }
     }

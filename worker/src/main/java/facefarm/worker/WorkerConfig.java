@@ -31,6 +31,9 @@ public record WorkerConfig(
      */
     public static final Duration READ_URL_LIFETIME = Duration.ofHours(12);
 
+    /** How long a worker's S3 call waits for S3 to come back before the attempt fails: a restart, not an outage. */
+    public static final Duration S3_OUTAGE_TOLERANCE = Duration.ofSeconds(60);
+
     /**
      * @throws IllegalArgumentException when a setting is unusable, or when the built-in credentials of the embedded
      *     stack are used outside it (FARM_EMBEDDED unset)

@@ -40,7 +40,8 @@ public final class WorkerMain {
         }
         ModelStore models = ModelStore.fromEnvironment();
         AtomicLong chunksCompleted = new AtomicLong();
-        try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket());
+        try (ObjectStore store = new ObjectStore(config.s3Endpoint(), config.s3AccessKey(), config.s3SecretKey(), config.s3Bucket(),
+                WorkerConfig.S3_OUTAGE_TOLERANCE);
              EventPublisher publisher = new EventPublisher(config.kafkaSettings(), config.workerId());
              FenceReader fences = new FenceReader(config.kafkaSettings(), config.workerId()).start(java.time.Duration.ofSeconds(30))) {
             ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize());
@@ -67,7 +68,7 @@ public final class WorkerMain {
                     TaskConsumer.Current current = consumer.current();
                     publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, device, runner.modelsLoaded(), lastFps[0],
                             current == null ? null : current.jobId(), current == null ? null : current.chunkIndex(),
-                            current == null ? null : current.attemptId(), chunksCompleted.get()));
+                            current == null ? null : current.attemptId(), chunksCompleted.get(), consumer.recentlyReported()));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
                 }

@@ -7,7 +7,7 @@ public enum MessageType {
     PREPARE_TASK(PrepareTask.class, 3),
     STITCH_TASK(StitchTask.class, 1),
     TASK_EVENT(TaskEvent.class, 1),
-    WORKER_HEARTBEAT(WorkerHeartbeat.class, 1),
+    WORKER_HEARTBEAT(WorkerHeartbeat.class, 2),
     DEAD_LETTER(DeadLetter.class, 1),
     FENCE(Fence.class, 1);
 

@@ -2,7 +2,11 @@ package facefarm.common.messaging;
 
 import java.util.List;
 
-/** Periodic sign of life of a worker process, with what it is doing. */
+/**
+ * Periodic sign of life of a worker process, with what it is doing. {@code reportedAttempts} are the attempts (chunks,
+ * prepare and stitch tasks) whose outcome it sent most recently: while their events are still on their way (a
+ * coordinator restart, a rebalance), the coordinator must not take the silence for a dead worker.
+ */
 public record WorkerHeartbeat(
         String workerId,
         String host,
@@ -12,9 +16,11 @@ public record WorkerHeartbeat(
         String currentJobId,
         Integer currentChunk,
         String currentAttemptId,
-        long chunksCompleted) {
+        long chunksCompleted,
+        List<String> reportedAttempts) {
 
     public WorkerHeartbeat {
         modelsLoaded = List.copyOf(modelsLoaded == null ? List.of() : modelsLoaded);
+        reportedAttempts = List.copyOf(reportedAttempts == null ? List.of() : reportedAttempts);
     }
 }

@@ -37,12 +37,61 @@ public final class ObjectStore implements AutoCloseable {
     private final MinioAsyncClient multipart;
     private final String bucket;
     private final String endpoint;
+    private final Duration outageTolerance;
 
+    /** A store whose calls fail at once when S3 cannot be reached (a request path: the caller answers 503). */
     public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket) {
+        this(endpoint, accessKey, secretKey, bucket, Duration.ZERO);
+    }
+
+    /**
+     * @param outageTolerance how long a call waits out S3 being unreachable (restarting, a network blip), trying again
+     *     with growing pauses, before it fails: a worker's upload should survive a short outage, not burn an attempt
+     */
+    public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket, Duration outageTolerance) {
+        this.outageTolerance = outageTolerance;
         this.endpoint = endpoint;
         this.bucket = bucket;
         this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(REGION).build();
         this.multipart = MinioAsyncClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(REGION).build();
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs a call, riding out S3 being unreachable for up to the outage tolerance; any other failure is final. */
+    private <T> T riding(String what, Call<T> call) {
+        long deadline = System.nanoTime() + outageTolerance.toNanos();
+        long pauseMs = 500;
+        while (true) {
+            try {
+                return call.run();
+            } catch (Exception e) {
+                if (!unreachable(e) || System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+                    throw new StorageException(what + ": " + message(e), e);
+                }
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException(what + ": interrupted while S3 was unreachable", e);
+                }
+                pauseMs = Math.min(pauseMs * 2, 5_000);
+            }
+        }
+    }
+
+    /** A failure to reach S3 at all (refused, reset, timed out), as opposed to an answer from it. */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketException || t instanceof java.net.SocketTimeoutException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A part already uploaded: its number (from 1) and the ETag the server gave it. */
@@ -61,11 +110,8 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Starts a multipart upload of {@code key}; its parts are PUT to {@link #presignedPart} URLs. */
     public String startMultipart(String key) {
-        try {
-            return multipart.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket).object(key).build()).get().result().uploadId();
-        } catch (Exception e) {
-            throw new StorageException("cannot start a multipart upload of s3://" + bucket + "/" + key + ": " + message(e), e);
-        }
+        return riding("cannot start a multipart upload of s3://" + bucket + "/" + key,
+                () -> multipart.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(bucket).object(key).build()).get().result().uploadId());
     }
 
     /** A URL to PUT part {@code number} (from 1) of a multipart upload to. */
@@ -97,11 +143,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Uploads part {@code number} (from 1) of a multipart upload from memory; S3 wants at least 5 MiB in every part but the last. */
     public UploadedPart uploadPart(String key, String uploadId, int number, byte[] data, int length) {
-        try {
-            return uploadPartAsync(key, uploadId, number, data, length).get();
-        } catch (Exception e) {
-            throw new StorageException("cannot upload part " + number + " of s3://" + bucket + "/" + key + ": " + message(e), e);
-        }
+        return riding("cannot upload part " + number + " of s3://" + bucket + "/" + key, () -> uploadPartAsync(key, uploadId, number, data, length).get());
     }
 
     /** {@link #uploadPart} without waiting: the caller keeps {@code data} unchanged until the future completes. */
@@ -116,14 +158,10 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Joins the uploaded parts (in number order) into the object. */
     public void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
-        try {
-            Part[] sorted = parts.stream().sorted(java.util.Comparator.comparingInt(UploadedPart::number))
-                    .map(p -> new Part(p.number(), p.etag())).toArray(Part[]::new);
-            multipart.completeMultipartUpload(CompleteMultipartUploadArgs.builder().bucket(bucket).object(key).uploadId(uploadId).parts(sorted).build())
-                    .get();
-        } catch (Exception e) {
-            throw new StorageException("cannot complete upload " + uploadId + " of s3://" + bucket + "/" + key + ": " + message(e), e);
-        }
+        Part[] sorted = parts.stream().sorted(java.util.Comparator.comparingInt(UploadedPart::number))
+                .map(p -> new Part(p.number(), p.etag())).toArray(Part[]::new);
+        riding("cannot complete upload " + uploadId + " of s3://" + bucket + "/" + key, () -> multipart.completeMultipartUpload(
+                CompleteMultipartUploadArgs.builder().bucket(bucket).object(key).uploadId(uploadId).parts(sorted).build()).get());
     }
 
     public void abortMultipart(String key, String uploadId) {
@@ -180,24 +218,19 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public void upload(Path file, String key) {
-        try {
-            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
-        } catch (Exception e) {
-            throw new StorageException("cannot upload " + file.getFileName() + " to s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
+        riding("cannot upload " + file.getFileName() + " to s3://" + bucket + "/" + key,
+                () -> client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build()));
     }
 
     /** Downloads to a temporary sibling, then moves it into place, so a broken transfer never looks complete. */
     public void download(String key, Path file) {
-        try {
+        riding("cannot download s3://" + bucket + "/" + key, () -> {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path partial = file.resolveSibling(file.getFileName() + ".part");
             Files.deleteIfExists(partial);
             client.downloadObject(DownloadObjectArgs.builder().bucket(bucket).object(key).filename(partial.toString()).build());
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (Exception e) {
-            throw new StorageException("cannot download s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
+            return Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     public boolean exists(String key) {
@@ -206,13 +239,12 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Removes every object under a prefix (a job's, when its ingest is rolled back). */
     public void deletePrefix(String prefix) {
-        try {
+        riding("cannot delete s3://" + bucket + "/" + prefix, () -> {
             for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
                 client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(item.get().objectName()).build());
             }
-        } catch (Exception e) {
-            throw new StorageException("cannot delete s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     public java.util.List<String> list(String prefix) {

@@ -3,6 +3,7 @@ package facefarm.coordinator.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import facefarm.coordinator.ingest.BadInputException;
+import facefarm.storage.StorageException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -48,6 +49,14 @@ public class ErrorMappers {
     public Response forbidden(ForbiddenException e) {
         return json(403, "this token's role may not do this: submitters submit and read their own jobs, viewers read their tenant's, "
                 + "operators do everything; ask an operator for a token with the role it needs");
+    }
+
+    /** S3 is down or refuses the farm: nothing the client did wrong, and nothing to log a stack trace for. */
+    @ServerExceptionMapper
+    public Response storageDown(StorageException e) {
+        LOG.warnf("a request needed S3, which failed: %s", e.getMessage());
+        return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", "10")
+                .entity(Map.of("error", "the farm's object store (S3) cannot be reached right now; try again in a few seconds")).build();
     }
 
     /** A JSON body that does not parse or does not fit the request's shape. */

@@ -2,6 +2,7 @@ package facefarm.coordinator.config;
 
 import facefarm.common.messaging.Topics;
 import facefarm.storage.ObjectStore;
+import facefarm.storage.StorageException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,12 +24,19 @@ import org.jboss.logging.Logger;
 public class Infrastructure {
     private static final Logger LOG = Logger.getLogger(Infrastructure.class);
 
+    /** Made without a request to S3, so an S3 outage while the coordinator starts fails only what needs S3. */
     @Produces
     @Singleton
     ObjectStore objectStore(FarmConfig config) {
-        ObjectStore store = new ObjectStore(config.s3().endpoint(), config.s3().accessKey(), config.s3().secretKey(), config.s3().bucket());
-        store.ensureBucket();
-        return store;
+        return new ObjectStore(config.s3().endpoint(), config.s3().accessKey(), config.s3().secretKey(), config.s3().bucket());
+    }
+
+    void ensureBucket(@Observes StartupEvent event, ObjectStore store) {
+        try {
+            store.ensureBucket();
+        } catch (StorageException e) {
+            LOG.warnf("cannot reach the bucket yet (%s); uploads and jobs answer 503 until S3 answers", e.getMessage());
+        }
     }
 
     void close(@Disposes ObjectStore store) {

@@ -436,6 +436,20 @@ public class JobStore {
         } else if (attempt != null) {
             update("update attempts set last_seen_at = now() where id = ? and worker_id = ? and state = 'RUNNING'", attempt, beat.workerId());
         }
+        // attempts the worker finished and reported, whose events have not been handled yet: they are not lost
+        UUID[] reported = beat.reportedAttempts().stream().map(JobStore::uuidOrNull).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
+        if (reported.length > 0) {
+            sql("update attempts set last_seen_at = now() where id = any(?) and worker_id = ? and state = 'RUNNING'", ps -> {
+                ps.setArray(1, ps.getConnection().createArrayOf("uuid", reported));
+                ps.setString(2, beat.workerId());
+                return ps.executeUpdate();
+            });
+            sql("update tasks set last_seen_at = now() where id = any(?) and worker_id = ? and state = 'RUNNING'", ps -> {
+                ps.setArray(1, ps.getConnection().createArrayOf("uuid", reported));
+                ps.setString(2, beat.workerId());
+                return ps.executeUpdate();
+            });
+        }
         update("""
                 insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since)
                 values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end)

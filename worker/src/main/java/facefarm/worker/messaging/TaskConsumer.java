@@ -43,6 +43,9 @@ public final class TaskConsumer implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final EventPublisher publisher;
     private final FenceReader fences;
+    /** Enough to cover the events of a few minutes of chunks waiting on a coordinator restart. */
+    private static final int REPORTED_KEPT = 32;
+    private final java.util.ArrayDeque<String> reported = new java.util.ArrayDeque<>();
     private final Runners runners;
     private final ExecutorService taskThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "task-runner"));
     private final String workerId;
@@ -82,6 +85,22 @@ public final class TaskConsumer implements AutoCloseable {
 
     public Current current() {
         return current;
+    }
+
+    /** The attempts whose outcome this worker reported most recently, newest last (heartbeats carry them). */
+    public java.util.List<String> recentlyReported() {
+        synchronized (reported) {
+            return java.util.List.copyOf(reported);
+        }
+    }
+
+    private void remember(String attemptId) {
+        synchronized (reported) {
+            reported.addLast(attemptId);
+            while (reported.size() > REPORTED_KEPT) {
+                reported.removeFirst();
+            }
+        }
     }
 
     public void run() {
@@ -136,6 +155,9 @@ public final class TaskConsumer implements AutoCloseable {
                 }
             }
             result.get().run();
+            if (current != null) {
+                remember(current.attemptId());
+            }
             commit(partition, record.offset());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
