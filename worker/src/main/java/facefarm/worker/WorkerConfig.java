@@ -23,13 +23,17 @@ public record WorkerConfig(
         String s3AccessKey,
         String s3SecretKey,
         String s3Bucket,
-        Path workDir) {
+        Path workDir,
+        long cacheBytes) {
 
     /**
      * How long the presigned URLs a task reads S3 through stay valid: longer than the slowest chunk, prepare or stitch
      * (S3 allows at most 7 days).
      */
     public static final Duration READ_URL_LIFETIME = Duration.ofHours(12);
+
+    /** Disk for the jobs' source images and new audio a worker keeps: 10 GiB, least recently used jobs evicted first. */
+    public static final long DEFAULT_CACHE_BYTES = 10L << 30;
 
     /** How long a worker's S3 call waits for S3 to come back before the attempt fails: a restart, not an outage. */
     public static final Duration S3_OUTAGE_TOLERANCE = Duration.ofSeconds(60);
@@ -60,7 +64,8 @@ public record WorkerConfig(
                 env.getOrDefault("FARM_S3_ACCESS_KEY", "facefarm"),
                 env.getOrDefault("FARM_S3_SECRET_KEY", "facefarm-secret"),
                 env.getOrDefault("FARM_S3_BUCKET", "facefarm"),
-                Path.of(env.getOrDefault("FARM_WORK_DIR", home.resolve("work").resolve(id).toString())));
+                Path.of(env.getOrDefault("FARM_WORK_DIR", home.resolve("work").resolve(id).toString())),
+                Long.parseLong(env.getOrDefault("FARM_CACHE_BYTES", Long.toString(DEFAULT_CACHE_BYTES))));
     }
 
     public static String hostName() {

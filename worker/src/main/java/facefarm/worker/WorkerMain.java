@@ -44,7 +44,7 @@ public final class WorkerMain {
                 WorkerConfig.S3_OUTAGE_TOLERANCE);
              EventPublisher publisher = new EventPublisher(config.kafkaSettings(), config.workerId());
              FenceReader fences = new FenceReader(config.kafkaSettings(), config.workerId()).start(java.time.Duration.ofSeconds(30))) {
-            ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize());
+            ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize(), config.cacheBytes());
             PrepareRunner preparer = new PrepareRunner(config.workerId(), store, models, config.workDir());
             StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir());
             double[] lastFps = {0};

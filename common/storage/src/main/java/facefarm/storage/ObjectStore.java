@@ -247,6 +247,28 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** Keys under {@code prefix} last written before {@code before}. */
+    public java.util.List<String> listOlderThan(String prefix, java.time.Instant before) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        return riding("cannot list s3://" + bucket + "/" + prefix, () -> {
+            keys.clear();
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+                Item item = result.get();
+                if (item.lastModified() != null && item.lastModified().toInstant().isBefore(before)) {
+                    keys.add(item.objectName());
+                }
+            }
+            return keys;
+        });
+    }
+
+    public void delete(String key) {
+        riding("cannot delete s3://" + bucket + "/" + key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
     public java.util.List<String> list(String prefix) {
         java.util.List<String> keys = new java.util.ArrayList<>();
         try {

@@ -223,7 +223,11 @@ public class JobResource {
         return job.state() == JobState.DONE && job.outputKey() != null;
     }
 
-    private static Response outputNotYet(JobRow job) {
+    private Response outputNotYet(JobRow job) {
+        if (job.state() == JobState.DONE) {
+            return Response.status(410).type(MediaType.APPLICATION_JSON).entity(Map.of("error", "the output of job " + job.id()
+                    + " was deleted " + config.retention().outputs().toHours() + " h after the job ended (farm.retention.outputs); render it again")).build();
+        }
         return Response.status(409).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "job " + job.id() + " is " + job.state() + "; its output exists once it is DONE")).build();
     }

@@ -61,6 +61,8 @@ public interface FarmConfig {
 
     Access access();
 
+    Retention retention();
+
     Kafka kafka();
 
     Limits limits();
@@ -80,6 +82,28 @@ public interface FarmConfig {
         /** How long a presigned output URL downloads (a leaked link dies soon after). */
         @WithDefault("5m")
         Duration outputUrlTtl();
+    }
+
+    /** How long objects are kept in S3; a sweeper on the coordinator holding the duty lock deletes what is older. */
+    interface Retention {
+        /** A finished job's own inputs (what came in its request, and the target's audio track). */
+        @WithDefault("168h")
+        Duration inputs();
+
+        /** A finished job's output: its download answers 410 afterwards. */
+        @WithDefault("720h")
+        Duration outputs();
+
+        /** A failed job's chunks (a finished job's are deleted as soon as it is stitched). */
+        @WithDefault("72h")
+        Duration failedChunks();
+
+        /** Uploads no unfinished job refers to. */
+        @WithDefault("168h")
+        Duration uploads();
+
+        @WithDefault("10m")
+        Duration sweepInterval();
     }
 
     interface Kafka {

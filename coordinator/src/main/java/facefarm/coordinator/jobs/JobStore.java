@@ -482,6 +482,56 @@ public class JobStore {
         }
     }
 
+    /** What the retention sweeper removes from a job's folder, and which jobs' turn it is. */
+    public enum Sweep {
+        INPUTS("inputs_deleted_at", "state in ('DONE', 'FAILED')"),
+        OUTPUTS("outputs_deleted_at", "state = 'DONE'"),
+        FAILED_CHUNKS("chunks_deleted_at", "state = 'FAILED'");
+
+        private final String column;
+        private final String which;
+
+        Sweep(String column, String which) {
+            this.column = column;
+            this.which = which;
+        }
+    }
+
+    /** A job whose objects of one kind are past their retention. */
+    public record Expired(UUID jobId, String tenant) {
+    }
+
+    public List<Expired> expired(Sweep sweep, Duration age, int limit) {
+        return query("select id, tenant from jobs where " + sweep.which + " and " + sweep.column + " is null and finished_at < now() - ? * interval "
+                + "'1 millisecond' order by finished_at limit ?", ps -> {
+            ps.setLong(1, age.toMillis());
+            ps.setInt(2, limit);
+        }, rs -> new Expired(rs.getObject("id", UUID.class), rs.getString("tenant")));
+    }
+
+    /** Records the sweep; an output swept is gone, so the job no longer offers one. */
+    public void swept(Sweep sweep, UUID jobId) {
+        update("update jobs set " + sweep.column + " = now()" + (sweep == Sweep.OUTPUTS ? ", output_key = null" : "") + " where id = ?", jobId);
+    }
+
+    /** Every tenant with a job or a token. */
+    public List<String> tenants() {
+        return query("select tenant from jobs union select tenant from api_tokens", ps -> { }, rs -> rs.getString(1));
+    }
+
+    /** The input keys unfinished jobs read: uploads they refer to must stay, however old. */
+    public java.util.Set<String> liveInputKeys() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        query("select target_key, source_keys, audio_key from jobs where state not in ('DONE', 'FAILED')", ps -> { }, rs -> {
+            keys.add(rs.getString("target_key"));
+            keys.addAll(split(rs.getString("source_keys")));
+            keys.add(rs.getString("audio_key"));
+            return null;
+        });
+        keys.remove(null);
+        return keys;
+    }
+
     /** Fences not yet on the fence topic: jobs that ended, and chunks whose newest attempt superseded an older one. */
     public List<Fence> unsentFences(int limit) {
         List<Fence> fences = new ArrayList<>(query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED') limit ?",

@@ -44,13 +44,13 @@ public final class ChunkRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChunkRunner.class.getName());
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
     /** The sources and audio of this many jobs stay cached on the worker's disk (targets are never downloaded). */
-    private static final int CACHED_JOBS = 3;
 
     private final String workerId;
     private final ObjectStore store;
     private final ModelStore models;
     private final Path workDir;
     private final int batchFrames;
+    private final InputCache inputs;
     /** The analysis of the last job's options, kept while offers of the same job (or options) keep coming. */
     private AnalysisKey analysisKey;
     private FaceAnalyser analyser;
@@ -64,7 +64,9 @@ public final class ChunkRunner implements AutoCloseable {
     private record ChainKey(String jobId, List<String> processors, ProcessorOptions options, AnalysisOptions analysis) {
     }
 
-    public ChunkRunner(String workerId, ObjectStore store, ModelStore models, Path workDir, int batchFrames) {
+    /** @param cacheBytes the disk the cache of the jobs' source images and audio may take */
+    public ChunkRunner(String workerId, ObjectStore store, ModelStore models, Path workDir, int batchFrames, long cacheBytes) {
+        this.inputs = new InputCache(workDir.resolve("jobs"), cacheBytes);
         this.workerId = workerId;
         this.store = store;
         this.models = models;
@@ -259,35 +261,7 @@ public final class ChunkRunner implements AutoCloseable {
 
     /** An input of the job, from the worker's disk cache or downloaded into it. */
     private Path fetch(String jobId, String key) throws IOException {
-        Path jobs = workDir.resolve("jobs");
-        // the key's path under the job keeps a target and an audio file of the same name apart
-        String folder = "jobs/" + jobId + "/";
-        int at = key.indexOf(folder);
-        Path cached = jobs.resolve(jobId).resolve(at >= 0 ? key.substring(at + folder.length()) : key.substring(key.lastIndexOf('/') + 1));
-        if (!Files.isRegularFile(cached)) {
-            evictOldJobs(jobs);
-            Files.createDirectories(cached.getParent());
-            store.download(key, cached);
-        }
-        Files.setLastModifiedTime(jobs.resolve(jobId), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
-        return cached;
-    }
-
-    /** Keeps the targets of the most recently used jobs only, so a long-lived worker's disk does not fill up. */
-    private static void evictOldJobs(Path jobs) throws IOException {
-        if (!Files.isDirectory(jobs)) {
-            return;
-        }
-        List<Path> dirs;
-        try (var list = Files.list(jobs)) {
-            dirs = new ArrayList<>(list.filter(Files::isDirectory).toList());
-        }
-        dirs.sort(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed());
-        for (Path old : dirs.subList(Math.min(dirs.size(), CACHED_JOBS - 1), dirs.size())) {
-            try (var files = Files.walk(old)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        return inputs.fetch(store, jobId, key);
     }
 
     private ChunkEvent event(ChunkOffer offer, ChunkEvent.Kind kind, long done, double fps, String key, StageTimings timings, String error) {
