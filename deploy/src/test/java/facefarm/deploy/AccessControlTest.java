@@ -125,6 +125,47 @@ class AccessControlTest {
     }
 
     @Test
+    void oidcJwtsCarryTheirRolesAndTenantBesideTheFarmsTokens() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair provider = generator.generateKeyPair();
+        java.security.KeyPair stranger = generator.generateKeyPair();
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 0).withEnv(Map.of("QUARKUS_OIDC_TENANT_ENABLED", "true",
+                "QUARKUS_OIDC_PUBLIC_KEY", java.util.Base64.getEncoder().encodeToString(provider.getPublic().getEncoded())));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            String studio = jwt(provider, "studio-bob", "acme", "submitter", 300);
+            HttpResponse<String> listed = call(farm, "GET", "/api/v1/jobs", studio, null);
+            assertEquals(200, listed.statusCode(), listed.body());
+            HttpResponse<String> upload = call(farm, "POST", "/api/v1/uploads", studio, "{\"name\": \"take.mov\", \"size\": 1000}");
+            assertEquals(200, upload.statusCode(), upload.body());
+            assertTrue(Messages.JSON.readTree(upload.body()).path("key").asText().startsWith("tenants/acme/uploads/"), upload.body());
+            assertStatus(403, call(farm, "GET", "/api/v1/workers", studio, null), "role");
+            assertStatus(403, call(farm, "POST", "/api/v1/jobs", jwt(provider, "dash", "acme", "viewer", 300), "{}"), "role");
+            assertEquals(401, call(farm, "GET", "/api/v1/jobs", jwt(provider, "bob", null, "submitter", 300), null).statusCode(), "no tenant claim");
+            assertEquals(401, call(farm, "GET", "/api/v1/jobs", jwt(stranger, "eve", "acme", "operator", 300), null).statusCode(), "another key");
+            assertEquals(401, call(farm, "GET", "/api/v1/jobs", jwt(provider, "bob", "acme", "submitter", -60), null).statusCode(), "expired");
+            assertEquals(200, call(farm, "GET", "/api/v1/workers", farm.token(), null).statusCode(), "the farm's own tokens work beside OIDC");
+        }
+    }
+
+    /** A signed RS256 JWT as an OIDC provider would issue it, with the farm's role and tenant claims. */
+    private static String jwt(java.security.KeyPair key, String subject, String tenant, String role, long lifetimeSeconds) throws Exception {
+        long now = java.time.Instant.now().getEpochSecond();
+        Map<String, Object> claims = new java.util.LinkedHashMap<>(Map.of("sub", subject, "upn", subject, "iat", now,
+                "exp", now + lifetimeSeconds, "facefarm_roles", List.of(role)));
+        if (tenant != null) {
+            claims.put("facefarm_tenant", tenant);
+        }
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String signed = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(Messages.JSON.writeValueAsBytes(claims));
+        java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key.getPrivate());
+        rsa.update(signed.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return signed + "." + b64.encodeToString(rsa.sign());
+    }
+
+    @Test
     void servicesRefuseBuiltInCredentialsOutsideTheEmbeddedStack() throws Exception {
         FarmLayout layout = FarmLayout.detect();
         // nothing needs to be reachable: the refusal comes before any connection

@@ -13,6 +13,7 @@ import java.util.HexFormat;
  */
 public final class TokenSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "ff_";
 
     private TokenSecrets() {
     }
@@ -20,7 +21,12 @@ public final class TokenSecrets {
     public static String newSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return "ff_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Whether a bearer token is one of the farm's own (the others are JWTs from an OIDC provider). */
+    public static boolean isFarmToken(String token) {
+        return token.startsWith(PREFIX);
     }
 
     /** Lower-case hex SHA-256 of the secret. */

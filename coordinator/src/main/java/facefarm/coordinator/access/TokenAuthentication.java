@@ -1,5 +1,6 @@
 package facefarm.coordinator.access;
 
+import facefarm.common.access.TokenSecrets;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
@@ -14,14 +15,19 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Reads {@code Authorization: Bearer <token>}. No header leaves the request anonymous (the path's policy then answers
- * 401); a header that is not a live token fails it.
+ * Reads the farm's own API tokens from {@code Authorization: Bearer ff_...}. No header leaves the request anonymous
+ * (the resource then answers 401); an {@code ff_} token that is not live fails it. Other bearer tokens (JWTs) are left
+ * to the OIDC mechanism when OIDC is configured, and are refused otherwise.
  */
 @ApplicationScoped
 public class TokenAuthentication implements HttpAuthenticationMechanism {
     private static final String SCHEME = "Bearer";
+
+    @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
+    boolean oidcEnabled;
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
@@ -29,11 +35,21 @@ public class TokenAuthentication implements HttpAuthenticationMechanism {
         if (header == null) {
             return Uni.createFrom().nullItem();
         }
-        if (!header.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1) || header.length() > 512) {
+        if (!header.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1) || header.length() > 8192) {
             return Uni.createFrom().failure(new AuthenticationFailedException("the Authorization header is not 'Bearer <token>'"));
         }
         String token = header.substring(SCHEME.length() + 1).trim();
+        if (!TokenSecrets.isFarmToken(token)) {
+            return oidcEnabled ? Uni.createFrom().nullItem()
+                    : Uni.createFrom().failure(new AuthenticationFailedException("the bearer token is not one of the farm's API tokens"));
+        }
         return identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, SCHEME.toLowerCase())));
+    }
+
+    /** Before OIDC's mechanism, which would take any bearer token for a JWT. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 100;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package facefarm.coordinator.access;
 
+import facefarm.common.access.TokenSecrets;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -27,6 +28,10 @@ public class TokenIdentities implements IdentityProvider<TokenAuthenticationRequ
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String secret = request.getToken().getToken();
+        if (!TokenSecrets.isFarmToken(secret)) {
+            // a JWT: the OIDC identity provider's to verify, when OIDC is configured
+            return Uni.createFrom().nullItem();
+        }
         return context.runBlocking(() -> {
             Caller caller = tokens.find(secret).orElseThrow(() -> new AuthenticationFailedException("the token is unknown or revoked"));
             return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(caller.name())).addRole(caller.role().id())

@@ -41,6 +41,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
+        LOG.debugf(e, "refused a request: %s", e.getMessage());
         return json(401, "this API needs a valid token: send 'Authorization: Bearer <token>' (./farm token prints the local operator's; "
                 + "an operator makes others with ./farm token create)");
     }

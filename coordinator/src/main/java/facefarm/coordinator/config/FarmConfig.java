@@ -79,6 +79,10 @@ public interface FarmConfig {
         @WithDefault("local-operator")
         String bootstrapTokenName();
 
+        /** The JWT claim that names an OIDC identity's tenant (its roles are in quarkus.oidc.roles.role-claim-path). */
+        @WithDefault("facefarm_tenant")
+        String oidcTenantClaim();
+
         /** How long a presigned output URL downloads (a leaked link dies soon after). */
         @WithDefault("5m")
         Duration outputUrlTtl();

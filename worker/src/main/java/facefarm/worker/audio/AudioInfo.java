@@ -22,6 +22,21 @@ public record AudioInfo(int sampleRate, int channels, long samples) {
     }
 
     public static AudioInfo probe(Path file) {
+        return probe(file, Double.MAX_VALUE);
+    }
+
+    /** Thrown as soon as the decoded sound passes the limit: the rest is not decoded. */
+    public static final class TooLong extends MediaException {
+        TooLong(double seconds) {
+            super("the audio lasts more than " + Math.round(seconds) + " s");
+        }
+    }
+
+    /**
+     * @param maxSeconds a ceiling: decoding stops, and {@link TooLong} is thrown, once the sound decoded so far is
+     *     longer (a header can claim anything; only decoded samples count, and no more are decoded than the limit needs)
+     */
+    public static AudioInfo probe(Path file, double maxSeconds) {
         if (!Files.isRegularFile(file)) {
             throw new MediaException("audio file " + file + " does not exist");
         }
@@ -39,8 +54,13 @@ public record AudioInfo(int sampleRate, int channels, long samples) {
             long samples = 0;
             try {
                 Frame frame;
+                long ceiling = maxSeconds >= Long.MAX_VALUE / Math.max(1, grabber.getSampleRate()) ? Long.MAX_VALUE
+                        : (long) Math.ceil(maxSeconds * grabber.getSampleRate());
                 while ((frame = grabber.grabSamples()) != null) {
                     samples += ((Buffer) frame.samples[0]).remaining() / channels;
+                    if (samples > ceiling) {
+                        throw new TooLong(maxSeconds);
+                    }
                 }
             } catch (FrameGrabber.Exception e) {
                 throw new MediaException("the audio is damaged after " + samples + " samples (" + VideoProbe.firstLine(e) + "): give an intact file", e);

@@ -88,7 +88,8 @@ public final class PrepareRunner {
         }
         long probeMs = (System.nanoTime() - started) / 1_000_000L;
         Path audioFile = audio == null ? null : fetch(audio, scratch.resolve("audio"), Failure.AUDIO);
-        PreparedJob.Timeline timeline = Timeline.of(target.name(), probe.video(), options, audioFile, audio == null ? null : audio.name());
+        PreparedJob.Timeline timeline = Timeline.of(target.name(), probe.video(), options, audioFile, audio == null ? null : audio.name(),
+                task.limits());
         // before the sources are fetched and their faces found: a job too large for the farm costs no face work
         String tooBig = task.limits().problem(timeline.frames(), options.chunkFrames());
         if (tooBig != null) {

@@ -1,5 +1,6 @@
 package facefarm.worker.preparing;
 
+import facefarm.common.jobs.JobLimits;
 import facefarm.common.jobs.AudioFit;
 import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobOptions;
@@ -17,7 +18,7 @@ final class Timeline {
     /**
      * @param audio the job's new audio on this worker's disk, or null
      */
-    static PreparedJob.Timeline of(String targetName, VideoInfo video, JobOptions options, Path audio, String audioName) {
+    static PreparedJob.Timeline of(String targetName, VideoInfo video, JobOptions options, Path audio, String audioName, JobLimits limits) {
         boolean still = video.frames() == 1;
         if (options.fps() != null && !still) {
             throw new CheckFailed(Failure.OPTIONS, 400, "fps sets the frame rate of a video made from a still image; target '" + targetName
@@ -29,8 +30,13 @@ final class Timeline {
             return new PreparedJob.Timeline(video.frames(), video.frames(), fps[0], fps[1]);
         }
         AudioInfo sound;
+        // audio longer than the farm's frame limit at this rate is refused as soon as that much has been decoded
+        double maxSeconds = limits.maxFrames() * (double) fps[1] / fps[0];
         try {
-            sound = AudioInfo.probe(audio);
+            sound = AudioInfo.probe(audio, maxSeconds);
+        } catch (AudioInfo.TooLong e) {
+            throw new CheckFailed(Failure.AUDIO, 413, "audio '" + audioName + "': " + e.getMessage() + ", which at " + fps[0] + "/" + fps[1]
+                    + " fps is more than the farm's limit of " + limits.maxFrames() + " frames (farm.limits.max-frames): trim it or split the job", e);
         } catch (MediaException e) {
             throw new CheckFailed(Failure.AUDIO, 400, "audio '" + audioName + "': " + e.getMessage(), e);
         }
