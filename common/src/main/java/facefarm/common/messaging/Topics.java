@@ -7,7 +7,12 @@ public final class Topics {
     public static final String TASKS = "farm.tasks.v1";
     /** Chunk events and prepare/stitch task events, keyed by job. */
     public static final String CHUNK_EVENTS = "farm.chunk-events.v1";
-    public static final String WORKER_HEARTBEATS = "farm.workers.v1";
+    /**
+     * Heartbeats, on one partition: read in the order they were written, so once the coordinator has handled a recent
+     * heartbeat of any worker it has handled every earlier one, and a worker missing from them really was silent (with
+     * several partitions, one could be held by a dead coordinator while the others flow, and live workers looked dead).
+     */
+    public static final String WORKER_HEARTBEATS = "farm.workers.v2";
     public static final String DEAD_LETTERS = "farm.dlq.v1";
     /** Which jobs are closed and which chunk attempts are superseded: compacted, read whole by every worker. */
     public static final String FENCES = "farm.fences.v1";
@@ -15,6 +20,9 @@ public final class Topics {
      * The fence topic's settings: one partition (workers read all of it), compacted to the newest fence per job and
      * chunk, and fences older than the offers' own retention (7 days) dropped, since no offer they could stop is left.
      */
+    /** Topics the coordinator creates with one partition (see each one's note), whatever farm.kafka.partitions says. */
+    public static final java.util.Set<String> SINGLE_PARTITION = java.util.Set.of("farm.workers.v2", "farm.fences.v1");
+
     public static final java.util.Map<String, String> FENCE_CONFIG = java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms",
             Long.toString(java.time.Duration.ofDays(7).toMillis()));
     /** The workers' consumer group on the offer and task topics (FARM_WORKER_GROUP overrides it on both sides). */

@@ -67,6 +67,9 @@ public class Infrastructure {
         if (topic.equals(Topics.FENCES)) {
             return new NewTopic(topic, 1, config.kafka().replicationFactor()).configs(Topics.FENCE_CONFIG);
         }
+        if (Topics.SINGLE_PARTITION.contains(topic)) {
+            return new NewTopic(topic, 1, config.kafka().replicationFactor());
+        }
         return new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor());
     }
 }

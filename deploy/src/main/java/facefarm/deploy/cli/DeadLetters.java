@@ -3,6 +3,7 @@ package facefarm.deploy.cli;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.KafkaClientSettings;
 import facefarm.common.messaging.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -48,9 +49,9 @@ final class DeadLetters {
 
     /** Sends each letter not replayed before back to its topic, with its key; returns how many. */
     int replay() {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
             List<DeadLetter> replayed = read(true, letter -> {
                 try {
                     producer.send(new ProducerRecord<>(letter.topic(), letter.key(), letter.record())).get();
@@ -66,6 +67,11 @@ final class DeadLetters {
         }
     }
 
+    /** With the SASL/TLS settings of FARM_KAFKA_PROPERTIES, as every client of the farm has. */
+    private static Map<String, Object> settings(Map<String, Object> own) {
+        return KafkaClientSettings.withEnvironment(System.getenv(), own);
+    }
+
     /** Every partition is ours and read up to where it ended when the read began. */
     private static boolean reachedEnd(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
         if (!consumer.assignment().containsAll(end.keySet())) {
@@ -76,11 +82,11 @@ final class DeadLetters {
 
     private List<DeadLetter> read(boolean replaying, java.util.function.Consumer<DeadLetter> each) {
         List<DeadLetter> letters = new ArrayList<>();
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        Map<String, Object> props = settings(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, replaying ? REPLAY_GROUP : "facefarm-dead-letter-list-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             // up to the end as of now: a replayed record that is rejected again becomes a new letter, not one of these
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.partitionsFor(Topics.DEAD_LETTERS).stream()

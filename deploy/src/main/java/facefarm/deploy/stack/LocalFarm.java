@@ -228,7 +228,8 @@ public final class LocalFarm implements AutoCloseable {
     private void createWorkTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(Topics.CHUNK_OFFERS, settings.partitions(), (short) 1),
-                    new NewTopic(Topics.TASKS, settings.partitions(), (short) 1), new NewTopic(Topics.FENCES, 1, (short) 1).configs(Topics.FENCE_CONFIG)))
+                    new NewTopic(Topics.TASKS, settings.partitions(), (short) 1), new NewTopic(Topics.FENCES, 1, (short) 1).configs(Topics.FENCE_CONFIG),
+                    new NewTopic(Topics.WORKER_HEARTBEATS, 1, (short) 1)))
                     .all().get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
@@ -242,8 +243,24 @@ public final class LocalFarm implements AutoCloseable {
     }
 
     private ChildProcess startCoordinator(boolean appendLog) {
+        return startCoordinator("coordinator", httpPort, appendLog);
+    }
+
+    /** Another coordinator on the same database, broker and bucket (as a second replica would be), on its own port. */
+    public record ExtraCoordinator(ChildProcess process, String apiUrl) {
+    }
+
+    public ExtraCoordinator startExtraCoordinator(String name) {
+        int port = Ports.free();
+        ChildProcess process = track(startCoordinator(name, port, false));
+        ExtraCoordinator extra = new ExtraCoordinator(process, "http://127.0.0.1:" + port);
+        awaitReady(process, extra.apiUrl());
+        return extra;
+    }
+
+    private ChildProcess startCoordinator(String name, int port, boolean appendLog) {
         Map<String, String> env = commonEnv();
-        env.put("FARM_HTTP_PORT", Integer.toString(httpPort));
+        env.put("FARM_HTTP_PORT", Integer.toString(port));
         env.put("FARM_HTTP_HOST", "127.0.0.1");
         env.put("FARM_DB_URL", postgres.jdbcUrl());
         env.put("FARM_DB_USER", postgres.user());
@@ -254,8 +271,8 @@ public final class LocalFarm implements AutoCloseable {
         List<String> jvm = new ArrayList<>(jvmArgs("1g"));
         // a control plane's load is light: the quick compiler alone starts it sooner and leaves the cores to the workers
         jvm.add("-XX:TieredStopAtLevel=1");
-        return ChildProcess.startJava("coordinator", jvm, List.of("-jar", layout.coordinatorJar().toString()), env,
-                settings.home().resolve("logs/coordinator.log"), appendLog);
+        return ChildProcess.startJava(name, jvm, List.of("-jar", layout.coordinatorJar().toString()), env,
+                settings.home().resolve("logs").resolve(name + ".log"), appendLog);
     }
 
     /** Starts the coordinator again on the same port and database (after a test killed it) and waits until it is ready. */
@@ -350,6 +367,10 @@ public final class LocalFarm implements AutoCloseable {
     }
 
     private void awaitCoordinator() {
+        awaitReady(coordinator, apiUrl());
+    }
+
+    private static void awaitReady(ChildProcess coordinator, String apiUrl) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
@@ -358,7 +379,7 @@ public final class LocalFarm implements AutoCloseable {
                         + coordinator.logTail(25));
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(apiUrl() + "/q/health/ready"))
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(apiUrl + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
