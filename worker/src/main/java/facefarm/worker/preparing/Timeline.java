@@ -35,8 +35,8 @@ final class Timeline {
         try {
             sound = AudioInfo.probe(audio, maxSeconds);
         } catch (AudioInfo.TooLong e) {
-            throw new CheckFailed(Failure.AUDIO, 413, "audio '" + audioName + "': " + e.getMessage() + ", which at " + fps[0] + "/" + fps[1]
-                    + " fps is more than the farm's limit of " + limits.maxFrames() + " frames (farm.limits.max-frames): trim it or split the job", e);
+            throw new CheckFailed(Failure.OPTIONS, 413, "audio '" + audioName + "': " + e.getMessage() + ", which at " + fps[0] + "/" + fps[1]
+                    + " fps is above the farm's limit of " + limits.maxFrames() + " frames (farm.limits.max-frames): trim it or split the job", e);
         } catch (MediaException e) {
             throw new CheckFailed(Failure.AUDIO, 400, "audio '" + audioName + "': " + e.getMessage(), e);
         }
