@@ -26,6 +26,11 @@ public record Fence(String jobId, Integer chunkIndex, int minAttempt, boolean cl
 
     /** The record key: one live record per job and per chunk after compaction. */
     public String key() {
+        return key(jobId, chunkIndex);
+    }
+
+    /** The key of a job's fence ({@code chunkIndex} null) or of one of its chunks'. */
+    public static String key(String jobId, Integer chunkIndex) {
         return chunkIndex == null ? jobId : jobId + "/" + chunkIndex;
     }
 }

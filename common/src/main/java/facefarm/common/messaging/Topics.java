@@ -1,5 +1,8 @@
 package facefarm.common.messaging;
 
+import java.time.Duration;
+import java.util.Map;
+
 /** Kafka topic names. Code refers to channels; configuration maps channels to these topics. */
 public final class Topics {
     public static final String CHUNK_OFFERS = "farm.chunks.v1";
@@ -16,18 +19,29 @@ public final class Topics {
     public static final String DEAD_LETTERS = "farm.dlq.v1";
     /** Which jobs are closed and which chunk attempts are superseded: compacted, read whole by every worker. */
     public static final String FENCES = "farm.fences.v1";
-    /**
-     * The fence topic's settings: one partition (workers read all of it), compacted to the newest fence per job and
-     * chunk, and fences older than the offers' own retention (7 days) dropped, since no offer they could stop is left.
-     */
-    /** Topics the coordinator creates with one partition (see each one's note), whatever farm.kafka.partitions says. */
-    public static final java.util.Set<String> SINGLE_PARTITION = java.util.Set.of("farm.workers.v2", "farm.fences.v1");
-
-    public static final java.util.Map<String, String> FENCE_CONFIG = java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms",
-            Long.toString(java.time.Duration.ofDays(7).toMillis()));
     /** The workers' consumer group on the offer and task topics (FARM_WORKER_GROUP overrides it on both sides). */
     public static final String WORKER_GROUP = "facefarm-workers";
 
+    /**
+     * The fence topic's settings: compacted to the newest fence per job and chunk, and fences older than the offers'
+     * own retention (7 days) dropped, since no offer they could stop is left.
+     */
+    private static final Map<String, String> FENCE_CONFIG = Map.of("cleanup.policy", "compact,delete", "retention.ms",
+            Long.toString(Duration.ofDays(7).toMillis()));
+
     private Topics() {
+    }
+
+    /**
+     * Partitions a topic is created with: one for heartbeats and fences (see their notes: read in order, read whole),
+     * {@code workPartitions} (farm.kafka.partitions) for the others.
+     */
+    public static int partitions(String topic, int workPartitions) {
+        return topic.equals(WORKER_HEARTBEATS) || topic.equals(FENCES) ? 1 : workPartitions;
+    }
+
+    /** Settings a topic is created with beyond the broker's defaults. */
+    public static Map<String, String> config(String topic) {
+        return topic.equals(FENCES) ? FENCE_CONFIG : Map.of();
     }
 }

@@ -2,14 +2,9 @@ package facefarm.coordinator.access;
 
 import facefarm.common.access.Tenants;
 import facefarm.common.access.TokenSecrets;
-import io.agroal.api.AgroalDataSource;
+import facefarm.coordinator.database.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +17,14 @@ import java.util.Optional;
 @ApplicationScoped
 public class ApiTokens {
     @Inject
-    AgroalDataSource db;
+    Sql db;
 
     /** Makes a token; its secret is returned once and never stored. Fails when the name is taken. */
     public String create(String name, String tenant, Role role) {
         Caller.requireName(name);
         Tenants.require(tenant);
         String secret = TokenSecrets.newSecret();
-        int made = update("insert into api_tokens (name, hash, tenant, role) values (?, ?, ?, ?) on conflict (name) do nothing",
+        int made = db.update("insert into api_tokens (name, hash, tenant, role) values (?, ?, ?, ?) on conflict (name) do nothing",
                 name, TokenSecrets.hash(secret), tenant, role.id());
         if (made == 0) {
             throw new IllegalStateException("a token named '" + name + "' exists: revoke it first, or choose another name");
@@ -39,24 +34,24 @@ public class ApiTokens {
 
     /** Installs a token whose hash was made elsewhere (the launcher's own operator token), replacing an older one of that name. */
     public void install(String name, String hash, String tenant, Role role) {
-        update("insert into api_tokens (name, hash, tenant, role) values (?, ?, ?, ?) on conflict (name) do update "
+        db.update("insert into api_tokens (name, hash, tenant, role) values (?, ?, ?, ?) on conflict (name) do update "
                 + "set hash = excluded.hash, tenant = excluded.tenant, role = excluded.role, revoked_at = null", name, hash, tenant, role.id());
     }
 
     /** @return whether a live token of that name was revoked */
     public boolean revoke(String name) {
-        return update("update api_tokens set revoked_at = now() where name = ? and revoked_at is null", name) == 1;
+        return db.update("update api_tokens set revoked_at = now() where name = ? and revoked_at is null", name) == 1;
     }
 
     /** The live token with this secret, as the caller it makes. */
     public Optional<Caller> find(String secret) {
-        return query("select name, tenant, role from api_tokens where hash = ? and revoked_at is null", TokenSecrets.hash(secret),
+        return db.query("select name, tenant, role from api_tokens where hash = ? and revoked_at is null", ps -> ps.setString(1, TokenSecrets.hash(secret)),
                 rs -> new Caller(rs.getString("name"), rs.getString("tenant"), Role.parse(rs.getString("role")))).stream().findFirst();
     }
 
     /** Every token, without secrets or hashes. */
     public List<Map<String, Object>> list() {
-        return query("select name, tenant, role, created_at, revoked_at from api_tokens order by created_at", null, rs -> {
+        return db.query("select name, tenant, role, created_at, revoked_at from api_tokens order by created_at", ps -> { }, rs -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", rs.getString("name"));
             row.put("tenant", rs.getString("tenant"));
@@ -65,37 +60,5 @@ public class ApiTokens {
             row.put("revokedAt", rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant().toString());
             return row;
         });
-    }
-
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, String parameter, RowReader<T> reader) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (parameter != null) {
-                ps.setString(1, parameter);
-            }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(reader.read(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the API tokens", e);
-        }
-    }
-
-    private int update(String sql, String... parameters) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setString(i + 1, parameters[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot change the API tokens", e);
-        }
     }
 }

@@ -64,12 +64,7 @@ public class Infrastructure {
     }
 
     private static NewTopic newTopic(String topic, FarmConfig config) {
-        if (topic.equals(Topics.FENCES)) {
-            return new NewTopic(topic, 1, config.kafka().replicationFactor()).configs(Topics.FENCE_CONFIG);
-        }
-        if (Topics.SINGLE_PARTITION.contains(topic)) {
-            return new NewTopic(topic, 1, config.kafka().replicationFactor());
-        }
-        return new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor());
+        return new NewTopic(topic, Topics.partitions(topic, config.kafka().partitions()), config.kafka().replicationFactor())
+                .configs(Topics.config(topic));
     }
 }

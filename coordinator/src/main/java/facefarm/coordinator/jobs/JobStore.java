@@ -19,8 +19,8 @@ import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.common.messaging.Fence;
 import facefarm.coordinator.access.Caller;
+import facefarm.coordinator.database.Sql;
 import facefarm.coordinator.access.Role;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -47,11 +47,11 @@ public class JobStore {
     private static final String LIST_SEPARATOR = "\n";
 
     @Inject
-    AgroalDataSource dataSource;
+    Sql db;
 
     /** Stores a job as submitted (PREPARING): what it reads and how; its picture and timeline come from its prepare task. */
     public void insertJob(JobRow job) {
-        sql("""
+        db.execute("""
                 insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
                                   fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis,
                                   audio_key, target_frames, inputs, options, tenant, submitted_by)
@@ -76,7 +76,7 @@ public class JobStore {
 
     /** Fills in what the prepare task learned and stores the job's chunks. */
     public void jobPrepared(UUID jobId, PreparedJob prepared) {
-        sql("""
+        db.execute("""
                 update jobs set frames_total = ?, target_frames = ?, fps_num = ?, fps_den = ?, width = ?, height = ?, video_codec = ?,
                   has_audio = ?, processors = ?, analysis = ?, warmup = ?, lookahead = ?, probe_ms = ?, sound_key = ?, updated_at = now()
                 where id = ?""", ps -> {
@@ -98,7 +98,7 @@ public class JobStore {
             ps.setObject(15, jobId);
             return ps.executeUpdate();
         });
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("""
                      insert into chunks (job_id, idx, own_start, own_end, dec_start, dec_end, seek_index, seek_ts, state)
                      values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -128,11 +128,11 @@ public class JobStore {
     /** A new current task of the job, to be offered after {@code delay} (a retry's backoff). */
     public TaskRow newTask(UUID jobId, TaskEvent.Task kind, Duration delay) {
         UUID id = UUID.randomUUID();
-        int number = query("select count(*) + 1 from tasks where job_id = ? and kind = ?", ps -> {
+        int number = db.query("select count(*) + 1 from tasks where job_id = ? and kind = ?", ps -> {
             ps.setObject(1, jobId);
             ps.setString(2, kind.name());
         }, rs -> rs.getInt(1)).get(0);
-        sql("insert into tasks (id, job_id, kind, number, state, not_before) values (?, ?, ?, ?, 'OFFERED', now() + ? * interval '1 millisecond')", ps -> {
+        db.execute("insert into tasks (id, job_id, kind, number, state, not_before) values (?, ?, ?, ?, 'OFFERED', now() + ? * interval '1 millisecond')", ps -> {
             ps.setObject(1, id);
             ps.setObject(2, jobId);
             ps.setString(3, kind.name());
@@ -140,26 +140,26 @@ public class JobStore {
             ps.setLong(5, delay.toMillis());
             return ps.executeUpdate();
         });
-        update("update jobs set current_task = ?, updated_at = now() where id = ?", id, jobId);
+        db.update("update jobs set current_task = ?, updated_at = now() where id = ?", id, jobId);
         return new TaskRow(id, jobId, kind, number, AttemptState.OFFERED, null);
     }
 
     public Optional<TaskRow> task(UUID id) {
-        return query("select * from tasks where id = ?", ps -> ps.setObject(1, id), JobStore::taskRow).stream().findFirst();
+        return db.query("select * from tasks where id = ?", ps -> ps.setObject(1, id), JobStore::taskRow).stream().findFirst();
     }
 
     public void taskSeen(UUID id, String workerId) {
-        update("update tasks set state = case when state = 'OFFERED' then 'RUNNING' else state end, worker_id = coalesce(?, worker_id), "
+        db.update("update tasks set state = case when state = 'OFFERED' then 'RUNNING' else state end, worker_id = coalesce(?, worker_id), "
                 + "last_seen_at = now() where id = ? and state in ('OFFERED', 'RUNNING')", workerId, id);
     }
 
     public void taskEnded(UUID id, AttemptState state, String error) {
-        update("update tasks set state = ?, error = ?, finished_at = now() where id = ?", state.name(), error, id);
+        db.update("update tasks set state = ?, error = ?, finished_at = now() where id = ?", state.name(), error, id);
     }
 
     /** Current prepare and stitch attempts that went quiet, like {@link #silentAttempts}. */
     public List<TaskRow> silentTasks(Duration heartbeatTimeout, Duration offerTimeout) {
-        return query("""
+        return db.query("""
                 select t.* from tasks t join jobs j on j.current_task = t.id
                 where """ + silent("t"), ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
@@ -174,19 +174,19 @@ public class JobStore {
 
     /** Every prepare and stitch attempt of a job, oldest first. */
     public List<TaskStatus> tasks(UUID jobId) {
-        return query("select * from tasks where job_id = ? order by offered_at, number", ps -> ps.setObject(1, jobId),
+        return db.query("select * from tasks where job_id = ? order by offered_at, number", ps -> ps.setObject(1, jobId),
                 rs -> new TaskStatus(rs.getString("kind").toLowerCase(java.util.Locale.ROOT), rs.getInt("number"), rs.getString("id"),
                         AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"), rs.getString("error"), instant(rs, "offered_at"),
                         instant(rs, "finished_at")));
     }
 
     public void jobFailure(UUID jobId, Failure failure) {
-        update("update jobs set failure = ? where id = ?", json(failure), jobId);
+        db.update("update jobs set failure = ? where id = ?", json(failure), jobId);
     }
 
     public void addBytesRead(UUID jobId, UUID attemptId, long bytes) {
-        update("update jobs set bytes_read = bytes_read + ? where id = ?", bytes, jobId);
-        update("update attempts set bytes_read = ? where id = ?", bytes, attemptId);
+        db.update("update jobs set bytes_read = bytes_read + ? where id = ?", bytes, jobId);
+        db.update("update attempts set bytes_read = ? where id = ?", bytes, attemptId);
     }
 
     private static TaskRow taskRow(ResultSet rs) throws SQLException {
@@ -203,13 +203,13 @@ public class JobStore {
     public AttemptRow newAttempt(UUID jobId, int chunkIndex, String outputKeyPattern, Duration delay) {
         UUID attemptId = UUID.randomUUID();
         String outputKey = outputKeyPattern.replace("{attempt}", attemptId.toString());
-        int number = query("update chunks set attempts = attempts + 1, current_attempt = ?, state = 'OFFERED', output_key = null "
+        int number = db.query("update chunks set attempts = attempts + 1, current_attempt = ?, state = 'OFFERED', output_key = null "
                 + "where job_id = ? and idx = ? returning attempts", ps -> {
             ps.setObject(1, attemptId);
             ps.setObject(2, jobId);
             ps.setInt(3, chunkIndex);
         }, rs -> rs.getInt(1)).get(0);
-        sql("insert into attempts (id, job_id, chunk_idx, number, state, output_key, not_before) "
+        db.execute("insert into attempts (id, job_id, chunk_idx, number, state, output_key, not_before) "
                 + "values (?, ?, ?, ?, 'OFFERED', ?, now() + ? * interval '1 millisecond')", ps -> {
             ps.setObject(1, attemptId);
             ps.setObject(2, jobId);
@@ -223,11 +223,11 @@ public class JobStore {
     }
 
     public Optional<JobRow> job(UUID id) {
-        return query("select * from jobs where id = ?", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
+        return db.query("select * from jobs where id = ?", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
     }
 
     public Optional<JobRow> jobForUpdate(UUID id) {
-        return query("select * from jobs where id = ? for update", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
+        return db.query("select * from jobs where id = ? for update", ps -> ps.setObject(1, id), JobStore::jobRow).stream().findFirst();
     }
 
     /** The newest jobs {@code caller} may see: all for an operator, the tenant's for a viewer, its own for a submitter. */
@@ -237,7 +237,7 @@ public class JobStore {
             case VIEWER -> "tenant = ?";
             case SUBMITTER -> "tenant = ? and submitted_by = ?";
         };
-        return query("select * from jobs where " + where + " order by created_at desc limit ?", ps -> {
+        return db.query("select * from jobs where " + where + " order by created_at desc limit ?", ps -> {
             int i = 1;
             if (caller.role() != Role.OPERATOR) {
                 ps.setString(i++, caller.tenant());
@@ -250,11 +250,11 @@ public class JobStore {
     }
 
     public List<JobRow> jobsIn(JobState state) {
-        return query("select * from jobs where state = ?", ps -> ps.setString(1, state.name()), JobStore::jobRow);
+        return db.query("select * from jobs where state = ?", ps -> ps.setString(1, state.name()), JobStore::jobRow);
     }
 
     public List<ChunkRow> chunks(UUID jobId) {
-        return query("""
+        return db.query("""
                 select c.*, a.worker_id, coalesce(a.frames_done, 0) as frames_done, coalesce(a.fps, 0) as fps,
                   coalesce(a.bytes_read, 0) as bytes_read
                 from chunks c left join attempts a on a.id = c.current_attempt
@@ -262,7 +262,7 @@ public class JobStore {
     }
 
     public Optional<ChunkRow> chunkForUpdate(UUID jobId, int index) {
-        return query("""
+        return db.query("""
                 select c.*, null as worker_id, 0 as frames_done, 0 as fps, 0 as bytes_read from chunks c
                 where c.job_id = ? and c.idx = ? for update""", ps -> {
             ps.setObject(1, jobId);
@@ -271,43 +271,43 @@ public class JobStore {
     }
 
     public Optional<AttemptRow> attempt(UUID attemptId) {
-        return query("select * from attempts where id = ?", ps -> ps.setObject(1, attemptId), JobStore::attemptRow).stream().findFirst();
+        return db.query("select * from attempts where id = ?", ps -> ps.setObject(1, attemptId), JobStore::attemptRow).stream().findFirst();
     }
 
     public void attemptStarted(UUID attemptId, String workerId) {
-        update("update attempts set state = 'RUNNING', worker_id = ?, started_at = now(), last_seen_at = now() where id = ?", workerId, attemptId);
+        db.update("update attempts set state = 'RUNNING', worker_id = ?, started_at = now(), last_seen_at = now() where id = ?", workerId, attemptId);
     }
 
     public void attemptProgress(UUID attemptId, String workerId, long framesDone, double fps) {
-        update("update attempts set worker_id = ?, frames_done = ?, fps = ?, last_seen_at = now(), "
+        db.update("update attempts set worker_id = ?, frames_done = ?, fps = ?, last_seen_at = now(), "
                 + "state = case when state = 'OFFERED' then 'RUNNING' else state end where id = ?", workerId, framesDone, fps, attemptId);
     }
 
     public void attemptEnded(UUID attemptId, AttemptState state, long framesDone, String error) {
-        update("update attempts set state = ?, frames_done = greatest(frames_done, ?), error = ?, finished_at = now() where id = ?",
+        db.update("update attempts set state = ?, frames_done = greatest(frames_done, ?), error = ?, finished_at = now() where id = ?",
                 state.name(), framesDone, error, attemptId);
     }
 
     public void chunkState(UUID jobId, int index, ChunkState state, String outputKey, String error) {
-        update("update chunks set state = ?, output_key = coalesce(?, output_key), error = ? where job_id = ? and idx = ?",
+        db.update("update chunks set state = ?, output_key = coalesce(?, output_key), error = ? where job_id = ? and idx = ?",
                 state.name(), outputKey, error, jobId, index);
     }
 
     public void cancelLiveChunks(UUID jobId) {
-        update("update chunks set state = 'CANCELLED' where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
-        update("update attempts set state = 'CANCELLED', finished_at = now() where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
+        db.update("update chunks set state = 'CANCELLED' where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
+        db.update("update attempts set state = 'CANCELLED', finished_at = now() where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
     }
 
     public Map<ChunkState, Integer> chunkCounts(UUID jobId) {
         Map<ChunkState, Integer> counts = new EnumMap<>(ChunkState.class);
-        query("select state, count(*) from chunks where job_id = ? group by state", ps -> ps.setObject(1, jobId),
+        db.query("select state, count(*) from chunks where job_id = ? group by state", ps -> ps.setObject(1, jobId),
                 rs -> counts.put(ChunkState.valueOf(rs.getString(1)), rs.getInt(2)));
         return counts;
     }
 
     /** Frames finished: all of each done chunk plus what running attempts reported. */
     public long framesDone(UUID jobId) {
-        return query("""
+        return db.query("""
                 select coalesce(sum(case when c.state = 'DONE' then c.own_end - c.own_start
                                          when a.state in ('OFFERED', 'RUNNING') then least(a.frames_done, c.own_end - c.own_start)
                                          else 0 end), 0)
@@ -316,42 +316,42 @@ public class JobStore {
     }
 
     public void jobState(UUID jobId, JobState state, String error) {
-        update("update jobs set state = ?, error = coalesce(?, error), updated_at = now(), "
+        db.update("update jobs set state = ?, error = coalesce(?, error), updated_at = now(), "
                 + "finished_at = case when ? in ('DONE', 'FAILED') then now() else finished_at end where id = ?",
                 state.name(), error, state.name(), jobId);
     }
 
     public void jobOutput(UUID jobId, TaskEvent.Stitched stitched) {
-        update("update jobs set output_key = ?, stitch_ms = ?, intermediate_bytes = ?, output_bytes = ?, updated_at = now() where id = ?",
+        db.update("update jobs set output_key = ?, stitch_ms = ?, intermediate_bytes = ?, output_bytes = ?, updated_at = now() where id = ?",
                 stitched.outputKey(), stitched.stitchMs(), stitched.chunkBytes(), stitched.bytes(), jobId);
     }
 
     public void addTimings(UUID jobId, StageTimings t) {
-        update("update jobs set decode_ms = decode_ms + ?, process_ms = process_ms + ?, encode_ms = encode_ms + ?, "
+        db.update("update jobs set decode_ms = decode_ms + ?, process_ms = process_ms + ?, encode_ms = encode_ms + ?, "
                 + "transfer_ms = transfer_ms + ?, updated_at = now() where id = ?", t.decodeMs(), t.processMs(), t.encodeMs(), t.transferMs(), jobId);
     }
 
     public void touchJob(UUID jobId) {
-        update("update jobs set updated_at = now() where id = ?", jobId);
+        db.update("update jobs set updated_at = now() where id = ?", jobId);
     }
 
     public void workerFailed(UUID jobId, String workerId, String error) {
         if (workerId == null) {
             return;
         }
-        update("""
+        db.update("""
                 insert into job_failed_workers (job_id, worker_id, last_error) values (?, ?, ?)
                 on conflict (job_id, worker_id) do update set failures = job_failed_workers.failures + 1, last_error = excluded.last_error""",
                 jobId, workerId, error);
     }
 
     public List<String> failedWorkers(UUID jobId) {
-        return query("select worker_id from job_failed_workers where job_id = ? order by worker_id", ps -> ps.setObject(1, jobId), rs -> rs.getString(1));
+        return db.query("select worker_id from job_failed_workers where job_id = ? order by worker_id", ps -> ps.setObject(1, jobId), rs -> rs.getString(1));
     }
 
     /** Live attempts that have gone quiet: running ones past the heartbeat timeout, offered ones past the offer timeout. */
     public List<AttemptRow> silentAttempts(Duration heartbeatTimeout, Duration offerTimeout) {
-        return query("""
+        return db.query("""
                 select a.* from attempts a join chunks c on c.current_attempt = a.id
                 where """ + silent("a"), ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
@@ -366,7 +366,7 @@ public class JobStore {
 
     /** @param table "tasks" or "attempts", whose rows share the columns the silence is read from */
     private boolean stillSilent(String table, UUID id, Duration heartbeatTimeout, Duration offerTimeout) {
-        return !query("select 1 from " + table + " s where s.id = ? and " + silent("s"), ps -> {
+        return !db.query("select 1 from " + table + " s where s.id = ? and " + silent("s"), ps -> {
             ps.setObject(1, id);
             ps.setLong(2, heartbeatTimeout.toMillis());
             ps.setLong(3, offerTimeout.toMillis());
@@ -380,11 +380,11 @@ public class JobStore {
     }
 
     public void attemptPublished(UUID id) {
-        update("update attempts set published_at = coalesce(published_at, now()) where id = ?", id);
+        db.update("update attempts set published_at = coalesce(published_at, now()) where id = ?", id);
     }
 
     public void taskPublished(UUID id) {
-        update("update tasks set published_at = coalesce(published_at, now()) where id = ?", id);
+        db.update("update tasks set published_at = coalesce(published_at, now()) where id = ?", id);
     }
 
     /**
@@ -392,12 +392,12 @@ public class JobStore {
      * (a crash or a broker error after the commit) for longer than {@code grace}, the time a send may take.
      */
     public List<AttemptRow> unpublishedAttempts(Duration grace) {
-        return query("select a.* from attempts a join chunks c on c.current_attempt = a.id where " + due("a"),
+        return db.query("select a.* from attempts a join chunks c on c.current_attempt = a.id where " + due("a"),
                 ps -> ps.setLong(1, grace.toMillis()), JobStore::attemptRow);
     }
 
     public List<TaskRow> unpublishedTasks(Duration grace) {
-        return query("select t.* from tasks t join jobs j on j.current_task = t.id where " + due("t"),
+        return db.query("select t.* from tasks t join jobs j on j.current_task = t.id where " + due("t"),
                 ps -> ps.setLong(1, grace.toMillis()), JobStore::taskRow);
     }
 
@@ -409,12 +409,12 @@ public class JobStore {
 
     /** Read again once the job and chunk are locked: still offered and not yet sent. */
     public boolean attemptUnpublished(UUID id) {
-        return !query("select 1 from attempts where id = ? and state = 'OFFERED' and published_at is null", ps -> ps.setObject(1, id), rs -> 1).isEmpty();
+        return !db.query("select 1 from attempts where id = ? and state = 'OFFERED' and published_at is null", ps -> ps.setObject(1, id), rs -> 1).isEmpty();
     }
 
     /** Read again once the job is locked: still offered and not yet sent. */
     public boolean taskUnpublished(UUID id) {
-        return !query("select 1 from tasks where id = ? and state = 'OFFERED' and published_at is null", ps -> ps.setObject(1, id), rs -> 1).isEmpty();
+        return !db.query("select 1 from tasks where id = ? and state = 'OFFERED' and published_at is null", ps -> ps.setObject(1, id), rs -> 1).isEmpty();
     }
 
     /**
@@ -422,7 +422,7 @@ public class JobStore {
      * was down, or the broker was), and silence says nothing about the workers.
      */
     public boolean heardFromWorkersWithin(Duration heartbeatTimeout) {
-        return !query("select 1 from workers where last_seen_at >= now() - ? * interval '1 millisecond' limit 1",
+        return !db.query("select 1 from workers where last_seen_at >= now() - ? * interval '1 millisecond' limit 1",
                 ps -> ps.setLong(1, heartbeatTimeout.toMillis()), rs -> 1).isEmpty();
     }
 
@@ -434,23 +434,20 @@ public class JobStore {
         if (attempt != null && beat.currentChunk() == null) {
             taskSeen(attempt, beat.workerId());
         } else if (attempt != null) {
-            update("update attempts set last_seen_at = now() where id = ? and worker_id = ? and state = 'RUNNING'", attempt, beat.workerId());
+            db.update("update attempts set last_seen_at = now() where id = ? and worker_id = ? and state = 'RUNNING'", attempt, beat.workerId());
         }
         // attempts the worker finished and reported, whose events have not been handled yet: they are not lost
         UUID[] reported = beat.reportedAttempts().stream().map(JobStore::uuidOrNull).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
         if (reported.length > 0) {
-            sql("update attempts set last_seen_at = now() where id = any(?) and worker_id = ? and state = 'RUNNING'", ps -> {
-                ps.setArray(1, ps.getConnection().createArrayOf("uuid", reported));
-                ps.setString(2, beat.workerId());
-                return ps.executeUpdate();
-            });
-            sql("update tasks set last_seen_at = now() where id = any(?) and worker_id = ? and state = 'RUNNING'", ps -> {
-                ps.setArray(1, ps.getConnection().createArrayOf("uuid", reported));
-                ps.setString(2, beat.workerId());
-                return ps.executeUpdate();
-            });
+            for (String table : List.of("attempts", "tasks")) {
+                db.execute("update " + table + " set last_seen_at = now() where id = any(?) and worker_id = ? and state = 'RUNNING'", ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("uuid", reported));
+                    ps.setString(2, beat.workerId());
+                    return ps.executeUpdate();
+                });
+            }
         }
-        update("""
+        db.update("""
                 insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since)
                 values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end)
                 on conflict (id) do update set host = excluded.host, device = excluded.device, models = excluded.models, fps = excluded.fps,
@@ -466,7 +463,7 @@ public class JobStore {
      * timeout suspect (lost, or stuck behind a partition); while every worker is busy it is simply queued.
      */
     public boolean workerIdleFor(Duration heartbeatTimeout, Duration idle) {
-        return !query("""
+        return !db.query("""
                 select 1 from workers where last_seen_at >= now() - ? * interval '1 millisecond'
                   and idle_since < now() - ? * interval '1 millisecond' limit 1""", ps -> {
             ps.setLong(1, heartbeatTimeout.toMillis());
@@ -502,7 +499,7 @@ public class JobStore {
     }
 
     public List<Expired> expired(Sweep sweep, Duration age, int limit) {
-        return query("select id, tenant from jobs where " + sweep.which + " and " + sweep.column + " is null and finished_at < now() - ? * interval "
+        return db.query("select id, tenant from jobs where " + sweep.which + " and " + sweep.column + " is null and finished_at < now() - ? * interval "
                 + "'1 millisecond' order by finished_at limit ?", ps -> {
             ps.setLong(1, age.toMillis());
             ps.setInt(2, limit);
@@ -511,18 +508,18 @@ public class JobStore {
 
     /** Records the sweep; an output swept is gone, so the job no longer offers one. */
     public void swept(Sweep sweep, UUID jobId) {
-        update("update jobs set " + sweep.column + " = now()" + (sweep == Sweep.OUTPUTS ? ", output_key = null" : "") + " where id = ?", jobId);
+        db.update("update jobs set " + sweep.column + " = now()" + (sweep == Sweep.OUTPUTS ? ", output_key = null" : "") + " where id = ?", jobId);
     }
 
     /** Every tenant with a job or a token. */
     public List<String> tenants() {
-        return query("select tenant from jobs union select tenant from api_tokens", ps -> { }, rs -> rs.getString(1));
+        return db.query("select tenant from jobs union select tenant from api_tokens", ps -> { }, rs -> rs.getString(1));
     }
 
     /** The input keys unfinished jobs read: uploads they refer to must stay, however old. */
     public java.util.Set<String> liveInputKeys() {
         java.util.Set<String> keys = new java.util.HashSet<>();
-        query("select target_key, source_keys, audio_key from jobs where state not in ('DONE', 'FAILED')", ps -> { }, rs -> {
+        db.query("select target_key, source_keys, audio_key from jobs where state not in ('DONE', 'FAILED')", ps -> { }, rs -> {
             keys.add(rs.getString("target_key"));
             keys.addAll(split(rs.getString("source_keys")));
             keys.add(rs.getString("audio_key"));
@@ -534,9 +531,9 @@ public class JobStore {
 
     /** Fences not yet on the fence topic: jobs that ended, and chunks whose newest attempt superseded an older one. */
     public List<Fence> unsentFences(int limit) {
-        List<Fence> fences = new ArrayList<>(query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED') limit ?",
+        List<Fence> fences = new ArrayList<>(db.query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED') limit ?",
                 ps -> ps.setInt(1, limit), rs -> Fence.jobClosed(rs.getString("id"))));
-        fences.addAll(query("select job_id, idx, attempts from chunks where attempts > fenced_attempt limit ?", ps -> ps.setInt(1, limit),
+        fences.addAll(db.query("select job_id, idx, attempts from chunks where attempts > fenced_attempt limit ?", ps -> ps.setInt(1, limit),
                 rs -> Fence.chunk(rs.getString("job_id"), rs.getInt("idx"), rs.getInt("attempts"))));
         return fences;
     }
@@ -544,15 +541,15 @@ public class JobStore {
     /** Marks a fence sent, once the broker has it. */
     public void fenceSent(Fence fence) {
         if (fence.closed()) {
-            update("update jobs set fenced_at = now() where id = ?", UUID.fromString(fence.jobId()));
+            db.update("update jobs set fenced_at = now() where id = ?", UUID.fromString(fence.jobId()));
         } else {
-            update("update chunks set fenced_attempt = greatest(fenced_attempt, ?) where job_id = ? and idx = ?", fence.minAttempt(),
+            db.update("update chunks set fenced_attempt = greatest(fenced_attempt, ?) where job_id = ? and idx = ?", fence.minAttempt(),
                     UUID.fromString(fence.jobId()), fence.chunkIndex());
         }
     }
 
     public List<Map<String, Object>> workers() {
-        return query("select id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at from workers order by id",
+        return db.query("select id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at from workers order by id",
                 ps -> { }, rs -> {
                     Map<String, Object> row = new java.util.LinkedHashMap<>();
                     row.put("id", rs.getString("id"));
@@ -632,50 +629,5 @@ public class JobStore {
 
     private static List<String> split(String joined) {
         return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(LIST_SEPARATOR));
-    }
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Statement<T> {
-        T run(PreparedStatement ps) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> T sql(String sql, Statement<T> statement) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            return statement.run(ps);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database statement failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void update(String sql, Object... args) {
-        sql(sql, ps -> {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        });
-    }
-
-    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-        return sql(sql, ps -> {
-            binder.bind(ps);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        });
     }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -140,10 +141,7 @@ public final class LocalFarm implements AutoCloseable {
         supervisor = new Supervisor(run.resolve("supervisor.json"));
         supervisor.watch("kafka", Supervisor.part(() -> kafka.isAlive(), () -> replaceKafka(run)));
         supervisor.watch("postgres", Supervisor.part(() -> Ports.isOpen(postgres.port()), () -> replacePostgres(run)));
-        supervisor.watch("coordinator", Supervisor.part(() -> coordinator.isAlive(), () -> {
-            started.remove(coordinator);
-            coordinator = track(startCoordinator(true));
-        }));
+        supervisor.watch("coordinator", Supervisor.part(() -> coordinator.isAlive(), this::replaceCoordinator));
         for (ChildProcess worker : workers) {
             String id = worker.name();
             supervisor.watch(id, Supervisor.part(() -> worker(id).isAlive(), () -> replaceWorker(id)));
@@ -227,10 +225,9 @@ public final class LocalFarm implements AutoCloseable {
      */
     private void createWorkTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.CHUNK_OFFERS, settings.partitions(), (short) 1),
-                    new NewTopic(Topics.TASKS, settings.partitions(), (short) 1), new NewTopic(Topics.FENCES, 1, (short) 1).configs(Topics.FENCE_CONFIG),
-                    new NewTopic(Topics.WORKER_HEARTBEATS, 1, (short) 1)))
-                    .all().get();
+            admin.createTopics(Stream.of(Topics.CHUNK_OFFERS, Topics.TASKS, Topics.FENCES, Topics.WORKER_HEARTBEATS)
+                    .map(topic -> new NewTopic(topic, Topics.partitions(topic, settings.partitions()), (short) 1).configs(Topics.config(topic)))
+                    .toList()).all().get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
                 return;
@@ -280,9 +277,14 @@ public final class LocalFarm implements AutoCloseable {
         if (coordinator.isAlive()) {
             throw new IllegalStateException("the coordinator is still running");
         }
+        replaceCoordinator();
+        awaitCoordinator();
+    }
+
+    /** The coordinator started again on the same port and database, its log appended to. */
+    private void replaceCoordinator() {
         started.remove(coordinator);
         coordinator = track(startCoordinator(true));
-        awaitCoordinator();
     }
 
     /** Starts one more worker process (also used to replace a killed one). */

@@ -20,7 +20,7 @@ public final class FenceBook {
 
     /** Whether the job is still open (not done, not failed). */
     public boolean wanted(String jobId) {
-        Fence job = fences.get(jobId);
+        Fence job = fences.get(Fence.key(jobId, null));
         return job == null || !job.closed();
     }
 
@@ -29,7 +29,7 @@ public final class FenceBook {
         if (!wanted(jobId)) {
             return false;
         }
-        Fence chunk = fences.get(jobId + "/" + chunkIndex);
+        Fence chunk = fences.get(Fence.key(jobId, chunkIndex));
         return chunk == null || attemptNumber >= chunk.minAttempt();
     }
 
@@ -38,6 +38,6 @@ public final class FenceBook {
         if (!wanted(jobId)) {
             return "its job has ended";
         }
-        return wanted(jobId, chunkIndex, attemptNumber) ? "it is wanted" : "attempt " + fences.get(jobId + "/" + chunkIndex).minAttempt() + " superseded it";
+        return wanted(jobId, chunkIndex, attemptNumber) ? "it is wanted" : "attempt " + fences.get(Fence.key(jobId, chunkIndex)).minAttempt() + " superseded it";
     }
 }
