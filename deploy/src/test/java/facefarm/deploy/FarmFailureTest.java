@@ -96,6 +96,67 @@ class FarmFailureTest {
     }
 
     @Test
+    void aWorkerStoppedWithSigtermHandsItsChunkBackAndTheChunkIsOfferedAgainAtOnce() throws Exception {
+        Path target = SharedFiles.media("face_2.mp4");
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-sigterm"), 2)
+                // neither the heartbeat timeout nor Kafka's session timeout can be what brings the chunk back in time
+                .withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60))
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            CoordinatorClient client = farm.client();
+            JobStatus job = client.follow(client.submit(target, List.of(SharedFiles.media("astronaut.png")),
+                    new JobOptions(List.of("face_debugger"), 100, "mkv")).id(), s -> { }, s -> s.state() != JobState.PREPARING);
+            ChunkStatus victim = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (victim == null && System.nanoTime() < deadline) {
+                for (ChunkStatus chunk : chunks(farm, job.id())) {
+                    if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 40) {
+                        victim = chunk;
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(victim != null, "no chunk was seen mid-way on a worker");
+            String workerId = victim.workerId();
+            ChildProcess worker = farm.workers().stream().filter(w -> w.name().equals(workerId)).findFirst().orElseThrow();
+
+            long stoppedAt = System.nanoTime();
+            worker.close();
+            long stopSeconds = Duration.ofNanos(System.nanoTime() - stoppedAt).toSeconds();
+            assertTrue(!worker.isAlive(), "the worker exits on SIGTERM");
+            assertTrue(stopSeconds < 20, "the worker stopped in " + stopSeconds + " s");
+            ChunkStatus reoffered = null;
+            while (System.nanoTime() - stoppedAt < Duration.ofSeconds(30).toNanos()) {
+                int index = victim.index();
+                ChunkStatus now = chunks(farm, job.id()).get(index);
+                if (now.attempts() >= 2) {
+                    reoffered = now;
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(reoffered != null, "chunk " + victim.index() + " was not offered again within 30 s of the SIGTERM, so it waited for a timeout\n"
+                    + worker.logTail(20));
+            assertTrue(worker.logTail(40).contains("handed back"), "the worker says it handed the chunk back:\n" + worker.logTail(20));
+
+            JobStatus done = client.follow(job.id(), s -> { });
+            assertEquals(JobState.DONE, done.state(), done.error());
+            ChunkStatus finished = chunks(farm, job.id()).get(victim.index());
+            assertEquals(2, finished.attempts(), "one hand-back, one finished attempt: " + finished);
+            assertTrue(!workerId.equals(finished.workerId()), "the surviving worker finished chunk " + victim.index());
+            Path output = dir.resolve("sigterm.mkv");
+            client.download(job.id(), output);
+            List<byte[]> rendered = Videos.frames(output);
+            List<byte[]> expected = onePass(target, 125);
+            assertEquals(125, rendered.size(), "every frame once");
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i), rendered.get(i), "frame " + i + " is not the one-pass frame: duplicated, lost or reordered");
+            }
+        }
+    }
+
+    @Test
     void aWorkerKilledDuringThePrepareTaskIsReplacedAndTheJobCompletes() throws Exception {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-prepare"), 1)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))

@@ -24,7 +24,8 @@ public record WorkerConfig(
         String s3SecretKey,
         String s3Bucket,
         Path workDir,
-        long cacheBytes) {
+        long cacheBytes,
+        Duration shutdownGrace) {
 
     /**
      * How long the presigned URLs a task reads S3 through stay valid: longer than the slowest chunk, prepare or stitch
@@ -34,6 +35,12 @@ public record WorkerConfig(
 
     /** Disk for the jobs' source images and new audio a worker keeps: 10 GiB, least recently used jobs evicted first. */
     public static final long DEFAULT_CACHE_BYTES = 10L << 30;
+
+    /**
+     * How long a stopping worker (SIGTERM) may take to hand its chunk back, or to finish a prepare or stitch task, before
+     * it exits anyway: inside Kubernetes' default grace of 30 s.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(25);
 
     /** How long a worker's S3 call waits for S3 to come back before the attempt fails: a restart, not an outage. */
     public static final Duration S3_OUTAGE_TOLERANCE = Duration.ofSeconds(60);
@@ -65,7 +72,8 @@ public record WorkerConfig(
                 env.getOrDefault("FARM_S3_SECRET_KEY", "facefarm-secret"),
                 env.getOrDefault("FARM_S3_BUCKET", "facefarm"),
                 Path.of(env.getOrDefault("FARM_WORK_DIR", home.resolve("work").resolve(id).toString())),
-                Long.parseLong(env.getOrDefault("FARM_CACHE_BYTES", Long.toString(DEFAULT_CACHE_BYTES))));
+                Long.parseLong(env.getOrDefault("FARM_CACHE_BYTES", Long.toString(DEFAULT_CACHE_BYTES))),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("FARM_SHUTDOWN_GRACE_SECONDS", Long.toString(DEFAULT_SHUTDOWN_GRACE.toSeconds())))));
     }
 
     public static String hostName() {

@@ -27,7 +27,11 @@ public record ChunkEvent(
         this(kind, jobId, chunkIndex, attemptId, workerId, framesDone, framesOwned, framesPerSecond, outputKey, timings, error, 0);
     }
 
-    public enum Kind { STARTED, PROGRESS, COMPLETED, FAILED }
+    /**
+     * {@code RELEASED}: the worker is stopping (a scale-down, a node drain) and hands the attempt back unfinished; the
+     * chunk is offered again at once, and the hand-back costs none of its attempts.
+     */
+    public enum Kind { STARTED, PROGRESS, COMPLETED, FAILED, RELEASED }
 
     public ChunkEvent {
         Objects.requireNonNull(kind, "kind");

@@ -17,7 +17,16 @@ public record WorkerHeartbeat(
         Integer currentChunk,
         String currentAttemptId,
         long chunksCompleted,
-        List<String> reportedAttempts) {
+        List<String> reportedAttempts,
+        Accelerator accelerator) {
+
+    /**
+     * What the worker computes with: {@code executionProvider} ("tensorrt", "cuda", "cpu") on {@code device}
+     * ("cuda:1", "cpu"), the chunks' {@code videoEncoder} ("h264_nvenc", "libopenh264"), and why a requested GPU
+     * provider or encoder is not in use ({@code note}, or null).
+     */
+    public record Accelerator(String executionProvider, String videoEncoder, String note) {
+    }
 
     public WorkerHeartbeat {
         modelsLoaded = List.copyOf(modelsLoaded == null ? List.of() : modelsLoaded);

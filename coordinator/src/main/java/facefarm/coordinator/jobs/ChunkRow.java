@@ -14,6 +14,7 @@ public record ChunkRow(
         Keyframe seek,
         ChunkState state,
         int attempts,
+        int released,
         UUID currentAttempt,
         String outputKey,
         String error,
@@ -21,4 +22,9 @@ public record ChunkRow(
         long framesDone,
         double framesPerSecond,
         long bytesRead) {
+
+    /** Attempts that count against the retry budget: hand-backs of stopping workers do not. */
+    public int attemptsUsed() {
+        return attempts - released;
+    }
 }

@@ -202,6 +202,9 @@ public class JobService {
             case FAILED -> {
                 return failed(job, chunk, attempt, event.workerId(), AttemptState.FAILED, event.error());
             }
+            case RELEASED -> {
+                return released(job, chunk, attempt, event);
+            }
             default -> throw new IllegalStateException("unhandled event kind " + event.kind());
         }
         return Followup.NONE;
@@ -228,14 +231,30 @@ public class JobService {
         return Followup.NONE;
     }
 
+    /**
+     * A stopping worker handed its attempt back: offered again at once as a new attempt, without backoff, without
+     * counting against the chunk's budget or the worker's failures, so a scale-down never waits for a timeout.
+     */
+    private Followup released(JobRow job, ChunkRow chunk, AttemptRow attempt, ChunkEvent event) {
+        store.attemptEnded(attempt.id(), AttemptState.RELEASED, event.framesDone(), event.error());
+        store.chunkReleased(job.id(), chunk.index());
+        requireTransition(chunk, ChunkState.OFFERED);
+        AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()));
+        metrics.counter("farm.attempts.released").increment();
+        LOG.infof("job=%s chunk=%d attempt=%s handed back by worker %s after %d frames (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(),
+                attempt.id(), event.workerId(), event.framesDone(), event.error(), next.number(), next.id());
+        store.touchJob(job.id());
+        return new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null);
+    }
+
     private Followup failed(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId, AttemptState how, String error) {
         store.attemptEnded(attempt.id(), how, 0, error);
         store.workerFailed(job.id(), workerId, error);
         metrics.counter("farm.attempts.lost", "reason", how.name()).increment();
-        RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attempts(), error);
+        RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attemptsUsed(), error);
         if (decision instanceof RetryPolicy.Retry) {
             requireTransition(chunk, ChunkState.OFFERED);
-            Duration delay = backoff(chunk.attempts() + 1);
+            Duration delay = backoff(chunk.attemptsUsed() + 1);
             AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()), delay);
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());

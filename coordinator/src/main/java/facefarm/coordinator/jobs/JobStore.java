@@ -194,6 +194,11 @@ public class JobStore {
                 rs.getInt("number"), AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"));
     }
 
+    /** Counts a hand-back of the chunk's current attempt, which the retry budget leaves out. */
+    public void chunkReleased(UUID jobId, int chunkIndex) {
+        db.update("update chunks set released = released + 1 where job_id = ? and idx = ?", jobId, chunkIndex);
+    }
+
     /** Starts a new attempt at a chunk and makes it the current one: earlier attempts are fenced off from here on. */
     public AttemptRow newAttempt(UUID jobId, int chunkIndex, String outputKeyPattern) {
         return newAttempt(jobId, chunkIndex, outputKeyPattern, Duration.ZERO);
@@ -447,15 +452,21 @@ public class JobStore {
                 });
             }
         }
+        WorkerHeartbeat.Accelerator accelerator = beat.accelerator();
         db.update("""
-                insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since)
-                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end)
+                insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since,
+                  execution_provider, video_encoder, accelerator_note)
+                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end, ?, ?, ?)
                 on conflict (id) do update set host = excluded.host, device = excluded.device, models = excluded.models, fps = excluded.fps,
+                  execution_provider = excluded.execution_provider, video_encoder = excluded.video_encoder,
+                  accelerator_note = excluded.accelerator_note,
                   current_job = excluded.current_job, current_chunk = excluded.current_chunk,
                   chunks_completed = excluded.chunks_completed, last_seen_at = now(),
                   idle_since = case when excluded.current_job is null then coalesce(workers.idle_since, now()) end""",
                 beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
-                beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted(), beat.currentJobId());
+                beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted(), beat.currentJobId(),
+                accelerator == null ? null : accelerator.executionProvider(), accelerator == null ? null : accelerator.videoEncoder(),
+                accelerator == null ? null : accelerator.note());
     }
 
     /**
@@ -549,12 +560,16 @@ public class JobStore {
     }
 
     public List<Map<String, Object>> workers() {
-        return db.query("select id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at from workers order by id",
+        return db.query("select id, host, device, execution_provider, video_encoder, accelerator_note, models, fps, current_job, current_chunk, chunks_completed, "
+                + "last_seen_at from workers order by id",
                 ps -> { }, rs -> {
                     Map<String, Object> row = new java.util.LinkedHashMap<>();
                     row.put("id", rs.getString("id"));
                     row.put("host", rs.getString("host"));
                     row.put("device", rs.getString("device"));
+                    row.put("executionProvider", rs.getString("execution_provider"));
+                    row.put("videoEncoder", rs.getString("video_encoder"));
+                    row.put("acceleratorNote", rs.getString("accelerator_note"));
                     row.put("models", rs.getString("models"));
                     row.put("framesPerSecond", rs.getDouble("fps"));
                     row.put("currentJob", rs.getString("current_job"));
@@ -612,7 +627,7 @@ public class JobStore {
     private static ChunkRow chunkRow(ResultSet rs) throws SQLException {
         return new ChunkRow(rs.getObject("job_id", UUID.class), rs.getInt("idx"), new FrameRange(rs.getLong("own_start"), rs.getLong("own_end")),
                 new FrameRange(rs.getLong("dec_start"), rs.getLong("dec_end")), new Keyframe(rs.getLong("seek_index"), rs.getLong("seek_ts")),
-                ChunkState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getObject("current_attempt", UUID.class),
+                ChunkState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getInt("released"), rs.getObject("current_attempt", UUID.class),
                 rs.getString("output_key"), rs.getString("error"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"),
                 rs.getLong("bytes_read"));
     }

@@ -297,7 +297,9 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_WORKER_ID", id);
         env.put("FARM_WORK_DIR", runDir().resolve("workers").resolve(id).toString());
         env.put("FARM_KAFKA_SESSION_TIMEOUT_MS", Long.toString(settings.workerSessionTimeout().toMillis()));
-        ChildProcess worker = ChildProcess.startJava(id, jvmArgs("1g"), List.of("-cp", layout.workerClassPath(), "facefarm.worker.WorkerMain"), env,
+        List<String> jvm = new ArrayList<>(jvmArgs("1g"));
+        jvm.add("-Djava.util.logging.manager=facefarm.worker.WorkerLogManager");
+        ChildProcess worker = ChildProcess.startJava(id, jvm, List.of("-cp", layout.workerClassPath(), "facefarm.worker.WorkerMain"), env,
                 settings.home().resolve("logs").resolve(id + ".log"), appendLog);
         workers.add(worker);
         return worker;

@@ -3,7 +3,6 @@ package facefarm.worker.inference;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,21 +10,18 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Locale;
 
 /**
- * One ONNX Runtime environment per process and the sessions made from it. Execution providers come from
- * FARM_EXECUTION_PROVIDERS (e.g. "tensorrt,cuda,cpu"), keeping those this build of ONNX Runtime offers.
+ * One ONNX Runtime environment per process and the sessions made from it, on the execution providers of
+ * {@link Acceleration}.
  */
 public final class OrtRuntime {
     private static final System.Logger LOG = System.getLogger(OrtRuntime.class.getName());
     private static final String[] NATIVE_LIBRARIES = {"libonnxruntime.so", "libonnxruntime4j_jni.so", "libonnxruntime_providers_shared.so",
             "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"};
     private static volatile OrtEnvironment environment;
+    private static volatile Acceleration acceleration;
 
     private OrtRuntime() {
     }
@@ -43,26 +39,17 @@ public final class OrtRuntime {
         return environment;
     }
 
-    /** Providers to use, best first, out of those requested that this ONNX Runtime build has. */
-    public static List<OrtProvider> providers() {
-        String requested = System.getenv().getOrDefault("FARM_EXECUTION_PROVIDERS", "tensorrt,cuda,cpu");
-        EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
-        List<OrtProvider> chosen = new ArrayList<>();
-        for (String name : requested.toLowerCase(Locale.ROOT).split(",")) {
-            OrtProvider provider = switch (name.trim()) {
-                case "tensorrt" -> OrtProvider.TENSOR_RT;
-                case "cuda" -> OrtProvider.CUDA;
-                case "cpu" -> OrtProvider.CPU;
-                default -> throw new IllegalArgumentException("unknown execution provider '" + name + "' in FARM_EXECUTION_PROVIDERS (use tensorrt, cuda, cpu)");
-            };
-            if (available.contains(provider)) {
-                chosen.add(provider);
+    /** The providers this process uses, decided once (FARM_EXECUTION_PROVIDERS, FARM_GPU_DEVICE). */
+    public static Acceleration acceleration() {
+        if (acceleration == null) {
+            synchronized (OrtRuntime.class) {
+                if (acceleration == null) {
+                    environment();
+                    acceleration = Acceleration.resolve(System.getenv());
+                }
             }
         }
-        if (chosen.isEmpty()) {
-            chosen.add(OrtProvider.CPU);
-        }
-        return chosen;
+        return acceleration;
     }
 
     /**
@@ -74,13 +61,12 @@ public final class OrtRuntime {
         if (configured != null && !configured.isBlank()) {
             return Math.max(1, Integer.parseInt(configured.trim()));
         }
-        return providers().get(0) == OrtProvider.CPU ? 1 : 8;
+        return acceleration().onGpu() ? 8 : 1;
     }
 
     /** "cuda:0" or "cpu", for heartbeats and logs. */
     public static String device() {
-        List<OrtProvider> providers = providers();
-        return providers.get(0) == OrtProvider.CPU ? "cpu" : providers.get(0).name().toLowerCase(Locale.ROOT) + ":0";
+        return acceleration().device();
     }
 
     public static OrtSession open(Path model) {
@@ -89,13 +75,7 @@ public final class OrtRuntime {
             options.setIntraOpNumThreads(Integer.parseInt(System.getenv().getOrDefault("FARM_ORT_THREADS", "1")));
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            for (OrtProvider provider : providers()) {
-                switch (provider) {
-                    case TENSOR_RT -> options.addTensorrt(0);
-                    case CUDA -> options.addCUDA(0);
-                    default -> { }
-                }
-            }
+            acceleration().configure(options);
             return environment().createSession(model.toString(), options);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + model + ": " + e.getMessage()

@@ -14,7 +14,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Encodes a chunk's BGR frames once, in the job's delivery codec, into Matroska: lossless FFV1 (every frame a
  * keyframe, so a chunked render equals a one-chunk render exactly) for mkv delivery, or H.264 at the job's bitrate for
- * mp4 delivery. A chunk is its own encoding session, so it starts on a keyframe and the stitch joins chunks by
+ * mp4 delivery (libopenh264 on the CPU, or NVENC on a GPU worker). A chunk is its own encoding session, so it starts on a keyframe and the stitch joins chunks by
  * stream copy. Timestamps are the frames' order; the stitch renumbers them.
  */
 public final class ChunkEncoder implements AutoCloseable {
@@ -35,7 +35,13 @@ public final class ChunkEncoder implements AutoCloseable {
         this(output, width, height, fpsNumerator, fpsDenominator, new VideoEncoding("mkv", 0));
     }
 
+    /** A chunk in the job's delivery codec, H.264 with the encoder this worker chose ({@link VideoEncoders#current()}). */
     public ChunkEncoder(Path output, int width, int height, int fpsNumerator, int fpsDenominator, VideoEncoding encoding) {
+        this(output, width, height, fpsNumerator, fpsDenominator, encoding, VideoEncoders.current().h264());
+    }
+
+    /** @param h264Encoder FFmpeg's name of the H.264 encoder for mp4 delivery: libopenh264 or h264_nvenc */
+    public ChunkEncoder(Path output, int width, int height, int fpsNumerator, int fpsDenominator, VideoEncoding encoding, String h264Encoder) {
         this.output = output;
         this.width = width;
         this.height = height;
@@ -51,13 +57,21 @@ public final class ChunkEncoder implements AutoCloseable {
             recorder.setVideoOption("level", "3");
             recorder.setVideoOption("threads", "1");
         } else {
-            // the LGPL FFmpeg build's H.264 encoder is libopenh264: bitrate control, no B-frames, no presets
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, encoding.bitrate()));
             recorder.setGopSize(Math.max(1, H264_GOP_SECONDS * fpsNumerator / fpsDenominator));
-            recorder.setVideoOption("allow_skip_frames", "0");
-            recorder.setVideoOption("rc_mode", "bitrate");
+            if (h264Encoder.equals(VideoEncoders.NVENC_H264)) {
+                // the GPU's encoder: constant bitrate, and no B-frames, as the stitch renumbers timestamps in order
+                recorder.setVideoCodecName(VideoEncoders.NVENC_H264);
+                recorder.setVideoOption("preset", "p5");
+                recorder.setVideoOption("rc", "cbr");
+                recorder.setVideoOption("bf", "0");
+            } else {
+                // the LGPL FFmpeg build's H.264 encoder is libopenh264: bitrate control, no B-frames, no presets
+                recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+                recorder.setVideoOption("allow_skip_frames", "0");
+                recorder.setVideoOption("rc_mode", "bitrate");
+            }
         }
         try {
             recorder.start();

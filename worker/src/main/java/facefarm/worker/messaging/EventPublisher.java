@@ -58,8 +58,14 @@ public final class EventPublisher implements AutoCloseable {
         await(chunkEvent(event));
     }
 
-    public void heartbeat(WorkerHeartbeat heartbeat) {
-        producer.send(new ProducerRecord<>(Topics.WORKER_HEARTBEATS, workerId, Messages.encode(workerId, heartbeat.currentJobId(), heartbeat)));
+    /** Sends without waiting; {@code acknowledged} runs once the broker has it (the worker's readiness reads that). */
+    public void heartbeat(WorkerHeartbeat heartbeat, Runnable acknowledged) {
+        producer.send(new ProducerRecord<>(Topics.WORKER_HEARTBEATS, workerId, Messages.encode(workerId, heartbeat.currentJobId(), heartbeat)),
+                (metadata, error) -> {
+                    if (error == null) {
+                        acknowledged.run();
+                    }
+                });
     }
 
     public void deadLetter(DeadLetter letter) {

@@ -130,9 +130,12 @@ public final class FenceReader implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        thread.interrupt();
         try {
+            // woken, the reader closes its consumer cleanly; interrupted, Kafka's close would throw
             thread.join(5_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

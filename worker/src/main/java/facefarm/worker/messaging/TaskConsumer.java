@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,6 +51,7 @@ public final class TaskConsumer implements AutoCloseable {
     private final ExecutorService taskThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "task-runner"));
     private final String workerId;
     private volatile boolean running = true;
+    private volatile boolean stopping;
     private volatile boolean busy;
     private volatile Current current;
 
@@ -128,7 +130,9 @@ public final class TaskConsumer implements AutoCloseable {
                 throw e;
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            // a static member that just closes keeps its partitions until its session times out: leave, so the offers
+            // on them (a handed-back chunk's among them) go to the other workers at once
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(5)));
         }
     }
 
@@ -148,10 +152,14 @@ public final class TaskConsumer implements AutoCloseable {
         try {
             Future<Runnable> result = taskThread.submit(work);
             while (!result.isDone()) {
-                for (ConsumerRecord<String, String> stray : consumer.poll(Duration.ofMillis(200))) {
-                    // a partition assigned during the task delivered before it was paused: read it again later
-                    consumer.seek(new TopicPartition(stray.topic(), stray.partition()), stray.offset());
-                    consumer.pause(java.util.List.of(new TopicPartition(stray.topic(), stray.partition())));
+                try {
+                    for (ConsumerRecord<String, String> stray : consumer.poll(Duration.ofMillis(200))) {
+                        // a partition assigned during the task delivered before it was paused: read it again later
+                        consumer.seek(new TopicPartition(stray.topic(), stray.partition()), stray.offset());
+                        consumer.pause(java.util.List.of(new TopicPartition(stray.topic(), stray.partition())));
+                    }
+                } catch (WakeupException e) {
+                    // shutting down: the task hands its chunk back or finishes, and its outcome is still reported
                 }
             }
             result.get().run();
@@ -223,9 +231,20 @@ public final class TaskConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking work. A chunk in hand stops at its next frame and is handed back (reported as released, so the
+     * coordinator offers it again at once); a prepare or stitch task in hand finishes and is reported. {@link #run}
+     * returns once that outcome is acknowledged and the consumer has left the group.
+     */
     public void stop() {
+        stopping = true;
         running = false;
         consumer.wakeup();
+    }
+
+    /** Whether the worker is shutting down: a chunk in hand is then handed back. */
+    public boolean stopping() {
+        return stopping;
     }
 
     @Override

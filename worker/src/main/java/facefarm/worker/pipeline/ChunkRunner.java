@@ -166,7 +166,7 @@ public final class ChunkRunner implements AutoCloseable {
     public volatile long framesDone;
 
     public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events) {
-        return run(offer, events, () -> true);
+        return run(offer, events, Stops.NEVER);
     }
 
     /** Thrown out of the frame loop when the attempt is no longer wanted, to stop it at once. */
@@ -176,11 +176,23 @@ public final class ChunkRunner implements AutoCloseable {
         }
     }
 
+    /** Thrown out of the frame loop when the worker is stopping, to hand the attempt back at once. */
+    private static final class HandedBack extends RuntimeException {
+        HandedBack() {
+            super("the worker is stopping", null, false, false);
+        }
+    }
+
+    /** What may stop an attempt before its end: the fences ({@code wanted}) and the worker's shutdown ({@code stopping}). */
+    public record Stops(java.util.function.BooleanSupplier wanted, java.util.function.BooleanSupplier stopping) {
+        public static final Stops NEVER = new Stops(() -> true, () -> false);
+    }
+
     /**
-     * @param wanted asked as the frames go by: once false (the job ended, or a newer attempt superseded this one),
-     *     the attempt stops and its work is dropped
+     * @param stops asked as the frames go by: once the attempt is not wanted (the job ended, or a newer attempt
+     *     superseded this one) it stops and its work is dropped; once the worker is stopping, it is handed back
      */
-    public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events, java.util.function.BooleanSupplier wanted) {
+    public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events, Stops stops) {
         long owned = offer.owned().length();
         framesDone = 0;
         events.accept(event(offer, ChunkEvent.Kind.STARTED, 0, 0, null, StageTimings.ZERO, null));
@@ -209,7 +221,10 @@ public final class ChunkRunner implements AutoCloseable {
                 emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
                         .run(reader::next, processed, offer.owned(), (index, frame) -> writer.write(frame), done -> {
                     framesDone = done;
-                    if (!wanted.getAsBoolean()) {
+                    if (stops.stopping().getAsBoolean()) {
+                        throw new HandedBack();
+                    }
+                    if (!stops.wanted().getAsBoolean()) {
                         throw new NotWanted();
                     }
                     long now = System.nanoTime();
@@ -241,6 +256,10 @@ public final class ChunkRunner implements AutoCloseable {
                     offer.chunkIndex(), offer.attemptNumber(), framesDone);
             return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, "stopped by worker " + workerId
                     + ": the attempt is no longer wanted (its job ended, or a newer attempt superseded it)");
+        } catch (HandedBack e) {
+            LOG.log(Level.INFO, "worker={0} job={1} chunk={2} attempt={3} handed back after {4} frames: the worker is stopping", workerId,
+                    offer.jobId(), offer.chunkIndex(), offer.attemptNumber(), framesDone);
+            return event(offer, ChunkEvent.Kind.RELEASED, framesDone, 0, null, StageTimings.ZERO, "worker " + workerId + " is stopping");
         } catch (RuntimeException | IOException | LinkageError e) {
             LOG.log(Level.WARNING, "worker=" + workerId + " job=" + offer.jobId() + " chunk=" + offer.chunkIndex() + " failed", e);
             return event(offer, ChunkEvent.Kind.FAILED, framesDone, 0, null, StageTimings.ZERO, describe(e));
