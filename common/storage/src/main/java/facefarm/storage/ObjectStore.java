@@ -33,6 +33,8 @@ import java.nio.file.StandardCopyOption;
 public final class ObjectStore implements AutoCloseable {
     private static final String REGION = "us-east-1";
     private final MinioClient client;
+    /** Signs the URLs handed out; another client when clients reach S3 by another address than this process. */
+    private final MinioClient presigner;
     /** The multipart calls (create, list parts, complete, abort) are only on the asynchronous client. */
     private final MinioAsyncClient multipart;
     private final String bucket;
@@ -49,10 +51,20 @@ public final class ObjectStore implements AutoCloseable {
      *     with growing pauses, before it fails: a worker's upload should survive a short outage, not burn an attempt
      */
     public ObjectStore(String endpoint, String accessKey, String secretKey, String bucket, Duration outageTolerance) {
+        this(endpoint, endpoint, accessKey, secretKey, bucket, outageTolerance);
+    }
+
+    /**
+     * @param presignEndpoint the S3 address the presigned URLs name, for clients that reach S3 by another address than
+     *     this process does (a coordinator inside a cluster network, studios outside it); signing needs no request
+     */
+    public ObjectStore(String endpoint, String presignEndpoint, String accessKey, String secretKey, String bucket, Duration outageTolerance) {
         this.outageTolerance = outageTolerance;
         this.endpoint = endpoint;
         this.bucket = bucket;
         this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(REGION).build();
+        this.presigner = presignEndpoint.equals(endpoint) ? client
+                : MinioClient.builder().endpoint(presignEndpoint).credentials(accessKey, secretKey).region(REGION).build();
         this.multipart = MinioAsyncClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(REGION).build();
     }
 
@@ -188,7 +200,7 @@ public final class ObjectStore implements AutoCloseable {
 
     private String presign(Http.Method method, String key, Duration expiry, Map<String, String> query) {
         try {
-            return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(method).bucket(bucket).object(key)
+            return presigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(method).bucket(bucket).object(key)
                     .expiry((int) Math.min(expiry.toSeconds(), MAX_PRESIGN.toSeconds()), TimeUnit.SECONDS).extraQueryParams(query).build());
         } catch (Exception e) {
             throw new StorageException("cannot presign " + method + " s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
@@ -286,6 +298,9 @@ public final class ObjectStore implements AutoCloseable {
         try {
             client.close();
             multipart.close();
+            if (presigner != client) {
+                presigner.close();
+            }
         } catch (Exception e) {
             throw new StorageException("cannot close the S3 client", e);
         }

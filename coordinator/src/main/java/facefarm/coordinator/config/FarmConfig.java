@@ -1,5 +1,7 @@
 package facefarm.coordinator.config;
 
+import java.util.Optional;
+
 import facefarm.common.messaging.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -145,6 +147,12 @@ public interface FarmConfig {
     interface S3 {
         @WithDefault("http://127.0.0.1:9000")
         String endpoint();
+
+        /**
+         * The S3 address studios' clients reach, named in the presigned upload and download URLs, when it differs from
+         * {@link #endpoint()} (the coordinator inside a cluster or Compose network, studios outside it). Unset: the same.
+         */
+        Optional<String> publicEndpoint();
 
         @WithDefault("facefarm")
         String accessKey();

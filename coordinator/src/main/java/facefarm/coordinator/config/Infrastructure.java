@@ -28,7 +28,8 @@ public class Infrastructure {
     @Produces
     @Singleton
     ObjectStore objectStore(FarmConfig config) {
-        return new ObjectStore(config.s3().endpoint(), config.s3().accessKey(), config.s3().secretKey(), config.s3().bucket());
+        return new ObjectStore(config.s3().endpoint(), config.s3().publicEndpoint().orElse(config.s3().endpoint()), config.s3().accessKey(),
+                config.s3().secretKey(), config.s3().bucket(), java.time.Duration.ZERO);
     }
 
     void ensureBucket(@Observes StartupEvent event, ObjectStore store) {

@@ -33,10 +33,12 @@ public final class FarmCli {
     static final int USAGE = 2;
     private static final String USAGE_TEXT = """
             usage:
-              ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv
+              ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv [--api URL]
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
                             [--audio-fit pad|trim|extend] [--fps 25] [--video-bitrate 20M] [--accept-license NAME ...]
                                            --source: the face to put on the target (needed by the swappers)
+                                           --api: render on a deployed farm (Compose, Kubernetes) at URL, with
+                                             the token in FARM_TOKEN, instead of the embedded one
                                            --video-bitrate: H.264 bitrate of an .mp4 (default: 0.3 bits per
                                              pixel per frame, about 19M at 1080p30); .mkv is lossless FFV1
                                            --audio: dub the target: lip-sync it to this voice, deliver it with it;
@@ -193,6 +195,16 @@ public final class FarmCli {
         long started = System.nanoTime();
         JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
                 o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null));
+        if (o.has("--api")) {
+            // a deployed farm (Compose, Kubernetes): its API and a token the operator made for this studio
+            String token = System.getenv("FARM_TOKEN");
+            if (token == null || token.isBlank()) {
+                throw new UsageException("--api needs the farm's API token in FARM_TOKEN (ask its operator: ./farm token create --api URL ...)");
+            }
+            String api = o.value("--api").orElseThrow();
+            err.println("farm: rendering on " + api);
+            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, audio, options, output), started);
+        }
         Map<String, Object> running = readState();
         if (running != null) {
             // a farm started with ./farm up takes the job; its state is its own, so no second farm starts in the same home
@@ -643,8 +655,8 @@ public final class FarmCli {
             }
             api = (String) state.get("api");
         }
-        String token = System.getenv().getOrDefault("FARM_TOKEN", LocalToken.read(home));
-        return new CoordinatorClient(api, token);
+        String token = System.getenv("FARM_TOKEN");
+        return new CoordinatorClient(api, token != null && !token.isBlank() ? token : LocalToken.read(home));
     }
 
     static String oneLine(Throwable e) {

@@ -26,12 +26,17 @@ public final class S3Server implements AutoCloseable {
 
     /** On {@code port}, over the objects already in {@code dir}. */
     public static S3Server start(Path dir, int port) {
+        return start(dir, "127.0.0.1", port, ACCESS_KEY, SECRET_KEY);
+    }
+
+    /** On {@code host:port} with the given credentials (a container's S3 service listens on every address). */
+    public static S3Server start(Path dir, String host, int port, String accessKey, String secretKey) {
         try {
             Files.createDirectories(dir);
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()))
-                    .endpoint(URI.create("http://127.0.0.1:" + port))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .endpoint(URI.create("http://" + host + ":" + port))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                     .build();
             proxy.start();
             long deadline = System.nanoTime() + 30_000_000_000L;
