@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds facefarm/jre:17, a Debian bookworm image with OpenJDK 17, without any container registry: debootstrap a
-# minimal Debian from the apt mirror this machine uses, import it as facefarm/debian:bookworm, then add the JRE.
+# minimal Debian from the apt mirror this machine uses, import it as facefarm/debian:bookworm (once; delete the image
+# to refresh it), then add the JRE.
 # Usage: deploy/docker/base-image.sh [MIRROR]   (needs root, debootstrap and a running Docker daemon)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +19,6 @@ if ! docker image inspect facefarm/debian:bookworm > /dev/null 2>&1; then
     tar -C "$rootfs" -c . | docker import - facefarm/debian:bookworm > /dev/null
     rm -f "$rootfs.log"
 fi
-if ! docker image inspect facefarm/jre:17 > /dev/null 2>&1; then
-    docker build -q -t facefarm/jre:17 -f "$here/jre-base.Dockerfile" "$here" > /dev/null
-fi
+# Docker's build cache makes this quick after the first time
+docker build -q -t facefarm/jre:17 -f "$here/jre-base.Dockerfile" "$here" > /dev/null
 echo facefarm/jre:17

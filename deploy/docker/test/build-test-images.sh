@@ -20,7 +20,5 @@ for image in kafka s3; do
     docker build -q -t "facefarm-test/$image:latest" -f "$here/$image.Dockerfile" "$contexts/stack" > /dev/null
     echo "facefarm-test/$image:latest"
 done
-if ! docker image inspect facefarm-test/postgres:latest > /dev/null 2>&1; then
-    docker build -q -t facefarm-test/postgres:latest -f "$here/postgres.Dockerfile" "$contexts/postgres" > /dev/null
-fi
+docker build -q -t facefarm-test/postgres:latest -f "$here/postgres.Dockerfile" "$contexts/postgres" > /dev/null
 echo facefarm-test/postgres:latest
