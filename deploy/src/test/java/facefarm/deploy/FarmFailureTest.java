@@ -57,18 +57,7 @@ class FarmFailureTest {
             assertEquals(2, job.chunksTotal());
 
             // a 100-frame chunk seen before frame 40 has seconds left to run: the kill lands mid-chunk
-            ChunkStatus victim = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (victim == null && System.nanoTime() < deadline) {
-                for (ChunkStatus chunk : chunks(farm, job.id())) {
-                    if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 40) {
-                        victim = chunk;
-                        break;
-                    }
-                }
-                Thread.sleep(50);
-            }
-            assertTrue(victim != null, "no chunk was seen mid-way on a worker");
+            ChunkStatus victim = chunkMidway(farm, job.id());
             String workerId = victim.workerId();
             ChildProcess worker = farm.workers().stream().filter(w -> w.name().equals(workerId)).findFirst().orElseThrow();
             worker.kill();
@@ -84,14 +73,7 @@ class FarmFailureTest {
             assertTrue(retried.attempts() >= 2, "chunk " + index + " was re-offered after its worker died: " + retried);
             assertTrue(!workerId.equals(retried.workerId()), "a surviving worker finished chunk " + index);
 
-            Path output = dir.resolve("out.mkv");
-            client.download(job.id(), output);
-            List<byte[]> rendered = Videos.frames(output);
-            List<byte[]> expected = onePass(target, 125);
-            assertEquals(125, rendered.size(), "exactly N frames");
-            for (int i = 0; i < expected.size(); i++) {
-                assertArrayEquals(expected.get(i), rendered.get(i), "frame " + i + " is not the one-pass frame: duplicated, lost or reordered");
-            }
+            assertEqualsOnePass(client, job.id(), target, dir.resolve("out.mkv"));
         }
     }
 
@@ -106,18 +88,7 @@ class FarmFailureTest {
             CoordinatorClient client = farm.client();
             JobStatus job = client.follow(client.submit(target, List.of(SharedFiles.media("astronaut.png")),
                     new JobOptions(List.of("face_debugger"), 100, "mkv")).id(), s -> { }, s -> s.state() != JobState.PREPARING);
-            ChunkStatus victim = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (victim == null && System.nanoTime() < deadline) {
-                for (ChunkStatus chunk : chunks(farm, job.id())) {
-                    if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 40) {
-                        victim = chunk;
-                        break;
-                    }
-                }
-                Thread.sleep(50);
-            }
-            assertTrue(victim != null, "no chunk was seen mid-way on a worker");
+            ChunkStatus victim = chunkMidway(farm, job.id());
             String workerId = victim.workerId();
             ChildProcess worker = farm.workers().stream().filter(w -> w.name().equals(workerId)).findFirst().orElseThrow();
 
@@ -145,14 +116,7 @@ class FarmFailureTest {
             ChunkStatus finished = chunks(farm, job.id()).get(victim.index());
             assertEquals(2, finished.attempts(), "one hand-back, one finished attempt: " + finished);
             assertTrue(!workerId.equals(finished.workerId()), "the surviving worker finished chunk " + victim.index());
-            Path output = dir.resolve("sigterm.mkv");
-            client.download(job.id(), output);
-            List<byte[]> rendered = Videos.frames(output);
-            List<byte[]> expected = onePass(target, 125);
-            assertEquals(125, rendered.size(), "every frame once");
-            for (int i = 0; i < expected.size(); i++) {
-                assertArrayEquals(expected.get(i), rendered.get(i), "frame " + i + " is not the one-pass frame: duplicated, lost or reordered");
-            }
+            assertEqualsOnePass(client, job.id(), target, dir.resolve("sigterm.mkv"));
         }
     }
 
@@ -187,6 +151,31 @@ class FarmFailureTest {
             Path output = dir.resolve("prepared.mkv");
             client.download(job.id(), output);
             assertEquals(199, Videos.frames(output).size());
+        }
+    }
+
+    /** A chunk seen running on a worker before its frame 40, so that what happens to its worker lands mid-chunk. */
+    private static ChunkStatus chunkMidway(LocalFarm farm, String jobId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ChunkStatus chunk : chunks(farm, jobId)) {
+                if (chunk.state() == ChunkState.RUNNING && chunk.workerId() != null && chunk.framesDone() > 0 && chunk.framesDone() < 40) {
+                    return chunk;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no chunk was seen mid-way on a worker");
+    }
+
+    /** The job's output is exactly the one-pass render: N frames, none duplicated, lost or reordered. */
+    private static void assertEqualsOnePass(CoordinatorClient client, String jobId, Path target, Path output) {
+        client.download(jobId, output);
+        List<byte[]> rendered = Videos.frames(output);
+        List<byte[]> expected = onePass(target, 125);
+        assertEquals(125, rendered.size(), "exactly N frames");
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), rendered.get(i), "frame " + i + " is not the one-pass frame: duplicated, lost or reordered");
         }
     }
 
