@@ -12,6 +12,8 @@ mirror="${mirror:-http://deb.debian.org/debian}"
 if ! docker image inspect facefarm/debian:bookworm > /dev/null 2>&1; then
     rootfs="$(mktemp -d)"
     trap 'rm -rf "$rootfs"' EXIT
+    # mktemp's 0700 would become the image's / and lock every user but root out of it
+    chmod 755 "$rootfs"
     echo "debootstrap bookworm from $mirror" >&2
     debootstrap --variant=minbase bookworm "$rootfs" "$mirror" > "$rootfs.log" 2>&1 || { tail -20 "$rootfs.log" >&2; exit 1; }
     # the image's apt reads the same mirror
