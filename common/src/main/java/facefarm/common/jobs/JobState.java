@@ -5,21 +5,21 @@ import java.util.Set;
 
 /**
  * Life of a job: a worker prepares it (probe, face checks, models), its chunks run, a worker stitches them; FAILED
- * carries a reason.
+ * carries a reason; CANCELLED is a studio's or operator's stop, at any stage before the end.
  */
 public enum JobState {
-    PREPARING, RUNNING, STITCHING, DONE, FAILED;
+    PREPARING, RUNNING, STITCHING, DONE, FAILED, CANCELLED;
 
     public boolean isTerminal() {
-        return this == DONE || this == FAILED;
+        return this == DONE || this == FAILED || this == CANCELLED;
     }
 
     public Set<JobState> next() {
         return switch (this) {
-            case PREPARING -> EnumSet.of(RUNNING, FAILED);
-            case RUNNING -> EnumSet.of(STITCHING, FAILED);
-            case STITCHING -> EnumSet.of(DONE, FAILED, RUNNING);
-            case DONE, FAILED -> EnumSet.noneOf(JobState.class);
+            case PREPARING -> EnumSet.of(RUNNING, FAILED, CANCELLED);
+            case RUNNING -> EnumSet.of(STITCHING, FAILED, CANCELLED);
+            case STITCHING -> EnumSet.of(DONE, FAILED, RUNNING, CANCELLED);
+            case DONE, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
         };
     }
 

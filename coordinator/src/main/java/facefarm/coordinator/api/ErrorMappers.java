@@ -3,6 +3,7 @@ package facefarm.coordinator.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import facefarm.coordinator.ingest.BadInputException;
+import facefarm.coordinator.jobs.JobService;
 import facefarm.storage.StorageException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -27,6 +28,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response badInput(BadInputException e) {
         return json(e.status(), e.getMessage());
+    }
+
+    /** An action the job's state does not allow now (cancelling an ended job): 409, saying why. */
+    @ServerExceptionMapper
+    public Response notNow(JobService.NotNow e) {
+        return json(409, e.getMessage());
     }
 
     /** The framework's own refusals (404, 405, 406, 413, 415, a bad multipart body, a path id that is no UUID) keep their status. */

@@ -2,6 +2,7 @@ package facefarm.coordinator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import facefarm.common.jobs.ChunkStatus;
+import facefarm.common.jobs.JobAction;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
@@ -13,6 +14,8 @@ import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import facefarm.coordinator.ingest.BadInputException;
 import facefarm.coordinator.ingest.IngestService;
+import facefarm.coordinator.jobs.AfterCommit;
+import facefarm.coordinator.jobs.JobService;
 import facefarm.coordinator.jobs.JobRow;
 import facefarm.coordinator.jobs.JobStore;
 import facefarm.coordinator.jobs.JobViews;
@@ -63,6 +66,12 @@ public class JobResource {
 
     @Inject
     JobStore store;
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    AfterCommit afterCommit;
 
     @Inject
     ObjectStore objects;
@@ -230,6 +239,25 @@ public class JobResource {
         }
         return Response.status(409).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "job " + job.id() + " is " + job.state() + "; its output exists once it is DONE")).build();
+    }
+
+    @POST
+    @Path("/jobs/{id}/cancel")
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Cancel a job: nothing more is offered, its running chunks stop within seconds, it ends CANCELLED and its chunks are "
+            + "deleted (its inputs are kept). 409 if it has already ended.")
+    public JobStatus cancel(@PathParam("id") UUID id) {
+        visible(id);
+        afterCommit.run(jobs.cancel(id, caller.get().name()));
+        return views.status(id).orElseThrow(() -> notFound(id));
+    }
+
+    @GET
+    @Path("/jobs/{id}/history")
+    @Operation(summary = "The job's history: who submitted it, cancelled it, and when")
+    public List<JobAction> history(@PathParam("id") UUID id) {
+        visible(id);
+        return store.actions(id);
     }
 
     @GET

@@ -73,8 +73,37 @@ public class JobService {
     @Transactional
     public Followup create(JobRow job) {
         store.insertJob(job);
+        store.recordAction(job.id(), "submit", job.owner().submittedBy(), null);
         TaskRow task = store.newTask(job.id(), TaskEvent.Task.PREPARE);
         return Followup.task(prepareTask(job, task));
+    }
+
+    /** Why an action cannot be taken on a job in its present state (the API answers 409 with it). */
+    public static final class NotNow extends RuntimeException {
+        public NotNow(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Stops a job for good: nothing more is offered; its live chunks, attempts and task end CANCELLED; the fence the
+     * outbox sends stops the workers' running attempts at their next frame; its chunks are deleted (its inputs are
+     * kept until retention, so it can be rendered again).
+     *
+     * @throws NotNow when the job has already ended
+     */
+    @Transactional
+    public Followup cancel(UUID jobId, String actor) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        if (job.state().isTerminal()) {
+            throw new NotNow("job " + jobId + " has already ended (" + job.state() + "): there is nothing to cancel");
+        }
+        store.cancelLiveChunks(jobId);
+        moveJob(job, JobState.CANCELLED, "cancelled by " + actor);
+        store.recordAction(jobId, "cancel", actor, "was " + job.state());
+        metrics.counter("farm.jobs.finished", "state", "CANCELLED").increment();
+        LOG.infof("job=%s cancelled by %s while %s", jobId, actor, job.state());
+        return new Followup(List.of(), List.of(), job.folder().chunks());
     }
 
     @Transactional
@@ -180,7 +209,10 @@ public class JobService {
             LOG.infof("event=%s job=%s chunk=%d attempt=%s worker=%s fenced: the chunk's current attempt is %s (%s)", event.kind(), located.jobId(),
                     located.chunkIndex(), attemptId, event.workerId(), chunk.currentAttempt(), chunk.state());
             metrics.counter("farm.events.fenced").increment();
-            return Followup.NONE;
+            // a fenced attempt's upload is nobody's output (its key is the attempt's own): remove it, e.g. after a cancel
+            boolean strayUpload = event.kind() == ChunkEvent.Kind.COMPLETED && located.outputKey() != null
+                    && located.outputKey().equals(event.outputKey()) && !located.outputKey().equals(chunk.outputKey());
+            return strayUpload ? new Followup(List.of(), List.of(), located.outputKey()) : Followup.NONE;
         }
         // read again now that the chunk is locked: a concurrent event may have ended this attempt
         AttemptRow attempt = store.attempt(attemptId).orElseThrow();

@@ -1,6 +1,7 @@
 package facefarm.coordinator.jobs;
 
 import facefarm.common.jobs.AttemptState;
+import facefarm.common.jobs.JobAction;
 import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
@@ -298,9 +299,22 @@ public class JobStore {
                 state.name(), outputKey, error, jobId, index);
     }
 
+    /** Ends whatever of the job is still live: its chunks, their attempts, and its prepare or stitch task. */
     public void cancelLiveChunks(UUID jobId) {
         db.update("update chunks set state = 'CANCELLED' where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
         db.update("update attempts set state = 'CANCELLED', finished_at = now() where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
+        db.update("update tasks set state = 'CANCELLED', finished_at = now() where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
+    }
+
+    /** Records an action on the job in its history. */
+    public void recordAction(UUID jobId, String action, String actor, String detail) {
+        db.update("insert into job_actions (job_id, action, actor, detail) values (?, ?, ?, ?)", jobId, action, actor, detail);
+    }
+
+    /** The job's history, oldest first. */
+    public List<JobAction> actions(UUID jobId) {
+        return db.query("select action, actor, at, detail from job_actions where job_id = ? order by id", ps -> ps.setObject(1, jobId),
+                rs -> new JobAction(rs.getString("action"), rs.getString("actor"), rs.getTimestamp("at").toInstant(), rs.getString("detail")));
     }
 
     public Map<ChunkState, Integer> chunkCounts(UUID jobId) {
@@ -322,7 +336,7 @@ public class JobStore {
 
     public void jobState(UUID jobId, JobState state, String error) {
         db.update("update jobs set state = ?, error = coalesce(?, error), updated_at = now(), "
-                + "finished_at = case when ? in ('DONE', 'FAILED') then now() else finished_at end where id = ?",
+                + "finished_at = case when ? in ('DONE', 'FAILED', 'CANCELLED') then now() else finished_at end where id = ?",
                 state.name(), error, state.name(), jobId);
     }
 
@@ -492,7 +506,7 @@ public class JobStore {
 
     /** What the retention sweeper removes from a job's folder, and which jobs' turn it is. */
     public enum Sweep {
-        INPUTS("inputs_deleted_at", "state in ('DONE', 'FAILED')"),
+        INPUTS("inputs_deleted_at", "state in ('DONE', 'FAILED', 'CANCELLED')"),
         OUTPUTS("outputs_deleted_at", "state = 'DONE'"),
         FAILED_CHUNKS("chunks_deleted_at", "state = 'FAILED'");
 
@@ -530,7 +544,7 @@ public class JobStore {
     /** The input keys unfinished jobs read: uploads they refer to must stay, however old. */
     public java.util.Set<String> liveInputKeys() {
         java.util.Set<String> keys = new java.util.HashSet<>();
-        db.query("select target_key, source_keys, audio_key from jobs where state not in ('DONE', 'FAILED')", ps -> { }, rs -> {
+        db.query("select target_key, source_keys, audio_key from jobs where state not in ('DONE', 'FAILED', 'CANCELLED')", ps -> { }, rs -> {
             keys.add(rs.getString("target_key"));
             keys.addAll(split(rs.getString("source_keys")));
             keys.add(rs.getString("audio_key"));
@@ -542,7 +556,7 @@ public class JobStore {
 
     /** Fences not yet on the fence topic: jobs that ended, and chunks whose newest attempt superseded an older one. */
     public List<Fence> unsentFences(int limit) {
-        List<Fence> fences = new ArrayList<>(db.query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED') limit ?",
+        List<Fence> fences = new ArrayList<>(db.query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED', 'CANCELLED') limit ?",
                 ps -> ps.setInt(1, limit), rs -> Fence.jobClosed(rs.getString("id"))));
         fences.addAll(db.query("select job_id, idx, attempts from chunks where attempts > fenced_attempt limit ?", ps -> ps.setInt(1, limit),
                 rs -> Fence.chunk(rs.getString("job_id"), rs.getInt("idx"), rs.getInt("attempts"))));

@@ -129,6 +129,15 @@ public final class CoordinatorClient {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id)), JobStatus.class);
     }
 
+    /** Cancels the job; an {@link ApiException} of 409 when it has already ended. */
+    public JobStatus cancel(String id) {
+        return Messages.JSON.convertValue(send(post("/api/v1/jobs/" + id + "/cancel", "{}")), JobStatus.class);
+    }
+
+    public List<facefarm.common.jobs.JobAction> history(String id) {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/history")), new TypeReference<>() { });
+    }
+
     public List<ChunkStatus> chunks(String id) {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/chunks")), new TypeReference<>() { });
     }
@@ -235,7 +244,7 @@ public final class CoordinatorClient {
             }
             return Messages.JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach the coordinator at " + baseUrl + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach the coordinator at " + baseUrl + ": " + (e.getMessage() != null ? e.getMessage() : e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
