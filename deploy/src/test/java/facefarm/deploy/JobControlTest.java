@@ -90,6 +90,62 @@ class JobControlTest {
         }
     }
 
+    @Test
+    void aPausedJobFinishesItsRunningChunkStartsNothingNewAndResumesToEveryFrameOnce() throws Exception {
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-pause"), 1)
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
+            CoordinatorClient client = farm.client();
+            JobOptions options = new JobOptions(List.of("face_debugger"), 32, "mkv");
+            JobStatus job = client.submit(SharedFiles.media("face_2.mp4"), List.of(), options);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            ChunkStatus running = null;
+            while (running == null && System.nanoTime() < deadline) {
+                running = client.chunks(job.id()).stream().filter(c -> c.state() == ChunkState.RUNNING && c.framesDone() > 0 && c.framesDone() < 24)
+                        .findFirst().orElse(null);
+                Thread.sleep(20);
+            }
+            assertTrue(running != null, "no chunk was seen mid-way");
+            assertEquals(JobState.PAUSED, client.control(job.id(), "pause").state());
+            int index = running.index();
+
+            // the running chunk finishes; then nothing else starts
+            ChunkStatus finished = null;
+            while (finished == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                finished = client.chunks(job.id()).stream().filter(c -> c.index() == index && c.state() == ChunkState.DONE).findFirst().orElse(null);
+            }
+            assertTrue(finished != null, "the chunk running at the pause finishes: " + client.chunks(job.id()));
+            Thread.sleep(6_000);
+            List<ChunkStatus> held = client.chunks(job.id());
+            long done = held.stream().filter(c -> c.state() == ChunkState.DONE).count();
+            assertTrue(held.stream().noneMatch(c -> c.state() == ChunkState.RUNNING), "nothing runs while paused: " + held);
+            assertTrue(done < held.size(), "chunks are left for after the resume: " + held);
+            assertEquals(null, client.workers().get(0).get("currentJob"), "the worker idles");
+            assertEquals(JobState.PAUSED, client.job(job.id()).state());
+            CoordinatorClient.ApiException twice = assertThrows(CoordinatorClient.ApiException.class, () -> client.control(job.id(), "pause"));
+            assertEquals(409, twice.status());
+
+            assertEquals(JobState.RUNNING, client.control(job.id(), "resume").state());
+            JobStatus resumed = client.follow(job.id(), s -> { });
+            assertEquals(JobState.DONE, resumed.state(), resumed.error());
+            assertTrue(client.chunks(job.id()).stream().allMatch(c -> c.attempts() - 1 <= 1), "a held chunk costs one superseded offer at most");
+            assertEquals(List.of("submit", "pause", "resume"), client.history(job.id()).stream().map(JobAction::action).toList());
+
+            JobStatus straight = client.follow(client.submit(SharedFiles.media("face_2.mp4"), List.of(), options).id(), s -> { });
+            Path paused = dir.resolve("paused.mkv");
+            Path unpaused = dir.resolve("straight.mkv");
+            client.download(job.id(), paused);
+            client.download(straight.id(), unpaused);
+            List<byte[]> a = Videos.frames(paused);
+            List<byte[]> b = Videos.frames(unpaused);
+            assertEquals(125, a.size(), "every frame once");
+            for (int i = 0; i < a.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(b.get(i), a.get(i), "frame " + i + " of the paused render differs");
+            }
+        }
+    }
+
     private static List<String> chunkObjects(ObjectStore bucket, String jobId) {
         return bucket.list("tenants/").stream().filter(key -> key.contains("/jobs/" + jobId + "/chunks/")).toList();
     }

@@ -5,10 +5,11 @@ import java.util.Set;
 
 /**
  * Life of a job: a worker prepares it (probe, face checks, models), its chunks run, a worker stitches them; FAILED
- * carries a reason; CANCELLED is a studio's or operator's stop, at any stage before the end.
+ * carries a reason; CANCELLED is a studio's or operator's stop, at any stage before the end; PAUSED lets running chunks
+ * finish and starts nothing new until it is RUNNING again.
  */
 public enum JobState {
-    PREPARING, RUNNING, STITCHING, DONE, FAILED, CANCELLED;
+    PREPARING, RUNNING, PAUSED, STITCHING, DONE, FAILED, CANCELLED;
 
     public boolean isTerminal() {
         return this == DONE || this == FAILED || this == CANCELLED;
@@ -17,7 +18,8 @@ public enum JobState {
     public Set<JobState> next() {
         return switch (this) {
             case PREPARING -> EnumSet.of(RUNNING, FAILED, CANCELLED);
-            case RUNNING -> EnumSet.of(STITCHING, FAILED, CANCELLED);
+            case RUNNING -> EnumSet.of(STITCHING, FAILED, CANCELLED, PAUSED);
+            case PAUSED -> EnumSet.of(RUNNING, FAILED, CANCELLED);
             case STITCHING -> EnumSet.of(DONE, FAILED, RUNNING, CANCELLED);
             case DONE, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
         };

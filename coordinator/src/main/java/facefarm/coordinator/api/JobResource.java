@@ -252,9 +252,29 @@ public class JobResource {
         return views.status(id).orElseThrow(() -> notFound(id));
     }
 
+    @POST
+    @Path("/jobs/{id}/pause")
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Pause a RUNNING job: its running chunks finish, nothing new starts until it is resumed (409 otherwise)")
+    public JobStatus pause(@PathParam("id") UUID id) {
+        visible(id);
+        afterCommit.run(jobs.pause(id, caller.get().name()));
+        return views.status(id).orElseThrow(() -> notFound(id));
+    }
+
+    @POST
+    @Path("/jobs/{id}/resume")
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Resume a PAUSED job: its held chunks are offered again at once (409 otherwise)")
+    public JobStatus resume(@PathParam("id") UUID id) {
+        visible(id);
+        afterCommit.run(jobs.resume(id, caller.get().name()));
+        return views.status(id).orElseThrow(() -> notFound(id));
+    }
+
     @GET
     @Path("/jobs/{id}/history")
-    @Operation(summary = "The job's history: who submitted it, cancelled it, and when")
+    @Operation(summary = "The job's history: who submitted, paused, resumed or cancelled it, and when")
     public List<JobAction> history(@PathParam("id") UUID id) {
         visible(id);
         return store.actions(id);

@@ -106,6 +106,68 @@ public class JobService {
         return new Followup(List.of(), List.of(), job.folder().chunks());
     }
 
+    /**
+     * Holds a running job: chunks already running finish; offers already sent are superseded (the fence makes workers
+     * skip them) by new attempts that stay unsent, at no cost to the retry budget, until {@link #resume}.
+     *
+     * @throws NotNow unless the job is RUNNING
+     */
+    @Transactional
+    public Followup pause(UUID jobId, String actor) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        if (job.state() != JobState.RUNNING) {
+            throw new NotNow("job " + jobId + " is " + job.state() + ": only a RUNNING job can be paused"
+                    + (job.state() == JobState.PAUSED ? " (it is paused already; resume it)" : ""));
+        }
+        int held = 0;
+        for (ChunkRow listed : store.chunks(jobId)) {
+            ChunkRow chunk = store.chunkForUpdate(jobId, listed.index()).orElseThrow();
+            AttemptRow attempt = chunk.currentAttempt() == null ? null : store.attempt(chunk.currentAttempt()).orElse(null);
+            if (chunk.state() != ChunkState.OFFERED || attempt == null || attempt.state() != AttemptState.OFFERED || store.attemptUnpublished(attempt.id())) {
+                continue;
+            }
+            store.attemptEnded(attempt.id(), AttemptState.RELEASED, 0, "held: the job was paused by " + actor);
+            store.chunkReleased(jobId, chunk.index());
+            store.newAttempt(jobId, chunk.index(), chunkKeyPattern(job, chunk.index()));
+            held++;
+        }
+        moveJob(job, JobState.PAUSED, null);
+        store.recordAction(jobId, "pause", actor, held + " queued chunk(s) held");
+        LOG.infof("job=%s paused by %s: %d queued chunk(s) held", jobId, actor, held);
+        return Followup.NONE;
+    }
+
+    /**
+     * Lets a paused job go on: its held offers are sent now (a retry still waiting out its backoff is sent when that
+     * has passed), or, when every chunk finished while it was paused, its stitch starts.
+     *
+     * @throws NotNow unless the job is PAUSED
+     */
+    @Transactional
+    public Followup resume(UUID jobId, String actor) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        if (job.state() != JobState.PAUSED) {
+            throw new NotNow("job " + jobId + " is " + job.state() + ": only a PAUSED job can be resumed");
+        }
+        moveJob(job, JobState.RUNNING, null);
+        store.recordAction(jobId, "resume", actor, null);
+        LOG.infof("job=%s resumed by %s", jobId, actor);
+        JobRow running = store.job(jobId).orElseThrow();
+        Map<ChunkState, Integer> counts = store.chunkCounts(jobId);
+        if (counts.getOrDefault(ChunkState.DONE, 0) == counts.values().stream().mapToInt(Integer::intValue).sum()) {
+            moveJob(running, JobState.STITCHING, null);
+            return Followup.task(stitchTask(running, store.newTask(jobId, TaskEvent.Task.STITCH)));
+        }
+        List<ChunkOffer> offers = new ArrayList<>();
+        for (AttemptRow attempt : store.unpublishedAttempts(Duration.ZERO)) {
+            if (attempt.jobId().equals(jobId)) {
+                ChunkRow chunk = store.chunkForUpdate(jobId, attempt.chunkIndex()).orElseThrow();
+                offers.add(offer(running, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), attempt));
+            }
+        }
+        return new Followup(offers, List.of(), null);
+    }
+
     @Transactional
     public Followup onTaskEvent(TaskEvent event) {
         UUID taskId = UUID.fromString(event.attemptId());
@@ -276,7 +338,10 @@ public class JobService {
         LOG.infof("job=%s chunk=%d attempt=%s handed back by worker %s after %d frames (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(),
                 attempt.id(), event.workerId(), event.framesDone(), event.error(), next.number(), next.id());
         store.touchJob(job.id());
-        return new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null);
+        // a paused job's hand-back waits for resume
+        return job.state() == JobState.RUNNING
+                ? new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null)
+                : Followup.NONE;
     }
 
     private Followup failed(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId, AttemptState how, String error) {
@@ -291,8 +356,9 @@ public class JobService {
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());
             store.touchJob(job.id());
-            // a delayed retry is sent by publishDue once its backoff has passed
-            return delay.isZero() ? new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null)
+            // a delayed retry is sent by publishDue once its backoff has passed; a paused job's waits for resume
+            return delay.isZero() && job.state() == JobState.RUNNING
+                    ? new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null)
                     : Followup.NONE;
         }
         String reason = ((RetryPolicy.GiveUp) decision).reason();
@@ -334,7 +400,9 @@ public class JobService {
             }
             JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
             ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
-            if (job.state() != JobState.RUNNING || !attempt.id().equals(chunk.currentAttempt())
+            // a paused job's running chunks still time out; its held offers wait for resume
+            boolean reapable = job.state() == JobState.RUNNING || job.state() == JobState.PAUSED && attempt.state() == AttemptState.RUNNING;
+            if (!reapable || !attempt.id().equals(chunk.currentAttempt())
                     || !store.attemptStillSilent(attempt.id(), config.heartbeatTimeout(), config.offerTimeout())) {
                 continue;
             }

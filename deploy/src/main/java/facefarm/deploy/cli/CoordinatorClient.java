@@ -131,7 +131,12 @@ public final class CoordinatorClient {
 
     /** Cancels the job; an {@link ApiException} of 409 when it has already ended. */
     public JobStatus cancel(String id) {
-        return Messages.JSON.convertValue(send(post("/api/v1/jobs/" + id + "/cancel", "{}")), JobStatus.class);
+        return control(id, "cancel");
+    }
+
+    /** A job control action ({@code cancel}, {@code pause}, {@code resume}); 409 when the job's state does not allow it. */
+    public JobStatus control(String id, String action) {
+        return Messages.JSON.convertValue(send(post("/api/v1/jobs/" + id + "/" + action, "{}")), JobStatus.class);
     }
 
     public List<facefarm.common.jobs.JobAction> history(String id) {

@@ -59,9 +59,10 @@ public final class FarmCli {
               ./farm up [--workers N] [--accept-license NAME ...]
                                            start the farm in the background (state in $FARM_HOME, default .farm/)
               ./farm status [JOB]          jobs and workers of the running farm, or one job
-              ./farm cancel JOB [--api URL]
-                                           stop a job: its running chunks stop within seconds, it ends CANCELLED,
-                                           its chunks are deleted; prints its history (who did what, when)
+              ./farm cancel|pause|resume JOB [--api URL]
+                                           cancel: stop a job (its running chunks stop within seconds, it ends
+                                             CANCELLED, its chunks are deleted); pause: running chunks finish,
+                                             nothing new starts; resume; each prints the job's history
               ./farm down [--purge]        stop the background farm; its jobs, objects and topics are kept for the
                                            next ./farm up unless --purge (the supervisor restarts any part that dies
                                            while it runs; ./farm status shows the restarts)
@@ -147,7 +148,8 @@ public final class FarmCli {
                 case "status" -> status(rest.isEmpty() ? null : rest.get(0));
                 case "dead-letters" -> deadLetters(Options.parse(rest));
                 case "token" -> token(rest);
-                case "cancel" -> cancel(Options.parse(rest.size() > 1 ? rest.subList(1, rest.size()) : List.of()), rest.isEmpty() ? null : rest.get(0));
+                case "cancel", "pause", "resume" -> control(args[0], Options.parse(rest.size() > 1 ? rest.subList(1, rest.size()) : List.of()),
+                        rest.isEmpty() ? null : rest.get(0));
                 case "help", "--help", "-h" -> {
                     out.print(USAGE_TEXT);
                     yield OK;
@@ -566,19 +568,19 @@ public final class FarmCli {
         return OK;
     }
 
-    /** Cancels a job of the running farm, or of --api URL (token in FARM_TOKEN), and prints its history. */
-    private int cancel(Options o, String jobId) {
+    /** Cancels, pauses or resumes a job of the running farm, or of --api URL (token in FARM_TOKEN), and prints its history. */
+    private int control(String action, Options o, String jobId) {
         if (jobId == null || jobId.startsWith("--")) {
-            throw new UsageException("cancel needs the job's id: ./farm cancel JOB [--api URL]");
+            throw new UsageException(action + " needs the job's id: ./farm " + action + " JOB [--api URL]");
         }
         CoordinatorClient client = operatorClient(o);
         if (client == null) {
             return FAILED;
         }
-        JobStatus job = client.cancel(jobId);
+        JobStatus job = client.control(jobId, action);
         out.println(job.id() + "  " + ProgressBar.render(job));
-        for (facefarm.common.jobs.JobAction action : client.history(jobId)) {
-            out.println("  " + action.at() + "  " + action.action() + " by " + action.actor() + (action.detail() == null ? "" : " (" + action.detail() + ")"));
+        for (facefarm.common.jobs.JobAction entry : client.history(jobId)) {
+            out.println("  " + entry.at() + "  " + entry.action() + " by " + entry.actor() + (entry.detail() == null ? "" : " (" + entry.detail() + ")"));
         }
         return OK;
     }
