@@ -247,9 +247,7 @@ public class JobResource {
     @Operation(summary = "Cancel a job: nothing more is offered, its running chunks stop within seconds, it ends CANCELLED and its chunks are "
             + "deleted (its inputs are kept). 409 if it has already ended.")
     public JobStatus cancel(@PathParam("id") UUID id) {
-        visible(id);
-        afterCommit.run(jobs.cancel(id, caller.get().name()));
-        return views.status(id).orElseThrow(() -> notFound(id));
+        return control(id, jobs::cancel);
     }
 
     @POST
@@ -257,9 +255,7 @@ public class JobResource {
     @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
     @Operation(summary = "Pause a RUNNING job: its running chunks finish, nothing new starts until it is resumed (409 otherwise)")
     public JobStatus pause(@PathParam("id") UUID id) {
-        visible(id);
-        afterCommit.run(jobs.pause(id, caller.get().name()));
-        return views.status(id).orElseThrow(() -> notFound(id));
+        return control(id, jobs::pause);
     }
 
     @POST
@@ -267,8 +263,13 @@ public class JobResource {
     @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
     @Operation(summary = "Resume a PAUSED job: its held chunks are offered again at once (409 otherwise)")
     public JobStatus resume(@PathParam("id") UUID id) {
+        return control(id, jobs::resume);
+    }
+
+    /** A job control action taken as the caller, on a job the caller may see; answers the job's new status. */
+    private JobStatus control(UUID id, java.util.function.BiFunction<UUID, String, JobService.Followup> action) {
         visible(id);
-        afterCommit.run(jobs.resume(id, caller.get().name()));
+        afterCommit.run(action.apply(id, caller.get().name()));
         return views.status(id).orElseThrow(() -> notFound(id));
     }
 
