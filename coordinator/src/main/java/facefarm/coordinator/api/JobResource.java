@@ -274,6 +274,14 @@ public class JobResource {
     }
 
     @GET
+    @Path("/jobs/{id}/notifications")
+    @Operation(summary = "The job's webhook calls: event, URL, attempts, last status or error, when delivered")
+    public List<Map<String, Object>> notifications(@PathParam("id") UUID id) {
+        visible(id);
+        return store.notifications(id);
+    }
+
+    @GET
     @Path("/jobs/{id}/history")
     @Operation(summary = "The job's history: who submitted, paused, resumed or cancelled it, and when")
     public List<JobAction> history(@PathParam("id") UUID id) {

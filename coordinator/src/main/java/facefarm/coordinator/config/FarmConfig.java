@@ -65,6 +65,28 @@ public interface FarmConfig {
 
     Retention retention();
 
+    Notifications notifications();
+
+    /**
+     * Webhooks on a job's end (DONE, FAILED, CANCELLED): a JSON POST to {@code url}, signed with HMAC-SHA256 of the
+     * body under {@code secret} (header X-Facefarm-Signature: sha256=HEX), retried with doubling backoff.
+     */
+    interface Notifications {
+        /** Where every job's end is posted; unset: no webhooks. */
+        Optional<String> url();
+
+        /** The HMAC key; unset: calls are not signed. */
+        Optional<String> secret();
+
+        /** Calls per notification before it is given up. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** The wait after the first failed call, doubling after each further one (up to 10 min). */
+        @WithDefault("5s")
+        Duration retryBackoff();
+    }
+
     Kafka kafka();
 
     Limits limits();

@@ -496,6 +496,9 @@ public class JobService {
             throw new IllegalStateException("job " + job.id() + " cannot go from " + job.state() + " to " + target);
         }
         store.jobState(job.id(), target, error);
+        if (target.isTerminal()) {
+            config.notifications().url().ifPresent(url -> store.queueNotification(job.id(), url, target.name()));
+        }
     }
 
     private static ChunkOffer offer(JobRow job, int chunkIndex, FrameRange owned, FrameRange decoded, Keyframe seek, AttemptRow attempt) {

@@ -306,6 +306,47 @@ public class JobStore {
         db.update("update tasks set state = 'CANCELLED', finished_at = now() where job_id = ? and state in ('OFFERED', 'RUNNING')", jobId);
     }
 
+    /** A webhook call to make about the job (its end), in the same transaction as the change it reports. */
+    public void queueNotification(UUID jobId, String url, String event) {
+        db.update("insert into notifications (job_id, url, event) values (?, ?, ?)", jobId, url, event);
+    }
+
+    /** A webhook call due now: never delivered, attempts left, its backoff passed. */
+    public record Notification(long id, UUID jobId, String url, String event, int attempts) {
+    }
+
+    public List<Notification> dueNotifications(int maxAttempts, int limit) {
+        return db.query("select id, job_id, url, event, attempts from notifications where delivered_at is null and attempts < ? and next_at <= now() "
+                + "order by id limit ?", ps -> {
+                    ps.setInt(1, maxAttempts);
+                    ps.setInt(2, limit);
+                }, rs -> new Notification(rs.getLong("id"), rs.getObject("job_id", UUID.class), rs.getString("url"), rs.getString("event"),
+                        rs.getInt("attempts")));
+    }
+
+    /** Records one call: delivered (a 2xx), or failed with the next try after {@code retryIn}. */
+    public void notificationTried(long id, Integer status, String error, boolean delivered, Duration retryIn) {
+        db.update("update notifications set attempts = attempts + 1, last_status = ?, last_error = ?, last_at = now(), "
+                + "delivered_at = case when ? then now() end, next_at = now() + ? * interval '1 millisecond' where id = ?",
+                status, error, delivered, retryIn.toMillis(), id);
+    }
+
+    /** The job's webhook calls and how they went, for its status page. */
+    public List<Map<String, Object>> notifications(UUID jobId) {
+        return db.query("select event, url, attempts, last_status, last_error, last_at, delivered_at from notifications where job_id = ? order by id",
+                ps -> ps.setObject(1, jobId), rs -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("event", rs.getString("event"));
+                    row.put("url", rs.getString("url"));
+                    row.put("attempts", rs.getInt("attempts"));
+                    row.put("lastStatus", rs.getObject("last_status"));
+                    row.put("lastError", rs.getString("last_error"));
+                    row.put("lastAt", rs.getTimestamp("last_at") == null ? null : rs.getTimestamp("last_at").toInstant());
+                    row.put("deliveredAt", rs.getTimestamp("delivered_at") == null ? null : rs.getTimestamp("delivered_at").toInstant());
+                    return row;
+                });
+    }
+
     /** Records an action on the job in its history. */
     public void recordAction(UUID jobId, String action, String actor, String detail) {
         db.update("insert into job_actions (job_id, action, actor, detail) values (?, ?, ?, ?)", jobId, action, actor, detail);

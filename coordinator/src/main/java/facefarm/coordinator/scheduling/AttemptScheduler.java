@@ -1,5 +1,6 @@
 package facefarm.coordinator.scheduling;
 
+import facefarm.coordinator.notifications.Notifier;
 import facefarm.coordinator.jobs.AfterCommit;
 import facefarm.coordinator.jobs.JobService;
 import io.quarkus.scheduler.Scheduled;
@@ -25,6 +26,9 @@ public class AttemptScheduler {
     @Inject
     FenceSender fences;
 
+    @Inject
+    Notifier notifier;
+
     @Scheduled(every = "${farm.scheduler-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
         if (!duty.held()) {
@@ -33,5 +37,6 @@ public class AttemptScheduler {
         afterCommit.run(jobs.reapSilentAttempts());
         afterCommit.run(jobs.publishDue());
         fences.sendDue();
+        notifier.deliverDue();
     }
 }
