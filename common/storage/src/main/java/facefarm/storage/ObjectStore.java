@@ -186,16 +186,17 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The object's size in bytes, or -1 when there is no such object. */
     public long size(String key) {
-        try {
-            return client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size();
-        } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
-                return -1;
+        // rides out an outage like the other calls: a worker checking its cached inputs must not burn an attempt on it
+        return riding("cannot check s3://" + bucket + "/" + key, () -> {
+            try {
+                return client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size();
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                    return -1L;
+                }
+                throw e;
             }
-            throw new StorageException("cannot check s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new StorageException("cannot check s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     private String presign(Http.Method method, String key, Duration expiry, Map<String, String> query) {
