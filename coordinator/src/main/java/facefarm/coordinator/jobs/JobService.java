@@ -101,7 +101,6 @@ public class JobService {
         store.cancelLiveChunks(jobId);
         moveJob(job, JobState.CANCELLED, "cancelled by " + actor);
         store.recordAction(jobId, "cancel", actor, "was " + job.state());
-        metrics.counter("farm.jobs.finished", "state", "CANCELLED").increment();
         LOG.infof("job=%s cancelled by %s while %s", jobId, actor, job.state());
         return new Followup(List.of(), List.of(), job.folder().chunks());
     }
@@ -126,9 +125,7 @@ public class JobService {
             if (chunk.state() != ChunkState.OFFERED || attempt == null || attempt.state() != AttemptState.OFFERED || store.attemptUnpublished(attempt.id())) {
                 continue;
             }
-            store.attemptEnded(attempt.id(), AttemptState.RELEASED, 0, "held: the job was paused by " + actor);
-            store.chunkReleased(jobId, chunk.index());
-            store.newAttempt(jobId, chunk.index(), chunkKeyPattern(job, chunk.index()));
+            handBack(job, chunk, attempt, 0, "held: the job was paused by " + actor);
             held++;
         }
         moveJob(job, JobState.PAUSED, null);
@@ -153,17 +150,13 @@ public class JobService {
         store.recordAction(jobId, "resume", actor, null);
         LOG.infof("job=%s resumed by %s", jobId, actor);
         JobRow running = store.job(jobId).orElseThrow();
-        Map<ChunkState, Integer> counts = store.chunkCounts(jobId);
-        if (counts.getOrDefault(ChunkState.DONE, 0) == counts.values().stream().mapToInt(Integer::intValue).sum()) {
-            moveJob(running, JobState.STITCHING, null);
-            return Followup.task(stitchTask(running, store.newTask(jobId, TaskEvent.Task.STITCH)));
+        Followup stitch = stitchIfAllDone(running);
+        if (stitch != Followup.NONE) {
+            return stitch;
         }
         List<ChunkOffer> offers = new ArrayList<>();
-        for (AttemptRow attempt : store.unpublishedAttempts(Duration.ZERO)) {
-            if (attempt.jobId().equals(jobId)) {
-                ChunkRow chunk = store.chunkForUpdate(jobId, attempt.chunkIndex()).orElseThrow();
-                offers.add(offer(running, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), attempt));
-            }
+        for (AttemptRow attempt : store.unpublishedAttempts(jobId)) {
+            offers.add(offer(running, store.chunkForUpdate(jobId, attempt.chunkIndex()).orElseThrow(), attempt));
         }
         return new Followup(offers, List.of(), null);
     }
@@ -226,7 +219,6 @@ public class JobService {
         }
         store.jobOutput(job.id(), stitched);
         moveJob(job, JobState.DONE, null);
-        metrics.counter("farm.jobs.finished", "state", "DONE").increment();
         LOG.infof("job=%s done: %d frames stitched in %d ms", job.id(), stitched.frames(), stitched.stitchMs());
         return new Followup(List.of(), List.of(), job.folder().chunks());
     }
@@ -316,13 +308,19 @@ public class JobService {
         store.addTimings(job.id(), event.timings());
         metrics.counter("farm.chunks.completed").increment();
         metrics.counter("farm.frames.processed").increment(event.framesDone());
+        // a paused job stitches once it is resumed
+        return job.state() == JobState.RUNNING ? stitchIfAllDone(job) : Followup.NONE;
+    }
+
+    /** Moves the job to STITCHING and starts its stitch once every chunk is DONE; otherwise nothing. */
+    private Followup stitchIfAllDone(JobRow job) {
         Map<ChunkState, Integer> counts = store.chunkCounts(job.id());
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        if (counts.getOrDefault(ChunkState.DONE, 0) == total && job.state() == JobState.RUNNING) {
-            moveJob(job, JobState.STITCHING, null);
-            return Followup.task(stitchTask(job, store.newTask(job.id(), TaskEvent.Task.STITCH)));
+        if (counts.getOrDefault(ChunkState.DONE, 0) != total) {
+            return Followup.NONE;
         }
-        return Followup.NONE;
+        moveJob(job, JobState.STITCHING, null);
+        return Followup.task(stitchTask(job, store.newTask(job.id(), TaskEvent.Task.STITCH)));
     }
 
     /**
@@ -330,18 +328,28 @@ public class JobService {
      * counting against the chunk's budget or the worker's failures, so a scale-down never waits for a timeout.
      */
     private Followup released(JobRow job, ChunkRow chunk, AttemptRow attempt, ChunkEvent event) {
-        store.attemptEnded(attempt.id(), AttemptState.RELEASED, event.framesDone(), event.error());
-        store.chunkReleased(job.id(), chunk.index());
-        requireTransition(chunk, ChunkState.OFFERED);
-        AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()));
+        AttemptRow next = handBack(job, chunk, attempt, event.framesDone(), event.error());
         metrics.counter("farm.attempts.released").increment();
         LOG.infof("job=%s chunk=%d attempt=%s handed back by worker %s after %d frames (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(),
                 attempt.id(), event.workerId(), event.framesDone(), event.error(), next.number(), next.id());
         store.touchJob(job.id());
-        // a paused job's hand-back waits for resume
-        return job.state() == JobState.RUNNING
-                ? new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null)
-                : Followup.NONE;
+        return offerUnlessPaused(job, chunk, next);
+    }
+
+    /**
+     * Ends the chunk's current attempt as RELEASED and makes a new one, without backoff and without counting it
+     * against the retry budget: a stopping worker's hand-back, and an offer a pause holds back.
+     */
+    private AttemptRow handBack(JobRow job, ChunkRow chunk, AttemptRow attempt, long framesDone, String why) {
+        store.attemptEnded(attempt.id(), AttemptState.RELEASED, framesDone, why);
+        store.chunkReleased(job.id(), chunk.index());
+        requireTransition(chunk, ChunkState.OFFERED);
+        return store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()));
+    }
+
+    /** The new attempt's offer, to send now; a paused job's waits, unsent, for resume. */
+    private static Followup offerUnlessPaused(JobRow job, ChunkRow chunk, AttemptRow next) {
+        return job.state() == JobState.RUNNING ? new Followup(List.of(offer(job, chunk, next)), List.of(), null) : Followup.NONE;
     }
 
     private Followup failed(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId, AttemptState how, String error) {
@@ -356,10 +364,8 @@ public class JobService {
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());
             store.touchJob(job.id());
-            // a delayed retry is sent by publishDue once its backoff has passed; a paused job's waits for resume
-            return delay.isZero() && job.state() == JobState.RUNNING
-                    ? new Followup(List.of(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), next)), List.of(), null)
-                    : Followup.NONE;
+            // a delayed retry is sent by publishDue once its backoff has passed
+            return delay.isZero() ? offerUnlessPaused(job, chunk, next) : Followup.NONE;
         }
         String reason = ((RetryPolicy.GiveUp) decision).reason();
         moveChunk(chunk, ChunkState.FAILED, null, error);
@@ -432,7 +438,7 @@ public class JobService {
             JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
             ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
             if (job.state() == JobState.RUNNING && attempt.id().equals(chunk.currentAttempt()) && store.attemptUnpublished(attempt.id())) {
-                offers.add(offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), attempt));
+                offers.add(offer(job, chunk, attempt));
             }
         }
         return new Followup(offers, tasks, null);
@@ -454,7 +460,6 @@ public class JobService {
         store.cancelLiveChunks(job.id());
         store.jobFailure(job.id(), failure);
         moveJob(job, JobState.FAILED, failure.message());
-        metrics.counter("farm.jobs.finished", "state", "FAILED").increment();
         LOG.warnf("job=%s failed (%s check): %s", job.id(), failure.check(), failure.message());
     }
 
@@ -497,8 +502,13 @@ public class JobService {
         }
         store.jobState(job.id(), target, error);
         if (target.isTerminal()) {
+            metrics.counter("farm.jobs.finished", "state", target.name()).increment();
             config.notifications().url().ifPresent(url -> store.queueNotification(job.id(), url, target.name()));
         }
+    }
+
+    private static ChunkOffer offer(JobRow job, ChunkRow chunk, AttemptRow attempt) {
+        return offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), attempt);
     }
 
     private static ChunkOffer offer(JobRow job, int chunkIndex, FrameRange owned, FrameRange decoded, Keyframe seek, AttemptRow attempt) {

@@ -46,6 +46,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobStore {
     private static final String LIST_SEPARATOR = "\n";
+    /** The states that end a job, as an SQL list, from {@link JobState#isTerminal()}: ('DONE', 'FAILED', 'CANCELLED'). */
+    static final String TERMINAL = java.util.Arrays.stream(JobState.values()).filter(JobState::isTerminal).map(state -> "'" + state.name() + "'")
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     @Inject
     Sql db;
@@ -377,7 +380,7 @@ public class JobStore {
 
     public void jobState(UUID jobId, JobState state, String error) {
         db.update("update jobs set state = ?, error = coalesce(?, error), updated_at = now(), "
-                + "finished_at = case when ? in ('DONE', 'FAILED', 'CANCELLED') then now() else finished_at end where id = ?",
+                + "finished_at = case when ? in " + TERMINAL + " then now() else finished_at end where id = ?",
                 state.name(), error, state.name(), jobId);
     }
 
@@ -454,6 +457,14 @@ public class JobStore {
     public List<AttemptRow> unpublishedAttempts(Duration grace) {
         return db.query("select a.* from attempts a join chunks c on c.current_attempt = a.id where " + due("a"),
                 ps -> ps.setLong(1, grace.toMillis()), JobStore::attemptRow);
+    }
+
+    /** One job's current attempts not sent yet whose backoff has passed (a resumed job's held offers among them). */
+    public List<AttemptRow> unpublishedAttempts(UUID jobId) {
+        return db.query("select a.* from attempts a join chunks c on c.current_attempt = a.id where a.job_id = ? and " + due("a"), ps -> {
+            ps.setObject(1, jobId);
+            ps.setLong(2, 0);
+        }, JobStore::attemptRow);
     }
 
     public List<TaskRow> unpublishedTasks(Duration grace) {
@@ -547,7 +558,7 @@ public class JobStore {
 
     /** What the retention sweeper removes from a job's folder, and which jobs' turn it is. */
     public enum Sweep {
-        INPUTS("inputs_deleted_at", "state in ('DONE', 'FAILED', 'CANCELLED')"),
+        INPUTS("inputs_deleted_at", "state in " + TERMINAL),
         OUTPUTS("outputs_deleted_at", "state = 'DONE'"),
         FAILED_CHUNKS("chunks_deleted_at", "state = 'FAILED'");
 
@@ -585,7 +596,7 @@ public class JobStore {
     /** The input keys unfinished jobs read: uploads they refer to must stay, however old. */
     public java.util.Set<String> liveInputKeys() {
         java.util.Set<String> keys = new java.util.HashSet<>();
-        db.query("select target_key, source_keys, audio_key from jobs where state not in ('DONE', 'FAILED', 'CANCELLED')", ps -> { }, rs -> {
+        db.query("select target_key, source_keys, audio_key from jobs where state not in " + TERMINAL, ps -> { }, rs -> {
             keys.add(rs.getString("target_key"));
             keys.addAll(split(rs.getString("source_keys")));
             keys.add(rs.getString("audio_key"));
@@ -597,7 +608,7 @@ public class JobStore {
 
     /** Fences not yet on the fence topic: jobs that ended, and chunks whose newest attempt superseded an older one. */
     public List<Fence> unsentFences(int limit) {
-        List<Fence> fences = new ArrayList<>(db.query("select id from jobs where fenced_at is null and state in ('DONE', 'FAILED', 'CANCELLED') limit ?",
+        List<Fence> fences = new ArrayList<>(db.query("select id from jobs where fenced_at is null and state in " + TERMINAL + " limit ?",
                 ps -> ps.setInt(1, limit), rs -> Fence.jobClosed(rs.getString("id"))));
         fences.addAll(db.query("select job_id, idx, attempts from chunks where attempts > fenced_attempt limit ?", ps -> ps.setInt(1, limit),
                 rs -> Fence.chunk(rs.getString("job_id"), rs.getInt("idx"), rs.getInt("attempts"))));
