@@ -99,13 +99,9 @@ public record Acceleration(List<OrtProvider> providers, int gpuDevice, String no
     static List<OrtProvider> parse(String requested) {
         List<OrtProvider> providers = new ArrayList<>();
         for (String name : requested.toLowerCase(Locale.ROOT).split(",")) {
-            OrtProvider provider = switch (name.trim()) {
-                case "tensorrt" -> OrtProvider.TENSOR_RT;
-                case "cuda" -> OrtProvider.CUDA;
-                case "cpu" -> OrtProvider.CPU;
-                default -> throw new IllegalArgumentException("unknown execution provider '" + name.trim()
-                        + "' in FARM_EXECUTION_PROVIDERS (use tensorrt, cuda, cpu, best first, e.g. cuda,cpu)");
-            };
+            OrtProvider provider = KNOWN.stream().filter(known -> name(known).equals(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown execution provider '" + name.trim()
+                            + "' in FARM_EXECUTION_PROVIDERS (use tensorrt, cuda, cpu, best first, e.g. cuda,cpu)"));
             if (!providers.contains(provider)) {
                 providers.add(provider);
             }
@@ -154,12 +150,10 @@ public record Acceleration(List<OrtProvider> providers, int gpuDevice, String no
         }
     }
 
+    /** The providers FARM_EXECUTION_PROVIDERS may name; {@link #name} spells each as it is written there. */
+    private static final List<OrtProvider> KNOWN = List.of(OrtProvider.TENSOR_RT, OrtProvider.CUDA, OrtProvider.CPU);
+
     static String name(OrtProvider provider) {
-        return switch (provider) {
-            case TENSOR_RT -> "tensorrt";
-            case CUDA -> "cuda";
-            case CPU -> "cpu";
-            default -> provider.name().toLowerCase(Locale.ROOT);
-        };
+        return provider == OrtProvider.TENSOR_RT ? "tensorrt" : provider.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -51,7 +51,6 @@ public final class TaskConsumer implements AutoCloseable {
     private final ExecutorService taskThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "task-runner"));
     private final String workerId;
     private volatile boolean running = true;
-    private volatile boolean stopping;
     private volatile boolean busy;
     private volatile Current current;
 
@@ -237,14 +236,13 @@ public final class TaskConsumer implements AutoCloseable {
      * returns once that outcome is acknowledged and the consumer has left the group.
      */
     public void stop() {
-        stopping = true;
         running = false;
         consumer.wakeup();
     }
 
     /** Whether the worker is shutting down: a chunk in hand is then handed back. */
     public boolean stopping() {
-        return stopping;
+        return !running;
     }
 
     @Override
