@@ -90,20 +90,9 @@ class FencingAndRetryTest {
             assertEquals(JobState.RUNNING, job.state());
             assertEquals(2, job.chunksTotal());
 
-            // the outbox: an offer recorded but never sent (as after a crash between commit and send) is sent by the scheduler
-            String unsent = chunk(farm, job.id(), 1).attemptId();
-            try (java.sql.Connection db = java.sql.DriverManager.getConnection(farm.jdbcUrl(), "postgres", "postgres");
-                 java.sql.PreparedStatement forget = db.prepareStatement("update attempts set published_at = null, "
-                         + "offered_at = now() - interval '1 hour' where id = ?::uuid and published_at is not null")) {
-                // once its first send is recorded, or that record would overwrite the test's forgetting
-                forget.setString(1, unsent);
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (forget.executeUpdate() == 0) {
-                    assertTrue(System.nanoTime() < deadline, "the offer's first send was recorded");
-                    Thread.sleep(100);
-                }
-            }
-            assertEquals(2, offersOf(farm, unsent, 2), "sent once after its commit and once more by the outbox");
+            // no worker is in the workers' group: the chunks stay queued, and the job says why
+            JobStatus queued = client.follow(job.id(), st -> { }, st -> st.placement().waitingFor() != null);
+            assertTrue(queued.placement().waitingFor().startsWith("no worker is live"), queued.placement().waitingFor());
 
             String first = chunk(farm, job.id(), 0).attemptId();
             fakeWorker.chunkEventDurably(event(ChunkEvent.Kind.STARTED, job.id(), first, 0, null, null));
@@ -184,29 +173,6 @@ class FencingAndRetryTest {
             }
         }
         throw new AssertionError("no " + type.getSimpleName() + " was published within 30 s");
-    }
-
-    /** How many offers of the attempt are on the offer topic, waiting up to 30 s for {@code wanted} of them. */
-    private static int offersOf(LocalFarm farm, String attemptId, int wanted) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, farm.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-offer-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        int seen = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.CHUNK_OFFERS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (seen < wanted && System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(300))) {
-                    if (Messages.decode(record.value(), ChunkOffer.class).payload().attemptId().equals(attemptId)) {
-                        seen++;
-                    }
-                }
-            }
-        }
-        return seen;
     }
 
     private static ChunkEvent event(ChunkEvent.Kind kind, String jobId, String attemptId, long frames, String key, String error) {

@@ -25,7 +25,8 @@ public record WorkerConfig(
         String s3Bucket,
         Path workDir,
         long cacheBytes,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        java.util.List<String> tags) {
 
     /**
      * How long the presigned URLs a task reads S3 through stay valid: longer than the slowest chunk, prepare or stitch
@@ -73,7 +74,8 @@ public record WorkerConfig(
                 env.getOrDefault("FARM_S3_BUCKET", "facefarm"),
                 Path.of(env.getOrDefault("FARM_WORK_DIR", home.resolve("work").resolve(id).toString())),
                 Long.parseLong(env.getOrDefault("FARM_CACHE_BYTES", Long.toString(DEFAULT_CACHE_BYTES))),
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("FARM_SHUTDOWN_GRACE_SECONDS", Long.toString(DEFAULT_SHUTDOWN_GRACE.toSeconds())))));
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("FARM_SHUTDOWN_GRACE_SECONDS", Long.toString(DEFAULT_SHUTDOWN_GRACE.toSeconds())))),
+                WorkerTags.parse(env.get("FARM_WORKER_TAGS")));
     }
 
     public static String hostName() {

@@ -5,6 +5,8 @@ import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.models.ModelStore;
 import facefarm.storage.ObjectStore;
 import facefarm.worker.health.WorkerHealth;
+import facefarm.worker.logs.AttemptLog;
+import facefarm.common.messaging.ChunkOffer;
 import facefarm.worker.inference.Acceleration;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.media.FfmpegLog;
@@ -76,9 +78,16 @@ public final class WorkerMain {
             StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir());
             double[] lastFps = {0};
             TaskConsumer[] self = new TaskConsumer[1];
+            AttemptLog attemptLog = AttemptLog.attach();
             TaskConsumer consumer = new TaskConsumer(config, publisher, new TaskConsumer.Runners(offer -> {
-                ChunkEvent result = runner.run(offer, publisher::chunkEvent, new ChunkRunner.Stops(
-                        () -> fences.book().wanted(offer.jobId(), offer.chunkIndex(), offer.attemptNumber()), () -> self[0].stopping()));
+                attemptLog.start();
+                ChunkEvent result;
+                try {
+                    result = runner.run(offer, publisher::chunkEvent, new ChunkRunner.Stops(
+                            () -> fences.book().wanted(offer.jobId(), offer.jobEpoch(), offer.chunkIndex(), offer.attemptNumber()), () -> self[0].stopping()));
+                } finally {
+                    keepLog(store, offer, attemptLog.finish());
+                }
                 if (result.kind() == ChunkEvent.Kind.COMPLETED) {
                     chunksCompleted.incrementAndGet();
                     lastFps[0] = result.framesPerSecond();
@@ -94,12 +103,13 @@ public final class WorkerMain {
             String host = WorkerConfig.hostName();
             WorkerHeartbeat.Accelerator accelerator = new WorkerHeartbeat.Accelerator(acceleration.providerName(), encoders.h264(),
                     joinNotes(acceleration.note(), encoders.note()));
+            java.util.List<String> tags = WorkerTags.of(config.tags(), acceleration.providerName(), models);
             heartbeats.scheduleAtFixedRate(() -> {
                 try {
                     TaskConsumer.Current current = consumer.current();
                     publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, acceleration.device(), runner.modelsLoaded(), lastFps[0],
                             current == null ? null : current.jobId(), current == null ? null : current.chunkIndex(),
-                            current == null ? null : current.attemptId(), chunksCompleted.get(), consumer.recentlyReported(), accelerator),
+                            current == null ? null : current.attemptId(), chunksCompleted.get(), consumer.recentlyReported(), accelerator, tags),
                             () -> lastHeartbeat.set(System.nanoTime()));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());
@@ -111,14 +121,27 @@ public final class WorkerMain {
             }, "worker-shutdown"));
             try (WorkerHealth health = WorkerHealth.start(System.getenv(), new WorkerHealth.Signals(lastHeartbeat::get, consumer::stopping,
                     config.heartbeatInterval().multipliedBy(5)))) {
-                LOG.log(Level.INFO, "worker={0} device={1} provider={2} encoder={3} kafka={4} s3={5}{6} ready", config.workerId(), acceleration.device(),
-                        acceleration.providerName(), encoders.h264(), config.kafkaBootstrap(), config.s3Endpoint(),
-                        health == null ? "" : " health=:" + health.port());
+                LOG.log(Level.INFO, "worker={0} device={1} provider={2} encoder={3} kafka={4} s3={5}{6} tags={7} ready", config.workerId(),
+                        acceleration.device(), acceleration.providerName(), encoders.h264(), config.kafkaBootstrap(), config.s3Endpoint(),
+                        health == null ? "" : " health=:" + health.port(), String.join(",", tags));
                 consumer.run();
             }
             heartbeats.shutdownNow();
             runner.close();
             LOG.log(Level.INFO, "worker={0} stopped", config.workerId());
+        }
+    }
+
+    /** The attempt's own lines go to the object store for the API; a log that cannot be written costs the chunk nothing. */
+    private static void keepLog(ObjectStore store, ChunkOffer offer, byte[] lines) {
+        if (offer.logKey() == null) {
+            return;
+        }
+        try {
+            store.put(offer.logKey(), lines, "text/plain; charset=utf-8");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "job={0} chunk={1} attempt={2}: its log was not kept: {3}", offer.jobId(), offer.chunkIndex(), offer.attemptId(),
+                    e.getMessage());
         }
     }
 

@@ -18,7 +18,8 @@ public enum ChunkState {
         return switch (this) {
             case OFFERED -> EnumSet.of(OFFERED, RUNNING, DONE, FAILED, CANCELLED);
             case RUNNING -> EnumSet.of(OFFERED, DONE, FAILED, CANCELLED);
-            case DONE, FAILED, CANCELLED -> EnumSet.noneOf(ChunkState.class);
+            // a retry of the chunk or of its job renders it again
+            case DONE, FAILED, CANCELLED -> EnumSet.of(OFFERED);
         };
     }
 

@@ -9,15 +9,27 @@ import java.util.List;
  * landmarker and face selection; {@code processorOptions} the processors' models, masks and weights. Without
  * {@code processors} the farm runs the best chain it has installed. With an audio part, {@code audioFit} says how the
  * lengths are reconciled ({@link AudioFit}); {@code fps} is the frame rate of a video made from a still image;
- * {@code videoBitrate} the H.264 bitrate of mp4 output (bits/s; default: a master's quality, see {@link VideoEncoding}).
+ * {@code videoBitrate} the H.264 bitrate of mp4 output (bits/s; default: a master's quality, see {@link VideoEncoding});
+ * {@code scheduling} its priority and the worker tags it needs ({@link Scheduling}).
  */
 public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
-                         String audioFit, Double fps, Long videoBitrate) {
+                         String audioFit, Double fps, Long videoBitrate, Scheduling scheduling) {
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
     public static final double MAX_FPS = 240;
     /** Slowest still-image video: the rate is kept to the thousandth, and a frame every ten seconds is already a slideshow. */
     public static final double MIN_FPS = 0.1;
     public static final double DEFAULT_STILL_FPS = 25;
+
+    public JobOptions {
+        if (scheduling == null) {
+            scheduling = Scheduling.DEFAULTS;
+        }
+    }
+
+    public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
+                      String audioFit, Double fps, Long videoBitrate) {
+        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, null);
+    }
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
         this(processors, chunkFrames, outputFormat, null, null);
@@ -39,7 +51,12 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
     /** These options with the chunk size and the chain filled in where the studio left them out. */
     public JobOptions withDefaults(int defaultChunkFrames, List<String> defaultProcessors) {
         return new JobOptions(processors != null ? processors : defaultProcessors, chunkFrames != null ? chunkFrames : defaultChunkFrames,
-                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate);
+                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate, scheduling);
+    }
+
+    /** These options with another priority and required tags. */
+    public JobOptions with(Scheduling scheduling) {
+        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling);
     }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */
@@ -72,6 +89,7 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         if (videoBitrate != null && "mkv".equals(outputFormat)) {
             problems.add("videoBitrate applies to mp4 (H.264) output; mkv output is lossless FFV1: leave videoBitrate out");
         }
+        problems.addAll(scheduling.problems());
         problems.addAll(OptionRules.problems(analysis));
         problems.addAll(OptionRules.problems(processorOptions));
         if (fps != null && !(fps >= MIN_FPS && fps <= MAX_FPS)) {

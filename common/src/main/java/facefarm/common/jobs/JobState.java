@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Life of a job: a worker prepares it (probe, face checks, models), its chunks run, a worker stitches them; FAILED
  * carries a reason; CANCELLED is a studio's or operator's stop, at any stage before the end; PAUSED lets running chunks
- * finish and starts nothing new until it is RUNNING again.
+ * finish and starts nothing new until it is RUNNING again. A FAILED or CANCELLED job can be retried: it goes back to the
+ * stage its missing work needs.
  */
 public enum JobState {
     PREPARING, RUNNING, PAUSED, STITCHING, DONE, FAILED, CANCELLED;
@@ -21,7 +22,8 @@ public enum JobState {
             case RUNNING -> EnumSet.of(STITCHING, FAILED, CANCELLED, PAUSED);
             case PAUSED -> EnumSet.of(RUNNING, FAILED, CANCELLED);
             case STITCHING -> EnumSet.of(DONE, FAILED, RUNNING, CANCELLED);
-            case DONE, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
+            case FAILED, CANCELLED -> EnumSet.of(PREPARING, RUNNING, STITCHING);
+            case DONE -> EnumSet.noneOf(JobState.class);
         };
     }
 

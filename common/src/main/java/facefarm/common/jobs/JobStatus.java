@@ -31,7 +31,16 @@ public record JobStatus(
         Sizes sizes,
         Instant createdAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Placement placement) {
+
+    /**
+     * Who submitted the job, its priority and required worker tags, why it waits when no live worker can take its
+     * chunks ({@code waitingFor}, null otherwise), the workers it no longer goes to after they failed it, and how often
+     * it was retried.
+     */
+    public record Placement(String submittedBy, int priority, List<String> requiredTags, String waitingFor, List<String> blocklistedWorkers, int retries) {
+    }
 
     /**
      * Bytes the job moved: what its chunks read of the target (byte ranges, not whole copies), the chunks it encoded

@@ -18,6 +18,9 @@ import java.util.Objects;
  * the target; a still image has one) are its last frame held. A job with new audio has {@code audioKey}: lip sync hears
  * it by absolute frame index, so every chunk hears what a one-chunk render would. The owned frames are encoded once,
  * in the job's delivery {@code encoding}, starting on a keyframe, so the stitch can join chunks by stream copy.
+ * {@code assignedWorker} is the worker the coordinator chose (another worker that receives it after a rebalance hands
+ * it back); {@code jobEpoch} counts the job's retries, so the fence of an earlier run does not stop this one. The
+ * attempt's own log lines go to {@code logKey} when it ends.
  */
 public record ChunkOffer(
         String jobId,
@@ -41,7 +44,19 @@ public record ChunkOffer(
         ProcessorOptions processorOptions,
         String audioKey,
         long targetFrames,
-        VideoEncoding encoding) {
+        VideoEncoding encoding,
+        String assignedWorker,
+        int jobEpoch,
+        String logKey) {
+
+    /** An offer not aimed at a particular worker, of a job never retried. */
+    public ChunkOffer(String jobId, int chunkIndex, String attemptId, int attemptNumber, FrameRange owned, FrameRange decoded, Keyframe seek,
+                      long framesTotal, int fpsNumerator, int fpsDenominator, int width, int height, String targetKey, List<String> sourceKeys,
+                      List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
+                      ProcessorOptions processorOptions, String audioKey, long targetFrames, VideoEncoding encoding) {
+        this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, audioKey, targetFrames, encoding, null, 0, null);
+    }
 
     /** An offer for a job without new audio, whose frames are all the target's. */
     public ChunkOffer(String jobId, int chunkIndex, String attemptId, int attemptNumber, FrameRange owned, FrameRange decoded, Keyframe seek,
@@ -49,7 +64,7 @@ public record ChunkOffer(
                       List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
                       ProcessorOptions processorOptions) {
         this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
-                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0));
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0), null, 0, null);
     }
 
     public ChunkOffer {
@@ -62,7 +77,7 @@ public record ChunkOffer(
         sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
         WorkRefs.requireIds(jobId, attemptId);
         WorkRefs.requireKeys(jobId, sourceKeys);
-        WorkRefs.requireKeys(jobId, java.util.Arrays.asList(targetKey, outputKey, audioKey));
+        WorkRefs.requireKeys(jobId, java.util.Arrays.asList(targetKey, outputKey, audioKey, logKey));
         processors = List.copyOf(processors == null ? List.of() : processors);
         if (processorOptions == null) {
             processorOptions = ProcessorOptions.DEFAULTS;
@@ -81,6 +96,9 @@ public record ChunkOffer(
         }
         if (targetFrames <= 0) {
             throw new IllegalArgumentException("the target must have at least one frame, got " + targetFrames);
+        }
+        if (jobEpoch < 0) {
+            throw new IllegalArgumentException("jobEpoch must not be negative, got " + jobEpoch);
         }
         if (fpsNumerator <= 0 || fpsDenominator <= 0) {
             throw new IllegalArgumentException("frame rate must be positive, got " + fpsNumerator + "/" + fpsDenominator);

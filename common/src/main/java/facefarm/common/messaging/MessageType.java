@@ -2,14 +2,14 @@ package facefarm.common.messaging;
 
 /** Every message type on the farm's topics, with the payload record it carries and its schema version. */
 public enum MessageType {
-    CHUNK_OFFER(ChunkOffer.class, 6),
+    CHUNK_OFFER(ChunkOffer.class, 7),
     CHUNK_EVENT(ChunkEvent.class, 3),
-    PREPARE_TASK(PrepareTask.class, 3),
-    STITCH_TASK(StitchTask.class, 1),
+    PREPARE_TASK(PrepareTask.class, 4),
+    STITCH_TASK(StitchTask.class, 2),
     TASK_EVENT(TaskEvent.class, 1),
-    WORKER_HEARTBEAT(WorkerHeartbeat.class, 3),
+    WORKER_HEARTBEAT(WorkerHeartbeat.class, 4),
     DEAD_LETTER(DeadLetter.class, 1),
-    FENCE(Fence.class, 1);
+    FENCE(Fence.class, 2);
 
     private final Class<?> payloadType;
     private final int schemaVersion;

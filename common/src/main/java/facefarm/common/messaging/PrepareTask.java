@@ -10,9 +10,10 @@ import java.util.Objects;
  * Prepare a job on a worker: probe the target from its packets, check the source faces, find the reference face,
  * resolve the chain and its models against what the worker has, and plan the chunks. {@code options} are the
  * studio's, with the chunk size and the coordinator's default chain already filled in; {@code limits} are the farm's.
- * What the task writes goes under the job's folder in its {@code tenant}'s prefix.
+ * What the task writes goes under the job's folder in its {@code tenant}'s prefix; {@code jobEpoch} counts the job's retries.
  */
-public record PrepareTask(String jobId, String attemptId, int attemptNumber, String tenant, JobInputs inputs, JobOptions options, JobLimits limits) {
+public record PrepareTask(String jobId, String attemptId, int attemptNumber, String tenant, JobInputs inputs, JobOptions options, JobLimits limits,
+                          int jobEpoch) {
     public PrepareTask {
         if (limits == null) {
             limits = JobLimits.DEFAULTS;

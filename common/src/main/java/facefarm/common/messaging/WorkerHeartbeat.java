@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Periodic sign of life of a worker process, with what it is doing. {@code reportedAttempts} are the attempts (chunks,
  * prepare and stitch tasks) whose outcome it sent most recently: while their events are still on their way (a
- * coordinator restart, a rebalance), the coordinator must not take the silence for a dead worker.
+ * coordinator restart, a rebalance), the coordinator must not take the silence for a dead worker. {@code tags} are what
+ * jobs may require of it: its pool, GPU class and installed models (see {@code Scheduling}).
  */
 public record WorkerHeartbeat(
         String workerId,
@@ -18,7 +19,8 @@ public record WorkerHeartbeat(
         String currentAttemptId,
         long chunksCompleted,
         List<String> reportedAttempts,
-        Accelerator accelerator) {
+        Accelerator accelerator,
+        List<String> tags) {
 
     /**
      * What the worker computes with: {@code executionProvider} ("tensorrt", "cuda", "cpu") on {@code device}
@@ -31,5 +33,6 @@ public record WorkerHeartbeat(
     public WorkerHeartbeat {
         modelsLoaded = List.copyOf(modelsLoaded == null ? List.of() : modelsLoaded);
         reportedAttempts = List.copyOf(reportedAttempts == null ? List.of() : reportedAttempts);
+        tags = List.copyOf(tags == null ? List.of() : tags);
     }
 }

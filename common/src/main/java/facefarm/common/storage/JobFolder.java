@@ -34,6 +34,15 @@ public record JobFolder(String tenant, String jobId) {
         return chunks() + chunkIndex + "/" + attemptId + "." + extension;
     }
 
+    /** One chunk attempt's own worker log lines, kept with the job's inputs (farm.retention.inputs). */
+    public String attemptLog(int chunkIndex, String attemptId) {
+        return logs() + "chunks/" + chunkIndex + "/" + attemptId + ".log";
+    }
+
+    public String logs() {
+        return prefix() + "logs/";
+    }
+
     public String output(String attemptId, String extension) {
         return prefix() + "output/" + attemptId + "/result." + extension;
     }

@@ -18,11 +18,11 @@ class StateMachineTest {
     }
 
     @Test
-    void terminalChunkStatesNeverMove() {
+    void terminalChunkStatesOnlyReopenForARetry() {
         for (ChunkState terminal : new ChunkState[] {ChunkState.DONE, ChunkState.FAILED, ChunkState.CANCELLED}) {
             assertTrue(terminal.isTerminal());
             for (ChunkState target : ChunkState.values()) {
-                assertFalse(terminal.canBecome(target), terminal + " -> " + target);
+                assertEquals(target == ChunkState.OFFERED, terminal.canBecome(target), terminal + " -> " + target);
             }
         }
         assertFalse(ChunkState.RUNNING.canBecome(ChunkState.RUNNING), "a second start is a duplicate, not a transition");
@@ -35,7 +35,19 @@ class StateMachineTest {
         assertTrue(JobState.RUNNING.canBecome(JobState.FAILED));
         assertFalse(JobState.RUNNING.canBecome(JobState.DONE), "a job is done only after stitching");
         assertFalse(JobState.DONE.canBecome(JobState.FAILED));
-        assertFalse(JobState.FAILED.canBecome(JobState.RUNNING));
+        assertFalse(JobState.DONE.canBecome(JobState.RUNNING), "a delivered job is submitted again, not retried");
+        assertTrue(JobState.FAILED.canBecome(JobState.RUNNING), "a retry renders its missing chunks");
+        assertTrue(JobState.CANCELLED.canBecome(JobState.PREPARING), "a retry of a job cancelled before its chunks were planned");
+        assertFalse(JobState.FAILED.canBecome(JobState.DONE));
+    }
+
+    @Test
+    void schedulingProblemsAreNamed() {
+        assertTrue(new Scheduling(100, java.util.List.of("pool=studio-a", "gpu")).problems().isEmpty());
+        assertEquals(java.util.List.of("priority must be from 0 to 100 (higher runs first), got 101"), new Scheduling(101, null).problems());
+        var problems = new Scheduling(null, java.util.List.of("pool=a b")).problems();
+        assertTrue(problems.size() == 1 && problems.get(0).contains("'pool=a b'"), problems.toString());
+        assertEquals(Scheduling.DEFAULT_PRIORITY, new JobOptions(null, null, null).scheduling().priorityOrDefault());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.minio.ListPartsArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.PutObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
@@ -244,6 +246,30 @@ public final class ObjectStore implements AutoCloseable {
             client.downloadObject(DownloadObjectArgs.builder().bucket(bucket).object(key).filename(partial.toString()).build());
             return Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         });
+    }
+
+    /** Writes a small object (a log) from memory. */
+    public void put(String key, byte[] data, String contentType) {
+        riding("cannot write s3://" + bucket + "/" + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new java.io.ByteArrayInputStream(data), (long) data.length, -1L).contentType(contentType).build()));
+    }
+
+    /** A small object's bytes, at most {@code maxBytes} of its end; empty when there is no such object. */
+    public java.util.Optional<byte[]> readTail(String key, long maxBytes) {
+        long size = size(key);
+        if (size < 0) {
+            return java.util.Optional.empty();
+        }
+        long offset = Math.max(0, size - maxBytes);
+        return java.util.Optional.of(riding("cannot read s3://" + bucket + "/" + key, () -> {
+            GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(bucket).object(key);
+            if (offset > 0) {
+                args.offset(offset);
+            }
+            try (java.io.InputStream in = client.getObject(args.build())) {
+                return in.readAllBytes();
+            }
+        }));
     }
 
     public boolean exists(String key) {

@@ -23,6 +23,8 @@ import facefarm.common.jobs.JobInputs;
 import facefarm.common.jobs.JobSubmission;
 import facefarm.common.jobs.TaskStatus;
 import facefarm.storage.ObjectStore;
+import facefarm.common.jobs.Scheduling;
+import facefarm.common.jobs.AttemptStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
@@ -31,6 +33,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -195,7 +198,7 @@ public class JobResource {
     }
 
     private static boolean sameProgress(JobStatus a, JobStatus b) {
-        return a.state() == b.state() && a.framesDone() == b.framesDone() && a.chunks().equals(b.chunks());
+        return a.state() == b.state() && a.framesDone() == b.framesDone() && a.chunks().equals(b.chunks()) && a.placement().equals(b.placement());
     }
 
     @GET
@@ -266,6 +269,81 @@ public class JobResource {
         return control(id, jobs::resume);
     }
 
+    @POST
+    @Path("/jobs/{id}/retry")
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Retry a FAILED or CANCELLED job: only chunks without a finished output render again, with a fresh retry budget "
+            + "(409 in any other state, or when retention has deleted its inputs)")
+    public JobStatus retry(@PathParam("id") UUID id) {
+        JobRow job = visible(id);
+        boolean inputsKept = objects.exists(job.targetKey());
+        java.util.Set<String> outputs = new java.util.HashSet<>(objects.list(job.folder().chunks()));
+        return control(id, (jobId, actor) -> jobs.retry(jobId, actor, outputs, inputsKept));
+    }
+
+    @POST
+    @Path("/jobs/{id}/chunks/{index}/retry")
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Render one chunk of a RUNNING or PAUSED job again (a bad take of it): a running attempt is stopped, a finished output "
+            + "replaced. 404 for no such chunk, 409 in other states.")
+    public JobStatus retryChunk(@PathParam("id") UUID id, @PathParam("index") int index) {
+        visible(id);
+        try {
+            return control(id, (jobId, actor) -> jobs.retryChunk(jobId, index, actor));
+        } catch (java.util.NoSuchElementException e) {
+            throw new NotFoundException(e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("/jobs/{id}/chunks/{index}/attempts")
+    @Operation(summary = "Every attempt at one chunk: the worker it was sent to and the one that ran it, frames, how it ended, its log's address; "
+            + "a failed attempt shows its log's last lines")
+    public List<AttemptStatus> attempts(@PathParam("id") UUID id, @PathParam("index") int index) {
+        JobRow job = visible(id);
+        List<AttemptStatus> attempts = views.attempts(job, index, objects);
+        if (attempts.isEmpty()) {
+            throw new NotFoundException("job " + id + " has no chunk " + index + " (GET /api/v1/jobs/" + id + "/chunks lists them)");
+        }
+        return attempts;
+    }
+
+    @GET
+    @Path("/jobs/{id}/chunks/{index}/attempts/{number}/log")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "One attempt's own worker log lines, kept once the attempt ended (404 before then, or after farm.retention.inputs)")
+    public Response attemptLog(@PathParam("id") UUID id, @PathParam("index") int index, @PathParam("number") int number) {
+        JobRow job = visible(id);
+        AttemptStatus attempt = store.attempts(id, index).stream().filter(a -> a.number() == number).findFirst()
+                .orElseThrow(() -> new NotFoundException("job " + id + " chunk " + index + " has no attempt " + number));
+        byte[] log = objects.readTail(job.folder().attemptLog(index, attempt.id()), 8L << 20).orElseThrow(() -> new NotFoundException(
+                "attempt " + number + " of chunk " + index + " has no log " + (attempt.state().isLive() ? "yet: it is kept once the attempt ends"
+                        : "(it never ran on a worker, or its log was deleted with the job's inputs)")));
+        return Response.ok(log, MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build();
+    }
+
+    /** The body of a priority change. */
+    public record PriorityChange(Integer priority) {
+    }
+
+    @PUT
+    @Path("/jobs/{id}/priority")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Change a queued or running job's priority, {\"priority\": 0..100} (higher first): its chunks not yet sent go out in "
+            + "the new order. 400 for a priority out of range, 409 once the job has ended.")
+    public JobStatus priority(@PathParam("id") UUID id, PriorityChange change) {
+        visible(id);
+        if (change == null || change.priority() == null) {
+            throw new BadInputException(400, "the body must be {\"priority\": N} with N from " + Scheduling.MIN_PRIORITY + " to " + Scheduling.MAX_PRIORITY);
+        }
+        List<String> problems = Scheduling.priorityProblems(change.priority());
+        if (!problems.isEmpty()) {
+            throw new BadInputException(400, problems.get(0));
+        }
+        return control(id, (jobId, actor) -> jobs.priority(jobId, change.priority(), actor));
+    }
+
     /** A job control action taken as the caller, on a job the caller may see; answers the job's new status. */
     private JobStatus control(UUID id, java.util.function.BiFunction<UUID, String, JobService.Followup> action) {
         visible(id);
@@ -287,13 +365,6 @@ public class JobResource {
     public List<JobAction> history(@PathParam("id") UUID id) {
         visible(id);
         return store.actions(id);
-    }
-
-    @GET
-    @Path("/workers")
-    @RolesAllowed(Role.OPERATOR_NAME)
-    public List<Map<String, Object>> workers() {
-        return store.workers();
     }
 
     private static NotFoundException notFound(UUID id) {

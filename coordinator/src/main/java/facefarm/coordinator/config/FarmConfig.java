@@ -91,6 +91,26 @@ public interface FarmConfig {
 
     Limits limits();
 
+    Scheduling scheduling();
+
+    /** How chunks reach workers, and which workers get none (see the README's "Scheduling"). */
+    interface Scheduling {
+        /** A worker that failed this many chunks or tasks of a job gets no more of that job's chunks. */
+        @WithDefault("3")
+        int jobFailuresBeforeBlocklist();
+
+        /** A worker that failed this many chunks or tasks, of any jobs, within the quarantine window gets no work until released. */
+        @WithDefault("5")
+        int quarantineFailures();
+
+        @WithDefault("10m")
+        Duration quarantineWindow();
+
+        /** How often the duty holder matches queued chunks to free workers (it also does at once after each event). */
+        @WithDefault("1s")
+        Duration dispatchInterval();
+    }
+
     S3 s3();
 
     interface Access {

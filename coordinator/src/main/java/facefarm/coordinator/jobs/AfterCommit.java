@@ -1,6 +1,5 @@
 package facefarm.coordinator.jobs;
 
-import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.PrepareTask;
 import facefarm.common.messaging.StitchTask;
 import facefarm.coordinator.messaging.FarmPublisher;
@@ -11,8 +10,9 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out a {@link JobService.Followup} once its transaction has committed. A publish that fails is not lost: the
- * record stays unsent in the database, and the scheduler sends it ({@link JobService#publishDue()}).
+ * Carries out a {@link JobService.Followup} once its transaction has committed: publishes its tasks, tells the dispatcher
+ * about queued chunks, removes objects. A publish that fails is not lost: the record stays unsent in the database, and
+ * the scheduler sends it ({@link JobService#publishDue()}).
  */
 @ApplicationScoped
 public class AfterCommit {
@@ -27,13 +27,12 @@ public class AfterCommit {
     @Inject
     JobStore store;
 
+    @Inject
+    jakarta.enterprise.event.Event<JobService.WorkQueued> queued;
+
     public void run(JobService.Followup followup) {
         try {
             // each record is marked sent once the broker acknowledged it; the rest stays in the outbox
-            for (ChunkOffer offer : followup.offers()) {
-                publisher.offer(offer);
-                store.attemptPublished(UUID.fromString(offer.attemptId()));
-            }
             for (Record task : followup.tasks()) {
                 if (task instanceof PrepareTask prepare) {
                     publisher.task(prepare);
@@ -47,6 +46,9 @@ public class AfterCommit {
             }
         } catch (RuntimeException e) {
             LOG.warnf("publishing failed (%s); the scheduler sends what was not published", e.getMessage());
+        }
+        if (followup.dispatch()) {
+            queued.fire(new JobService.WorkQueued());
         }
         if (followup.removePrefix() != null) {
             try {

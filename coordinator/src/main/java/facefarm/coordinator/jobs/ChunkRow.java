@@ -14,7 +14,7 @@ public record ChunkRow(
         Keyframe seek,
         ChunkState state,
         int attempts,
-        int released,
+        int uncounted,
         UUID currentAttempt,
         String outputKey,
         String error,
@@ -23,8 +23,11 @@ public record ChunkRow(
         double framesPerSecond,
         long bytesRead) {
 
-    /** Attempts that count against the retry budget: hand-backs of stopping workers do not. */
+    /**
+     * Attempts that count against the retry budget: hand-backs of stopping workers do not, nor do attempts before the
+     * job or chunk was retried ({@code uncounted}).
+     */
     public int attemptsUsed() {
-        return attempts - released;
+        return attempts - uncounted;
     }
 }

@@ -50,14 +50,23 @@ public record JobRow(
         UUID currentTask,
         JobStatus.Sizes sizes,
         String soundKey,
-        Owner owner) {
+        Owner owner,
+        Placement placement) {
 
     /** A job as submitted, before its prepare task: what it reads and how. */
     public static JobRow submitted(UUID id, JobInputs inputs, JobOptions options, Owner owner) {
         return new JobRow(id, JobState.PREPARING, inputs.target().name(), inputs.target().key(), inputs.sources().stream().map(f -> f.key()).toList(),
                 options.processors() == null ? java.util.List.of() : options.processors(), options.outputFormat(), 0, 1, 1, 0, 0, "", false,
                 options.chunkFrames(), 0, 0, new JobAnalysis(facefarm.common.jobs.AnalysisOptions.DEFAULTS, null, null, null), null, null,
-                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, new JobStatus.Sizes(0, 0, 0), null, owner);
+                StageTimings.ZERO, null, null, null, inputs.audio() == null ? null : inputs.audio().key(), 0, new Submission(inputs, options), null, null, new JobStatus.Sizes(0, 0, 0), null, owner,
+                new Placement(options.scheduling().priorityOrDefault(), options.scheduling().requiredTags(), null, 0));
+    }
+
+    /**
+     * Where and when the job's chunks run: its priority now (changed while it runs), the tags its workers need, why no
+     * live worker can take its chunks (null while one can), and how often it was retried ({@code epoch}).
+     */
+    public record Placement(int priority, List<String> requiredTags, String waitingFor, int epoch) {
     }
 
     /** What the studio submitted: its inputs and its options (with the chunk size and default chain filled in). */

@@ -14,8 +14,6 @@ import facefarm.common.jobs.RetryPolicy;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.planning.ChunkPlan;
-import facefarm.common.planning.FrameRange;
-import facefarm.common.planning.Keyframe;
 import facefarm.coordinator.config.FarmConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,24 +47,35 @@ public class JobService {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    WorkerStore workers;
+
     /**
-     * What to do once the transaction has committed: chunk offers and prepare/stitch tasks to publish, and objects to
-     * remove from S3 (a job that failed its checks leaves nothing behind; a stitched job keeps no chunks).
+     * What to do once the transaction has committed: whether chunks were queued (the dispatcher then sends them to free
+     * workers, by priority), prepare/stitch tasks to publish, and objects to remove from S3 (a job that failed its checks
+     * leaves nothing behind; a stitched job keeps no chunks).
      */
-    public record Followup(List<ChunkOffer> offers, List<Record> tasks, String removePrefix) {
-        static final Followup NONE = new Followup(List.of(), List.of(), null);
+    public record Followup(boolean dispatch, List<Record> tasks, String removePrefix) {
+        static final Followup NONE = new Followup(false, List.of(), null);
+        static final Followup DISPATCH = new Followup(true, List.of(), null);
 
         static Followup task(Record task) {
-            return new Followup(List.of(), List.of(task), null);
+            return new Followup(false, List.of(task), null);
+        }
+
+        static Followup remove(String prefix) {
+            return new Followup(false, List.of(), prefix);
         }
 
         public Followup plus(Followup other) {
-            List<ChunkOffer> o = new ArrayList<>(offers);
-            o.addAll(other.offers);
             List<Record> t = new ArrayList<>(tasks);
             t.addAll(other.tasks);
-            return new Followup(o, t, removePrefix != null ? removePrefix : other.removePrefix);
+            return new Followup(dispatch || other.dispatch, t, removePrefix != null ? removePrefix : other.removePrefix);
         }
+    }
+
+    /** Fired after a commit that queued chunks: the dispatcher sends them to free workers. */
+    public record WorkQueued() {
     }
 
     /** Stores a submitted job (PREPARING) and its first prepare task. */
@@ -102,7 +111,7 @@ public class JobService {
         moveJob(job, JobState.CANCELLED, "cancelled by " + actor);
         store.recordAction(jobId, "cancel", actor, "was " + job.state());
         LOG.infof("job=%s cancelled by %s while %s", jobId, actor, job.state());
-        return new Followup(List.of(), List.of(), job.folder().chunks());
+        return Followup.remove(job.folder().chunks());
     }
 
     /**
@@ -149,16 +158,122 @@ public class JobService {
         moveJob(job, JobState.RUNNING, null);
         store.recordAction(jobId, "resume", actor, null);
         LOG.infof("job=%s resumed by %s", jobId, actor);
-        JobRow running = store.job(jobId).orElseThrow();
-        Followup stitch = stitchIfAllDone(running);
-        if (stitch != Followup.NONE) {
-            return stitch;
+        Followup stitch = stitchIfAllDone(store.job(jobId).orElseThrow());
+        return stitch != Followup.NONE ? stitch : Followup.DISPATCH;
+    }
+
+    /**
+     * Renders a FAILED or CANCELLED job again as a new run (its epoch), with a fresh retry budget: only chunks without a
+     * finished output ({@code chunkOutputs}, what S3 still holds) run again; a job with all of them is stitched; one that
+     * never got past its prepare task is prepared again.
+     *
+     * @throws NotNow unless the job is FAILED or CANCELLED, or when retention has deleted its inputs
+     */
+    @Transactional
+    public Followup retry(UUID jobId, String actor, java.util.Set<String> chunkOutputs, boolean inputsKept) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
+            throw new NotNow("job " + jobId + " is " + job.state() + ": only a FAILED or CANCELLED job can be retried"
+                    + (job.state() == JobState.DONE ? " (a DONE job's output is delivered; submit it again to render it anew)" : ""));
         }
-        List<ChunkOffer> offers = new ArrayList<>();
-        for (AttemptRow attempt : store.unpublishedAttempts(jobId)) {
-            offers.add(offer(running, store.chunkForUpdate(jobId, attempt.chunkIndex()).orElseThrow(), attempt));
+        if (!inputsKept) {
+            throw new NotNow("the inputs of job " + jobId + " were deleted " + config.retention().inputs().toHours()
+                    + " h after it ended (farm.retention.inputs): submit it again");
         }
-        return new Followup(offers, List.of(), null);
+        store.reopen(jobId);
+        List<ChunkRow> chunks = store.chunks(jobId);
+        if (chunks.isEmpty()) {
+            moveJob(job, JobState.PREPARING, null);
+            store.recordAction(jobId, "retry", actor, "was " + job.state() + "; prepared again");
+            LOG.infof("job=%s retried by %s: prepared again", jobId, actor);
+            return Followup.task(prepareTask(store.job(jobId).orElseThrow(), store.newTask(jobId, TaskEvent.Task.PREPARE)));
+        }
+        int rerun = 0;
+        for (ChunkRow listed : chunks) {
+            ChunkRow chunk = store.chunkForUpdate(jobId, listed.index()).orElseThrow();
+            if (chunk.state() == ChunkState.DONE && chunkOutputs.contains(chunk.outputKey())) {
+                continue;
+            }
+            requireTransition(chunk, ChunkState.OFFERED);
+            store.freshBudget(jobId, chunk.index());
+            store.newAttempt(jobId, chunk.index(), chunkKeyPattern(job, chunk.index()));
+            rerun++;
+        }
+        store.recordAction(jobId, "retry", actor, "was " + job.state() + "; " + rerun + " of " + chunks.size() + " chunks to render again");
+        LOG.infof("job=%s retried by %s: %d of %d chunks render again", jobId, actor, rerun, chunks.size());
+        if (rerun == 0) {
+            moveJob(job, JobState.STITCHING, null);
+            return Followup.task(stitchTask(store.job(jobId).orElseThrow(), store.newTask(jobId, TaskEvent.Task.STITCH)));
+        }
+        moveJob(job, JobState.RUNNING, null);
+        return Followup.DISPATCH;
+    }
+
+    /**
+     * Renders one chunk of a RUNNING or PAUSED job again, with a fresh retry budget: a live attempt is superseded (the
+     * fence stops it), a finished output is replaced (and removed).
+     *
+     * @throws NotNow in any other state of the job
+     * @throws java.util.NoSuchElementException when the job has no such chunk
+     */
+    @Transactional
+    public Followup retryChunk(UUID jobId, int index, String actor) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        if (job.state() != JobState.RUNNING && job.state() != JobState.PAUSED) {
+            throw new NotNow("job " + jobId + " is " + job.state() + ": a chunk can be rendered again while its job is RUNNING or PAUSED"
+                    + (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED ? " (retry the whole job: only its missing chunks run)" : ""));
+        }
+        ChunkRow chunk = store.chunkForUpdate(jobId, index).orElseThrow(() -> new java.util.NoSuchElementException("job " + jobId + " has no chunk " + index));
+        AttemptRow attempt = chunk.currentAttempt() == null ? null : store.attempt(chunk.currentAttempt()).orElse(null);
+        if (attempt != null && attempt.state().isLive()) {
+            store.attemptEnded(attempt.id(), AttemptState.CANCELLED, 0, "superseded: chunk " + index + " retried by " + actor);
+        }
+        String replaced = chunk.state() == ChunkState.DONE ? chunk.outputKey() : null;
+        requireTransition(chunk, ChunkState.OFFERED);
+        store.freshBudget(jobId, index);
+        AttemptRow next = store.newAttempt(jobId, index, chunkKeyPattern(job, index));
+        store.recordAction(jobId, "retry-chunk", actor, "chunk " + index + " (was " + chunk.state() + ")");
+        LOG.infof("job=%s chunk=%d retried by %s (was %s) as attempt %d", jobId, index, actor, chunk.state(), next.number());
+        return new Followup(true, List.of(), replaced);
+    }
+
+    /**
+     * Changes a job's priority: its chunks not sent yet go out in the new order (running ones finish where they are).
+     *
+     * @throws NotNow when the job has ended
+     */
+    @Transactional
+    public Followup priority(UUID jobId, int priority, String actor) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        if (job.state().isTerminal()) {
+            throw new NotNow("job " + jobId + " has already ended (" + job.state() + "): its priority no longer matters");
+        }
+        store.priority(jobId, priority);
+        store.recordAction(jobId, "priority", actor, job.placement().priority() + " -> " + priority);
+        LOG.infof("job=%s priority %d -> %d by %s", jobId, job.placement().priority(), priority, actor);
+        return Followup.DISPATCH;
+    }
+
+    /**
+     * Makes the queued attempt's offer for {@code workerId}, which dispatch chose, and records the choice; empty when
+     * the attempt is no longer the chunk's current, queued one or its job no longer runs (it changed since it was read).
+     */
+    @Transactional
+    public java.util.Optional<ChunkOffer> assign(JobStore.Queued queued, String workerId) {
+        JobRow job = store.jobForUpdate(queued.jobId()).orElseThrow();
+        ChunkRow chunk = store.chunkForUpdate(queued.jobId(), queued.chunkIndex()).orElseThrow();
+        if (job.state() != JobState.RUNNING || !queued.attemptId().equals(chunk.currentAttempt()) || !store.attemptUnpublished(queued.attemptId())) {
+            return java.util.Optional.empty();
+        }
+        store.attemptAssigned(queued.attemptId(), workerId);
+        return java.util.Optional.of(offer(job, chunk, store.attempt(queued.attemptId()).orElseThrow(), workerId));
+    }
+
+    /** Records why no live worker can take each job's queued chunks (null: one can), and clears it for all other jobs. */
+    @Transactional
+    public void waiting(Map<UUID, String> reasons) {
+        reasons.forEach(store::waitingFor);
+        store.nothingWaitingExcept(reasons.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey).toList());
     }
 
     @Transactional
@@ -199,17 +314,14 @@ public class JobService {
                             + "-frame job"));
         }
         store.jobPrepared(job.id(), prepared);
-        JobRow ready = store.job(job.id()).orElseThrow();
-        List<ChunkOffer> offers = new ArrayList<>();
         for (ChunkPlan plan : prepared.chunks()) {
-            AttemptRow attempt = store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job, plan.index()));
-            offers.add(offer(ready, plan.index(), plan.owned(), plan.decoded(), plan.seek(), attempt));
+            store.newAttempt(job.id(), plan.index(), chunkKeyPattern(job, plan.index()));
         }
         moveJob(job, JobState.RUNNING, null);
         LOG.infof("job=%s prepared: %d frames at %d/%d, %dx%d, %d chunks, processors=%s, models=%s", job.id(), prepared.timeline().frames(),
                 prepared.timeline().fpsNumerator(), prepared.timeline().fpsDenominator(), prepared.picture().width(), prepared.picture().height(),
-                offers.size(), prepared.processors(), prepared.analysis().models().stream().map(m -> m.id()).toList());
-        return new Followup(offers, List.of(), null);
+                prepared.chunks().size(), prepared.processors(), prepared.analysis().models().stream().map(m -> m.id()).toList());
+        return Followup.DISPATCH;
     }
 
     private Followup stitched(JobRow job, TaskRow task, TaskEvent.Stitched stitched) {
@@ -220,7 +332,7 @@ public class JobService {
         store.jobOutput(job.id(), stitched);
         moveJob(job, JobState.DONE, null);
         LOG.infof("job=%s done: %d frames stitched in %d ms", job.id(), stitched.frames(), stitched.stitchMs());
-        return new Followup(List.of(), List.of(), job.folder().chunks());
+        return Followup.remove(job.folder().chunks());
     }
 
     /**
@@ -231,7 +343,7 @@ public class JobService {
         store.taskEnded(task.id(), how, failure.message());
         if (!failure.isInputError()) {
             // a refusal of the studio's input is not the worker's fault
-            store.workerFailed(job.id(), workerId != null ? workerId : task.workerId(), failure.message());
+            workerFailed(job.id(), workerId != null ? workerId : task.workerId(), failure.message());
         }
         // only the job's current task fails here, and it is the newest of its kind: its number is the attempts used
         int used = task.number();
@@ -245,7 +357,7 @@ public class JobService {
         Failure last = failure.isInputError() ? failure : new Failure(failure.check(), failure.status(), task.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + " failed " + used + " of " + config.maxAttempts() + " allowed attempts; last error: " + failure.message());
         fail(job, last);
-        return new Followup(List.of(), List.of(), task.kind() == TaskEvent.Task.PREPARE ? job.folder().prefix() : null);
+        return task.kind() == TaskEvent.Task.PREPARE && failure.isInputError() ? Followup.remove(job.folder().prefix()) : Followup.NONE;
     }
 
     @Transactional
@@ -266,7 +378,7 @@ public class JobService {
             // a fenced attempt's upload is nobody's output (its key is the attempt's own): remove it, e.g. after a cancel
             boolean strayUpload = event.kind() == ChunkEvent.Kind.COMPLETED && located.outputKey() != null
                     && located.outputKey().equals(event.outputKey()) && !located.outputKey().equals(chunk.outputKey());
-            return strayUpload ? new Followup(List.of(), List.of(), located.outputKey()) : Followup.NONE;
+            return strayUpload ? Followup.remove(located.outputKey()) : Followup.NONE;
         }
         // read again now that the chunk is locked: a concurrent event may have ended this attempt
         AttemptRow attempt = store.attempt(attemptId).orElseThrow();
@@ -333,7 +445,7 @@ public class JobService {
         LOG.infof("job=%s chunk=%d attempt=%s handed back by worker %s after %d frames (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(),
                 attempt.id(), event.workerId(), event.framesDone(), event.error(), next.number(), next.id());
         store.touchJob(job.id());
-        return offerUnlessPaused(job, chunk, next);
+        return Followup.DISPATCH;
     }
 
     /**
@@ -347,14 +459,9 @@ public class JobService {
         return store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()));
     }
 
-    /** The new attempt's offer, to send now; a paused job's waits, unsent, for resume. */
-    private static Followup offerUnlessPaused(JobRow job, ChunkRow chunk, AttemptRow next) {
-        return job.state() == JobState.RUNNING ? new Followup(List.of(offer(job, chunk, next)), List.of(), null) : Followup.NONE;
-    }
-
     private Followup failed(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId, AttemptState how, String error) {
         store.attemptEnded(attempt.id(), how, 0, error);
-        store.workerFailed(job.id(), workerId, error);
+        workerFailed(job.id(), workerId, error);
         metrics.counter("farm.attempts.lost", "reason", how.name()).increment();
         RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attemptsUsed(), error);
         if (decision instanceof RetryPolicy.Retry) {
@@ -364,8 +471,8 @@ public class JobService {
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());
             store.touchJob(job.id());
-            // a delayed retry is sent by publishDue once its backoff has passed
-            return delay.isZero() ? offerUnlessPaused(job, chunk, next) : Followup.NONE;
+            // a delayed retry is sent by the dispatcher once its backoff has passed
+            return Followup.DISPATCH;
         }
         String reason = ((RetryPolicy.GiveUp) decision).reason();
         moveChunk(chunk, ChunkState.FAILED, null, error);
@@ -399,7 +506,15 @@ public class JobService {
             followup = followup.plus(taskFailed(job, task, task.workerId(), AttemptState.TIMED_OUT,
                     new Failure(task.kind() == TaskEvent.Task.PREPARE ? Failure.TARGET : Failure.STITCH, 503, why)));
         }
-        List<ChunkOffer> offers = new ArrayList<>();
+        for (AttemptRow attempt : store.strandedOffers(config.heartbeatTimeout())) {
+            JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
+            ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
+            AttemptRow current = store.attempt(attempt.id()).orElseThrow();
+            if (!job.state().isTerminal() && attempt.id().equals(chunk.currentAttempt()) && current.state() == AttemptState.OFFERED) {
+                handBack(job, chunk, current, 0, "the worker it was sent to went silent before it took it");
+                followup = followup.plus(Followup.DISPATCH);
+            }
+        }
         for (AttemptRow attempt : store.silentAttempts(config.heartbeatTimeout(), config.offerTimeout())) {
             if (attempt.state() == AttemptState.OFFERED && !someWorkerIdle) {
                 continue;
@@ -415,18 +530,17 @@ public class JobService {
             String why = attempt.state() == AttemptState.RUNNING
                     ? "worker " + attempt.workerId() + " went silent for more than " + config.heartbeatTimeout().toSeconds() + " s"
                     : "no worker took the offer within " + config.offerTimeout().toMinutes() + " min";
-            offers.addAll(failed(job, chunk, attempt, attempt.workerId(), AttemptState.TIMED_OUT, why).offers());
+            followup = followup.plus(failed(job, chunk, attempt, attempt.workerId(), AttemptState.TIMED_OUT, why));
         }
-        return followup.plus(new Followup(offers, List.of(), null));
+        return followup;
     }
 
     /**
-     * The outbox: offers and tasks recorded but not sent, because their retry backoff just passed or because the send
-     * after their commit never happened (a crash, a broker error). Locks as event handling does: job, chunk, attempt.
+     * The outbox of prepare and stitch tasks recorded but not sent, because their retry backoff just passed or because
+     * the send after their commit never happened (a crash, a broker error). Chunks are the dispatcher's.
      */
     @Transactional
     public Followup publishDue() {
-        List<ChunkOffer> offers = new ArrayList<>();
         List<Record> tasks = new ArrayList<>();
         for (TaskRow task : store.unpublishedTasks(UNSENT_GRACE)) {
             JobRow job = store.jobForUpdate(task.jobId()).orElseThrow();
@@ -434,14 +548,7 @@ public class JobService {
                 tasks.add(task.kind() == TaskEvent.Task.PREPARE ? prepareTask(job, task) : stitchTask(job, task));
             }
         }
-        for (AttemptRow attempt : store.unpublishedAttempts(UNSENT_GRACE)) {
-            JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
-            ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
-            if (job.state() == JobState.RUNNING && attempt.id().equals(chunk.currentAttempt()) && store.attemptUnpublished(attempt.id())) {
-                offers.add(offer(job, chunk, attempt));
-            }
-        }
-        return new Followup(offers, tasks, null);
+        return new Followup(false, tasks, null);
     }
 
     private Duration backoff(int attemptNumber) {
@@ -451,6 +558,25 @@ public class JobService {
     @Transactional
     public void failJob(UUID jobId, String reason) {
         fail(store.jobForUpdate(jobId).orElseThrow(), new Failure(Failure.CHUNKS, 500, reason));
+    }
+
+    /**
+     * Counts a failure against the worker: for the job's blocklist (dispatch routes its chunks around a worker that
+     * failed it farm.scheduling.job-failures-before-blocklist times), and farm-wide, where too many within the window
+     * quarantine the worker until an operator releases it.
+     */
+    private void workerFailed(UUID jobId, String workerId, String error) {
+        if (workerId == null) {
+            return;
+        }
+        store.workerFailed(jobId, workerId, error);
+        FarmConfig.Scheduling rules = config.scheduling();
+        String quarantine = workers.failed(jobId, workerId, error, rules.quarantineFailures(), rules.quarantineWindow());
+        if (quarantine != null) {
+            metrics.counter("farm.workers.quarantined").increment();
+            LOG.warnf("worker=%s quarantined: %s; it gets no work until an operator releases it (POST /api/v1/workers/%s/release)", workerId,
+                    quarantine, workerId);
+        }
     }
 
     private void fail(JobRow job, Failure failure) {
@@ -465,14 +591,14 @@ public class JobService {
 
     private PrepareTask prepareTask(JobRow job, TaskRow task) {
         return new PrepareTask(job.id().toString(), task.id().toString(), task.number(), job.owner().tenant(), job.submission().inputs(), job.submission().options(),
-                new JobLimits(config.limits().maxFrames(), config.limits().maxChunks()));
+                new JobLimits(config.limits().maxFrames(), config.limits().maxChunks()), job.placement().epoch());
     }
 
     private StitchTask stitchTask(JobRow job, TaskRow task) {
         List<StitchTask.Part> parts = store.chunks(job.id()).stream().map(c -> new StitchTask.Part(c.outputKey(), c.owned().length())).toList();
         return new StitchTask(job.id().toString(), task.id().toString(), task.number(), parts, job.audioSourceKey(), job.audioKey() != null,
                 job.folder().output(task.id().toString(), job.outputFormat()), encoding(job), job.framesTotal(), job.fpsNumerator(),
-                job.fpsDenominator());
+                job.fpsDenominator(), job.placement().epoch());
     }
 
     private static VideoEncoding encoding(JobRow job) {
@@ -507,14 +633,11 @@ public class JobService {
         }
     }
 
-    private static ChunkOffer offer(JobRow job, ChunkRow chunk, AttemptRow attempt) {
-        return offer(job, chunk.index(), chunk.owned(), chunk.decoded(), chunk.seek(), attempt);
-    }
-
-    private static ChunkOffer offer(JobRow job, int chunkIndex, FrameRange owned, FrameRange decoded, Keyframe seek, AttemptRow attempt) {
-        return new ChunkOffer(job.id().toString(), chunkIndex, attempt.id().toString(), attempt.number(), owned, decoded,
-                seek, job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
+    private static ChunkOffer offer(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId) {
+        return new ChunkOffer(job.id().toString(), chunk.index(), attempt.id().toString(), attempt.number(), chunk.owned(), chunk.decoded(),
+                chunk.seek(), job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
                 job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding(),
-                job.analysis().processorOptions(), job.audioKey(), job.targetFrames(), encoding(job));
+                job.analysis().processorOptions(), job.audioKey(), job.targetFrames(), encoding(job), workerId, job.placement().epoch(),
+                job.folder().attemptLog(chunk.index(), attempt.id().toString()));
     }
 }

@@ -58,8 +58,8 @@ public class JobStore {
         db.execute("""
                 insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, frames_total, fps_num,
                                   fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, analysis,
-                                  audio_key, target_frames, inputs, options, tenant, submitted_by)
-                values (?, ?, ?, ?, ?, ?, ?, 0, 1, 1, 0, 0, '', false, ?, 0, 0, 0, ?, ?, 0, ?, ?, ?, ?)""", ps -> {
+                                  audio_key, target_frames, inputs, options, tenant, submitted_by, priority, required_tags)
+                values (?, ?, ?, ?, ?, ?, ?, 0, 1, 1, 0, 0, '', false, ?, 0, 0, 0, ?, ?, 0, ?, ?, ?, ?, ?, ?)""", ps -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.state().name());
             ps.setString(3, job.targetName());
@@ -74,6 +74,8 @@ public class JobStore {
             ps.setString(12, json(job.submission().options()));
             ps.setString(13, job.owner().tenant());
             ps.setString(14, job.owner().submittedBy());
+            ps.setInt(15, job.placement().priority());
+            ps.setString(16, String.join(LIST_SEPARATOR, job.placement().requiredTags()));
             return ps.executeUpdate();
         });
     }
@@ -380,8 +382,22 @@ public class JobStore {
 
     public void jobState(UUID jobId, JobState state, String error) {
         db.update("update jobs set state = ?, error = coalesce(?, error), updated_at = now(), "
-                + "finished_at = case when ? in " + TERMINAL + " then now() else finished_at end where id = ?",
+                + "finished_at = case when ? in " + TERMINAL + " then now() end where id = ?",
                 state.name(), error, state.name(), jobId);
+    }
+
+    /**
+     * Starts a new run of an ended job: its epoch rises (the fences of the earlier run do not stop this one), its error
+     * is cleared, and its end will be fenced again.
+     */
+    public void reopen(UUID jobId) {
+        db.update("update jobs set epoch = epoch + 1, error = null, failure = null, fenced_at = null, waiting_for = null, updated_at = now() where id = ?",
+                jobId);
+    }
+
+    /** The chunk's retry budget starts again (a retried job or chunk): attempts so far no longer count. */
+    public void freshBudget(UUID jobId, int chunkIndex) {
+        db.update("update chunks set attempts_before_retry = attempts - released, error = null where job_id = ? and idx = ?", jobId, chunkIndex);
     }
 
     public void jobOutput(UUID jobId, TaskEvent.Stitched stitched) {
@@ -450,21 +466,64 @@ public class JobStore {
         db.update("update tasks set published_at = coalesce(published_at, now()) where id = ?", id);
     }
 
-    /**
-     * Current offers recorded but not sent: retries whose backoff has passed, and offers whose send did not happen
-     * (a crash or a broker error after the commit) for longer than {@code grace}, the time a send may take.
-     */
-    public List<AttemptRow> unpublishedAttempts(Duration grace) {
-        return db.query("select a.* from attempts a join chunks c on c.current_attempt = a.id where " + due("a"),
-                ps -> ps.setLong(1, grace.toMillis()), JobStore::attemptRow);
+    /** A chunk's current attempt waiting to be sent, with what dispatch matches it by. */
+    public record Queued(UUID attemptId, UUID jobId, int chunkIndex, int priority, List<String> requiredTags) {
     }
 
-    /** One job's current attempts not sent yet whose backoff has passed (a resumed job's held offers among them). */
-    public List<AttemptRow> unpublishedAttempts(UUID jobId) {
-        return db.query("select a.* from attempts a join chunks c on c.current_attempt = a.id where a.job_id = ? and " + due("a"), ps -> {
+    /**
+     * Attempts of running jobs not sent yet whose backoff has passed, in dispatch order: higher priority first, then
+     * older jobs, then chunk order.
+     */
+    public List<Queued> queued(int limit) {
+        return db.query("""
+                select a.id, a.job_id, a.chunk_idx, j.priority, j.required_tags
+                from attempts a join chunks c on c.current_attempt = a.id join jobs j on j.id = a.job_id
+                where a.state = 'OFFERED' and a.published_at is null and a.not_before <= now() and j.state = 'RUNNING'
+                order by j.priority desc, j.created_at, j.id, a.chunk_idx limit ?""", ps -> ps.setInt(1, limit),
+                rs -> new Queued(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class), rs.getInt("chunk_idx"), rs.getInt("priority"),
+                        split(rs.getString("required_tags"))));
+    }
+
+    /** Every attempt at one chunk, oldest first (the log fields are filled in by {@link JobViews}). */
+    public List<facefarm.common.jobs.AttemptStatus> attempts(UUID jobId, int chunkIndex) {
+        return db.query("select * from attempts where job_id = ? and chunk_idx = ? order by number", ps -> {
             ps.setObject(1, jobId);
-            ps.setLong(2, 0);
-        }, JobStore::attemptRow);
+            ps.setInt(2, chunkIndex);
+        }, rs -> new facefarm.common.jobs.AttemptStatus(rs.getInt("number"), rs.getString("id"), AttemptState.valueOf(rs.getString("state")),
+                rs.getString("assigned_worker"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"), rs.getString("error"),
+                new facefarm.common.jobs.AttemptStatus.Times(instant(rs, "offered_at"), instant(rs, "started_at"), instant(rs, "finished_at")), null, null));
+    }
+
+    /** The worker dispatch chose for the attempt's offer. */
+    public void attemptAssigned(UUID attemptId, String workerId) {
+        db.update("update attempts set assigned_worker = ? where id = ?", workerId, attemptId);
+    }
+
+    /** Offers sent to workers that are no longer live and never started: handed back without cost, to go elsewhere. */
+    public List<AttemptRow> strandedOffers(Duration heartbeatTimeout) {
+        return db.query("""
+                select a.* from attempts a join chunks c on c.current_attempt = a.id
+                where a.state = 'OFFERED' and a.published_at is not null and a.assigned_worker is not null
+                  and not exists (select 1 from workers w where w.id = a.assigned_worker and w.last_seen_at >= now() - ? * interval '1 millisecond')""",
+                ps -> ps.setLong(1, heartbeatTimeout.toMillis()), JobStore::attemptRow);
+    }
+
+    /** Why no live worker can take the job's chunks, or null once one can; written only when it changes. */
+    public void waitingFor(UUID jobId, String reason) {
+        db.update("update jobs set waiting_for = ? where id = ? and waiting_for is distinct from ?", reason, jobId, reason);
+    }
+
+    /** Clears the reason of every job that has nothing waiting any more. */
+    public void nothingWaitingExcept(java.util.Collection<UUID> waiting) {
+        db.execute("update jobs set waiting_for = null where waiting_for is not null and not (id = any(?))", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("uuid", waiting.toArray()));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** A new priority for the job's chunks still to be sent. */
+    public void priority(UUID jobId, int priority) {
+        db.update("update jobs set priority = ?, updated_at = now() where id = ?", priority, jobId);
     }
 
     public List<TaskRow> unpublishedTasks(Duration grace) {
@@ -521,9 +580,10 @@ public class JobStore {
         WorkerHeartbeat.Accelerator accelerator = beat.accelerator();
         db.update("""
                 insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since,
-                  execution_provider, video_encoder, accelerator_note)
-                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end, ?, ?, ?)
+                  execution_provider, video_encoder, accelerator_note, tags)
+                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end, ?, ?, ?, ?)
                 on conflict (id) do update set host = excluded.host, device = excluded.device, models = excluded.models, fps = excluded.fps,
+                  tags = excluded.tags,
                   execution_provider = excluded.execution_provider, video_encoder = excluded.video_encoder,
                   accelerator_note = excluded.accelerator_note,
                   current_job = excluded.current_job, current_chunk = excluded.current_chunk,
@@ -532,7 +592,7 @@ public class JobStore {
                 beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
                 beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted(), beat.currentJobId(),
                 accelerator == null ? null : accelerator.executionProvider(), accelerator == null ? null : accelerator.videoEncoder(),
-                accelerator == null ? null : accelerator.note());
+                accelerator == null ? null : accelerator.note(), String.join(",", beat.tags()));
     }
 
     /**
@@ -608,8 +668,8 @@ public class JobStore {
 
     /** Fences not yet on the fence topic: jobs that ended, and chunks whose newest attempt superseded an older one. */
     public List<Fence> unsentFences(int limit) {
-        List<Fence> fences = new ArrayList<>(db.query("select id from jobs where fenced_at is null and state in " + TERMINAL + " limit ?",
-                ps -> ps.setInt(1, limit), rs -> Fence.jobClosed(rs.getString("id"))));
+        List<Fence> fences = new ArrayList<>(db.query("select id, epoch from jobs where fenced_at is null and state in " + TERMINAL + " limit ?",
+                ps -> ps.setInt(1, limit), rs -> Fence.jobClosed(rs.getString("id"), rs.getInt("epoch"))));
         fences.addAll(db.query("select job_id, idx, attempts from chunks where attempts > fenced_attempt limit ?", ps -> ps.setInt(1, limit),
                 rs -> Fence.chunk(rs.getString("job_id"), rs.getInt("idx"), rs.getInt("attempts"))));
         return fences;
@@ -623,27 +683,6 @@ public class JobStore {
             db.update("update chunks set fenced_attempt = greatest(fenced_attempt, ?) where job_id = ? and idx = ?", fence.minAttempt(),
                     UUID.fromString(fence.jobId()), fence.chunkIndex());
         }
-    }
-
-    public List<Map<String, Object>> workers() {
-        return db.query("select id, host, device, execution_provider, video_encoder, accelerator_note, models, fps, current_job, current_chunk, chunks_completed, "
-                + "last_seen_at from workers order by id",
-                ps -> { }, rs -> {
-                    Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    row.put("id", rs.getString("id"));
-                    row.put("host", rs.getString("host"));
-                    row.put("device", rs.getString("device"));
-                    row.put("executionProvider", rs.getString("execution_provider"));
-                    row.put("videoEncoder", rs.getString("video_encoder"));
-                    row.put("acceleratorNote", rs.getString("accelerator_note"));
-                    row.put("models", rs.getString("models"));
-                    row.put("framesPerSecond", rs.getDouble("fps"));
-                    row.put("currentJob", rs.getString("current_job"));
-                    row.put("currentChunk", rs.getObject("current_chunk"));
-                    row.put("chunksCompleted", rs.getLong("chunks_completed"));
-                    row.put("lastSeenAt", rs.getTimestamp("last_seen_at").toInstant());
-                    return row;
-                });
     }
 
     private static JobRow jobRow(ResultSet rs) throws SQLException {
@@ -660,7 +699,8 @@ public class JobStore {
                 new JobRow.Submission(read(rs.getString("inputs"), JobInputs.class), read(rs.getString("options"), JobOptions.class)),
                 read(rs.getString("failure"), Failure.class), rs.getObject("current_task", UUID.class),
                 new JobStatus.Sizes(rs.getLong("bytes_read"), rs.getLong("intermediate_bytes"), rs.getLong("output_bytes")),
-                rs.getString("sound_key"), new JobRow.Owner(rs.getString("tenant"), rs.getString("submitted_by")));
+                rs.getString("sound_key"), new JobRow.Owner(rs.getString("tenant"), rs.getString("submitted_by")),
+                new JobRow.Placement(rs.getInt("priority"), split(rs.getString("required_tags")), rs.getString("waiting_for"), rs.getInt("epoch")));
     }
 
     private static String json(Object value) {
@@ -693,7 +733,8 @@ public class JobStore {
     private static ChunkRow chunkRow(ResultSet rs) throws SQLException {
         return new ChunkRow(rs.getObject("job_id", UUID.class), rs.getInt("idx"), new FrameRange(rs.getLong("own_start"), rs.getLong("own_end")),
                 new FrameRange(rs.getLong("dec_start"), rs.getLong("dec_end")), new Keyframe(rs.getLong("seek_index"), rs.getLong("seek_ts")),
-                ChunkState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getInt("released"), rs.getObject("current_attempt", UUID.class),
+                ChunkState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getInt("released") + rs.getInt("attempts_before_retry"),
+                rs.getObject("current_attempt", UUID.class),
                 rs.getString("output_key"), rs.getString("error"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"),
                 rs.getLong("bytes_read"));
     }

@@ -1,5 +1,9 @@
 package facefarm.coordinator.jobs;
 
+import facefarm.common.jobs.AttemptState;
+import facefarm.common.jobs.AttemptStatus;
+import facefarm.storage.ObjectStore;
+
 import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobStatus;
@@ -17,6 +21,12 @@ import java.util.UUID;
 public class JobViews {
     @Inject
     JobStore store;
+
+    @Inject
+    WorkerStore workers;
+
+    @Inject
+    facefarm.coordinator.config.FarmConfig config;
 
     public Optional<JobStatus> status(UUID id) {
         return store.job(id).map(this::status);
@@ -39,7 +49,42 @@ public class JobViews {
         }
         return new JobStatus(job.id().toString(), job.state(), job.framesTotal(), done, job.fpsNumerator() + "/" + job.fpsDenominator(),
                 job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options(), job.analysis().processorOptions(), job.analysis().models(), error,
-                job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt());
+                job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt(), placement(job));
+    }
+
+    private JobStatus.Placement placement(JobRow job) {
+        List<String> blocklisted = workers.jobFailures(job.id()).entrySet().stream().filter(e -> e.getValue() >= config.scheduling().jobFailuresBeforeBlocklist())
+                .map(Map.Entry::getKey).sorted().toList();
+        JobRow.Placement placement = job.placement();
+        return new JobStatus.Placement(job.owner().submittedBy(), placement.priority(), placement.requiredTags(), placement.waitingFor(), blocklisted,
+                placement.epoch());
+    }
+
+    /** Lines of a failed attempt's log shown with it. */
+    private static final int TAIL_LINES = 20;
+
+    /**
+     * The chunk's attempts with the address of each one's log; a failed one with its log's last lines, read from the
+     * object store (a log not written yet, or unreadable, shows none).
+     */
+    public List<AttemptStatus> attempts(JobRow job, int chunkIndex, ObjectStore objects) {
+        return store.attempts(job.id(), chunkIndex).stream().map(a -> {
+            String url = "/api/v1/jobs/" + job.id() + "/chunks/" + chunkIndex + "/attempts/" + a.number() + "/log";
+            String tail = a.state() == AttemptState.FAILED || a.state() == AttemptState.TIMED_OUT ? tail(objects, job.folder().attemptLog(chunkIndex, a.id())) : null;
+            return new AttemptStatus(a.number(), a.id(), a.state(), a.assignedWorker(), a.workerId(), a.framesDone(), a.framesPerSecond(), a.error(),
+                    a.times(), url, tail);
+        }).toList();
+    }
+
+    private static String tail(ObjectStore objects, String key) {
+        try {
+            return objects.readTail(key, 16 * 1024).map(bytes -> {
+                List<String> lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+            }).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     public List<ChunkStatus> chunks(UUID id) {

@@ -39,13 +39,12 @@ public class FarmPublisher {
     @Inject
     WorkerAssignments assignments;
 
-    /**
-     * To the next worker in turn (see {@link WorkerAssignments}), so one job's chunks are shared evenly and a retry does
-     * not land behind the worker that just failed it. Keyed by job, chunk and attempt.
-     */
-    public void offer(ChunkOffer offer) {
+    /** To a partition of the worker the dispatcher chose. Keyed by job, chunk and attempt. */
+    public void offer(ChunkOffer offer, int partition) {
         String key = offer.jobId() + "/" + offer.chunkIndex() + "/" + offer.attemptNumber();
-        offers.sendMessage(routed(Topics.CHUNK_OFFERS, key, Messages.encode(SOURCE, offer.jobId(), offer))).await().atMost(Duration.ofSeconds(30));
+        offers.sendMessage(Message.of(Messages.encode(SOURCE, offer.jobId(), offer))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withPartition(partition).build()))
+                .await().atMost(Duration.ofSeconds(30));
     }
 
     /** A prepare or stitch task, keyed by job and attempt, to the next worker in turn. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,9 @@ import facefarm.coordinator.config.AdminSettings;
 import org.jboss.logging.Logger;
 
 /**
- * The workers' current share of the offer and task topics, read from their consumer group when records are sent, so
- * each new record goes to the next worker in turn. Until the group is known records fall back to their key's hash.
+ * The workers' current share of the offer and task topics, read from their consumer group (each member is named by its
+ * worker id): chunk offers go to a partition of the worker the dispatcher chose; prepare and stitch tasks go to the
+ * next worker in service in turn. Until the group is known tasks fall back to their key's hash.
  */
 @ApplicationScoped
 public class WorkerAssignments {
@@ -43,16 +45,31 @@ public class WorkerAssignments {
     Map<String, Object> kafkaSettings;
 
     private Admin admin;
-    private volatile Map<String, PartitionRotation> rotations = Map.of();
+    private volatile Map<String, Map<String, List<Integer>>> partitionsByTopic = Map.of();
+    private volatile Set<String> excluded = Set.of();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private volatile boolean warned;
     private long lastRefresh = System.nanoTime() - MAX_AGE_NANOS;
 
-    /** The partition for the next record on the topic, or empty to let the record's key choose. */
+    /** The partition for the next record on the topic, in turn over the workers in service, or empty to let the record's key choose. */
     public OptionalInt nextPartition(String topic) {
         refreshIfStale();
-        PartitionRotation rotation = rotations.getOrDefault(topic, PartitionRotation.UNKNOWN);
-        return rotation.partition(sent.computeIfAbsent(topic, t -> new AtomicLong()).getAndIncrement());
+        Map<String, List<Integer>> members = new HashMap<>(partitionsByTopic.getOrDefault(topic, Map.of()));
+        if (!excluded.containsAll(members.keySet())) {
+            members.keySet().removeAll(excluded);
+        }
+        return PartitionRotation.of(members).partition(sent.computeIfAbsent(topic, t -> new AtomicLong()).getAndIncrement());
+    }
+
+    /** Each worker's partitions of the offer topic, by worker id (empty until the group can be read). */
+    public Map<String, List<Integer>> offerPartitionsByWorker() {
+        refreshIfStale();
+        return partitionsByTopic.getOrDefault(Topics.CHUNK_OFFERS, Map.of());
+    }
+
+    /** Workers out of service (drained, quarantined), which get no prepare or stitch task while another worker can take it. */
+    public void exclude(Set<String> workers) {
+        excluded = Set.copyOf(workers);
     }
 
     /** Reads the group when the last read is older than {@link #MAX_AGE_NANOS}: a worker that joined since then gets its turn. */
@@ -66,24 +83,22 @@ public class WorkerAssignments {
                     .get(5, TimeUnit.SECONDS).get(config.kafka().workerGroup());
             Map<String, Map<String, List<Integer>>> byTopic = new HashMap<>();
             for (MemberDescription member : group.members()) {
+                // workers join as static members named by their worker id
+                String worker = member.groupInstanceId().orElse(member.clientId());
                 for (TopicPartition partition : member.assignment().topicPartitions()) {
-                    byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>())
-                            .computeIfAbsent(member.consumerId(), m -> new ArrayList<>()).add(partition.partition());
+                    byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>()).computeIfAbsent(worker, m -> new ArrayList<>())
+                            .add(partition.partition());
                 }
             }
-            Map<String, PartitionRotation> next = new HashMap<>();
-            for (String topic : List.of(Topics.CHUNK_OFFERS, Topics.TASKS)) {
-                next.put(topic, PartitionRotation.of(byTopic.getOrDefault(topic, Map.of())));
-            }
-            rotations = Map.copyOf(next);
+            partitionsByTopic = Map.copyOf(byTopic);
             warned = false;
         } catch (ExecutionException e) {
-            rotations = Map.of();
+            partitionsByTopic = Map.of();
             if (!(e.getCause() instanceof GroupIdNotFoundException)) {
                 warnOnce(e.getCause().toString());
             }
         } catch (TimeoutException | RuntimeException e) {
-            rotations = Map.of();
+            partitionsByTopic = Map.of();
             warnOnce(e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,7 +109,8 @@ public class WorkerAssignments {
     private void warnOnce(String reason) {
         if (!warned) {
             warned = true;
-            LOG.warnf("cannot read the workers' group %s (%s); offers follow their keys until it can be read", config.kafka().workerGroup(), reason);
+            LOG.warnf("cannot read the workers' group %s (%s); chunks wait and tasks follow their keys until it can be read", config.kafka().workerGroup(),
+                    reason);
         }
     }
 

@@ -44,7 +44,7 @@ public class RetentionSweeper {
         }
         try {
             FarmConfig.Retention retention = config.retention();
-            sweep(JobStore.Sweep.INPUTS, retention.inputs(), "input/");
+            sweep(JobStore.Sweep.INPUTS, retention.inputs(), "input/", "logs/");
             sweep(JobStore.Sweep.OUTPUTS, retention.outputs(), "output/");
             sweep(JobStore.Sweep.FAILED_CHUNKS, retention.failedChunks(), "chunks/");
             sweepUploads(retention.uploads());
@@ -53,12 +53,13 @@ public class RetentionSweeper {
         }
     }
 
-    private void sweep(JobStore.Sweep what, Duration age, String folder) {
+    private void sweep(JobStore.Sweep what, Duration age, String... folders) {
         for (JobStore.Expired job : store.expired(what, age, BATCH)) {
-            String prefix = new JobFolder(job.tenant(), job.jobId().toString()).prefix() + folder;
-            objects.deletePrefix(prefix);
+            for (String folder : folders) {
+                objects.deletePrefix(new JobFolder(job.tenant(), job.jobId().toString()).prefix() + folder);
+            }
             store.swept(what, job.jobId());
-            LOG.infof("job=%s %s deleted after %s (farm.retention)", job.jobId(), folder, age);
+            LOG.infof("job=%s %s deleted after %s (farm.retention)", job.jobId(), String.join(" ", folders), age);
         }
     }
 

@@ -29,6 +29,9 @@ public class AttemptScheduler {
     @Inject
     Notifier notifier;
 
+    @Inject
+    Dispatcher dispatcher;
+
     @Scheduled(every = "${farm.scheduler-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reap() {
         if (!duty.held()) {
@@ -38,5 +41,13 @@ public class AttemptScheduler {
         afterCommit.run(jobs.publishDue());
         fences.sendDue();
         notifier.deliverDue();
+    }
+
+    /** Sends queued chunks whose backoff passed, or that found no free worker before (dispatch also runs after each event). */
+    @Scheduled(every = "${farm.scheduling.dispatch-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void dispatch() {
+        if (duty.held()) {
+            dispatcher.dispatch();
+        }
     }
 }

@@ -139,6 +139,36 @@ public final class CoordinatorClient {
         return Messages.JSON.convertValue(send(post("/api/v1/jobs/" + id + "/" + action, "{}")), JobStatus.class);
     }
 
+    /** Retries a FAILED or CANCELLED job (its missing chunks render again). */
+    public JobStatus retry(String id) {
+        return control(id, "retry");
+    }
+
+    /** Renders one chunk of a running or paused job again. */
+    public JobStatus retryChunk(String id, int index) {
+        return control(id, "chunks/" + index + "/retry");
+    }
+
+    public JobStatus priority(String id, int priority) {
+        return Messages.JSON.convertValue(send(api("/api/v1/jobs/" + id + "/priority").header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"priority\": " + priority + "}")).build()), JobStatus.class);
+    }
+
+    /** Drains a worker or releases it ({@code action} "drain" or "release"); answers the worker's row. */
+    public Map<String, Object> worker(String workerId, String action) {
+        return Messages.JSON.convertValue(send(post("/api/v1/workers/" + java.net.URLEncoder.encode(workerId, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20") + "/" + action, "{}")), new TypeReference<>() { });
+    }
+
+    public List<facefarm.common.jobs.AttemptStatus> attempts(String id, int chunkIndex) {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/chunks/" + chunkIndex + "/attempts")), new TypeReference<>() { });
+    }
+
+    /** One attempt's own log lines. */
+    public String attemptLog(String id, int chunkIndex, int attemptNumber) {
+        return text(get("/api/v1/jobs/" + id + "/chunks/" + chunkIndex + "/attempts/" + attemptNumber + "/log"));
+    }
+
     public List<facefarm.common.jobs.JobAction> history(String id) {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/history")), new TypeReference<>() { });
     }
@@ -243,11 +273,20 @@ public final class CoordinatorClient {
 
     private JsonNode send(HttpRequest request) {
         try {
+            return Messages.JSON.readTree(text(request));
+        } catch (IOException e) {
+            throw new IllegalStateException("the coordinator at " + baseUrl + " answered what is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The body of a successful answer; an error answer throws {@link ApiException} with its message. */
+    private String text(HttpRequest request) {
+        try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 400) {
                 throw new ApiException(response.statusCode(), errorOf(response.body()));
             }
-            return Messages.JSON.readTree(response.body());
+            return response.body();
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the coordinator at " + baseUrl + ": " + (e.getMessage() != null ? e.getMessage() : e), e);
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import facefarm.common.jobs.Scheduling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,10 @@ public final class FarmCli {
               ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv [--api URL]
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
                             [--audio-fit pad|trim|extend] [--fps 25] [--video-bitrate 20M] [--accept-license NAME ...]
+                            [--priority 0..100] [--require TAG,...]
                                            --source: the face to put on the target (needed by the swappers)
+                                           --priority: higher runs first (default 50); --require: worker tags
+                                             the job needs (pool=studio-a, gpu=a100, model=inswapper_128)
                                            --api: render on a deployed farm (Compose, Kubernetes) at URL, with
                                              the token in FARM_TOKEN, instead of the embedded one
                                            --video-bitrate: H.264 bitrate of an .mp4 (default: 0.3 bits per
@@ -63,6 +67,14 @@ public final class FarmCli {
                                            cancel: stop a job (its running chunks stop within seconds, it ends
                                              CANCELLED, its chunks are deleted); pause: running chunks finish,
                                              nothing new starts; resume; each prints the job's history
+              ./farm retry JOB [--chunk K] [--api URL]
+                                           render a FAILED or CANCELLED job's missing chunks again, or one chunk
+                                             (--chunk) of a running job
+              ./farm priority JOB N [--api URL]
+                                           change a job's priority (0..100, higher first)
+              ./farm drain|release WORKER [--api URL]
+                                           drain: the worker finishes its chunk and takes no more; release: back
+                                             into service (also ends a quarantine)
               ./farm down [--purge]        stop the background farm; its jobs, objects and topics are kept for the
                                            next ./farm up unless --purge (the supervisor restarts any part that dies
                                            while it runs; ./farm status shows the restarts)
@@ -148,7 +160,10 @@ public final class FarmCli {
                 case "status" -> status(rest.isEmpty() ? null : rest.get(0));
                 case "dead-letters" -> deadLetters(Options.parse(rest));
                 case "token" -> token(rest);
-                case "cancel", "pause", "resume" -> control(args[0], Options.parse(rest.size() > 1 ? rest.subList(1, rest.size()) : List.of()),
+                case "cancel", "pause", "resume", "retry" -> control(args[0], Options.parse(rest.size() > 1 ? rest.subList(1, rest.size()) : List.of()),
+                        rest.isEmpty() ? null : rest.get(0));
+                case "priority" -> priority(Options.parse(rest.size() > 2 ? rest.subList(2, rest.size()) : List.of()), rest);
+                case "drain", "release" -> workerControl(args[0], Options.parse(rest.size() > 1 ? rest.subList(1, rest.size()) : List.of()),
                         rest.isEmpty() ? null : rest.get(0));
                 case "help", "--help", "-h" -> {
                     out.print(USAGE_TEXT);
@@ -200,7 +215,9 @@ public final class FarmCli {
         ProcessorOptions processing = processorOptions(o);
         long started = System.nanoTime();
         JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
-                o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null));
+                o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null),
+                new Scheduling(o.has("--priority") ? o.nonNegativeInt("--priority") : null,
+                        o.value("--require").map(t -> Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()).orElse(null)));
         if (o.has("--api")) {
             // a deployed farm (Compose, Kubernetes): its API and a token the operator made for this studio
             String token = System.getenv("FARM_TOKEN");
@@ -577,12 +594,49 @@ public final class FarmCli {
         if (client == null) {
             return FAILED;
         }
-        JobStatus job = client.control(jobId, action);
+        JobStatus job = !action.equals("retry") ? client.control(jobId, action)
+                : o.has("--chunk") ? client.retryChunk(jobId, o.nonNegativeInt("--chunk")) : client.retry(jobId);
+        printHistory(client, job);
+        return OK;
+    }
+
+    private int priority(Options o, List<String> rest) {
+        if (rest.size() < 2 || rest.get(0).startsWith("--")) {
+            throw new UsageException("priority needs the job's id and the new priority: ./farm priority JOB 0..100 [--api URL]");
+        }
+        int priority;
+        try {
+            priority = Integer.parseInt(rest.get(1));
+        } catch (NumberFormatException e) {
+            throw new UsageException("the priority must be a whole number from 0 to 100 (higher first), got '" + rest.get(1) + "'");
+        }
+        CoordinatorClient client = operatorClient(o);
+        if (client == null) {
+            return FAILED;
+        }
+        printHistory(client, client.priority(rest.get(0), priority));
+        return OK;
+    }
+
+    private int workerControl(String action, Options o, String workerId) {
+        if (workerId == null || workerId.startsWith("--")) {
+            throw new UsageException(action + " needs the worker's id (./farm status lists them): ./farm " + action + " WORKER [--api URL]");
+        }
+        CoordinatorClient client = operatorClient(o);
+        if (client == null) {
+            return FAILED;
+        }
+        Map<String, Object> worker = client.worker(workerId, action);
+        out.println(worker.get("id") + "  " + worker.get("state") + (worker.get("currentJob") == null ? "" : "  finishing job " + worker.get("currentJob")));
+        return OK;
+    }
+
+    private void printHistory(CoordinatorClient client, JobStatus job) {
+        String jobId = job.id();
         out.println(job.id() + "  " + ProgressBar.render(job));
         for (facefarm.common.jobs.JobAction entry : client.history(jobId)) {
             out.println("  " + entry.at() + "  " + entry.action() + " by " + entry.actor() + (entry.detail() == null ? "" : " (" + entry.detail() + ")"));
         }
-        return OK;
     }
 
     private int status(String jobId) {
@@ -598,17 +652,23 @@ public final class FarmCli {
             if (job.error() != null) {
                 out.println("error: " + job.error());
             }
+            if (job.placement() != null && job.placement().waitingFor() != null) {
+                out.println("waiting: " + job.placement().waitingFor());
+            }
             return OK;
         }
         out.println("farm at " + state.get("api"));
         printSupervision();
         for (Map<String, Object> worker : client.workers()) {
-            out.printf(Locale.ROOT, "worker %-10s %-6s %6.1f frames/s  chunks done %s  now %s%n", worker.get("id"), worker.get("device"),
-                    ((Number) worker.get("framesPerSecond")).doubleValue(), worker.get("chunksCompleted"),
-                    worker.get("currentJob") == null ? "idle" : worker.get("currentJob") + "#" + worker.get("currentChunk"));
+            out.printf(Locale.ROOT, "worker %-10s %-11s %-6s %6.1f frames/s  chunks done %s  failures %s  now %s%n", worker.get("id"),
+                    worker.get("state"), worker.get("device"), ((Number) worker.get("framesPerSecond")).doubleValue(), worker.get("chunksCompleted"),
+                    worker.get("failures"), worker.get("currentJob") == null ? "idle" : worker.get("currentJob") + "#" + worker.get("currentChunk"));
         }
         for (JobStatus job : client.jobs()) {
             out.println(job.id() + "  " + ProgressBar.render(job));
+            if (job.placement() != null && job.placement().waitingFor() != null) {
+                out.println("  waiting: " + job.placement().waitingFor());
+            }
         }
         return OK;
     }
@@ -753,13 +813,18 @@ public final class FarmCli {
         }
 
         int positiveInt(String name, int fallback) {
-            if (!has(name)) {
-                return fallback;
-            }
+            return has(name) ? atLeast(name, 1) : fallback;
+        }
+
+        int nonNegativeInt(String name) {
+            return atLeast(name, 0);
+        }
+
+        private int atLeast(String name, int least) {
             try {
-                int value = Integer.parseInt(value(name).get());
-                if (value < 1) {
-                    throw new UsageException(name + " must be at least 1, got " + value);
+                int value = Integer.parseInt(value(name).orElseThrow(() -> new UsageException(name + " needs a value")));
+                if (value < least) {
+                    throw new UsageException(name + " must be at least " + least + ", got " + value);
                 }
                 return value;
             } catch (NumberFormatException e) {

@@ -8,9 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FenceBook {
     private final Map<String, Fence> fences = new ConcurrentHashMap<>();
 
-    /** Keeps the newer of two fences of a key: a closed job stays closed, a chunk's minimum attempt only rises. */
+    /**
+     * Keeps the newer of two fences of a key: a job's fence of a later run (a retry) replaces an earlier one's; a chunk's
+     * minimum attempt only rises.
+     */
     public void apply(Fence fence) {
-        fences.merge(fence.key(), fence, (old, now) -> old.closed() ? old : now.closed() || now.minAttempt() >= old.minAttempt() ? now : old);
+        fences.merge(fence.key(), fence, (old, now) -> now.epoch() > old.epoch() || now.epoch() == old.epoch()
+                && (now.closed() || !old.closed() && now.minAttempt() >= old.minAttempt()) ? now : old);
     }
 
     /** A tombstone: compaction dropped the key. */
@@ -18,15 +22,15 @@ public final class FenceBook {
         fences.remove(key);
     }
 
-    /** Whether the job is still open (not done, not failed). */
-    public boolean wanted(String jobId) {
+    /** Whether the job's run {@code epoch} is still open: no fence closed it or a later run. */
+    public boolean wanted(String jobId, int epoch) {
         Fence job = fences.get(Fence.key(jobId, null));
-        return job == null || !job.closed();
+        return job == null || !job.closed() || job.epoch() < epoch;
     }
 
-    /** Whether a chunk's attempt is still wanted: its job is open and no newer attempt superseded it. */
-    public boolean wanted(String jobId, int chunkIndex, int attemptNumber) {
-        if (!wanted(jobId)) {
+    /** Whether a chunk's attempt is still wanted: its job's run is open and no newer attempt superseded it. */
+    public boolean wanted(String jobId, int epoch, int chunkIndex, int attemptNumber) {
+        if (!wanted(jobId, epoch)) {
             return false;
         }
         Fence chunk = fences.get(Fence.key(jobId, chunkIndex));
@@ -34,10 +38,10 @@ public final class FenceBook {
     }
 
     /** Why an attempt is not wanted, for the log. */
-    public String why(String jobId, int chunkIndex, int attemptNumber) {
-        if (!wanted(jobId)) {
+    public String why(String jobId, int epoch, int chunkIndex, int attemptNumber) {
+        if (!wanted(jobId, epoch)) {
             return "its job has ended";
         }
-        return wanted(jobId, chunkIndex, attemptNumber) ? "it is wanted" : "attempt " + fences.get(Fence.key(jobId, chunkIndex)).minAttempt() + " superseded it";
+        return wanted(jobId, epoch, chunkIndex, attemptNumber) ? "it is wanted" : "attempt " + fences.get(Fence.key(jobId, chunkIndex)).minAttempt() + " superseded it";
     }
 }

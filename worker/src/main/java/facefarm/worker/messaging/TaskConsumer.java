@@ -186,7 +186,7 @@ public final class TaskConsumer implements AutoCloseable {
         MessageType type = Messages.typeOf(json);
         if (type == MessageType.PREPARE_TASK) {
             PrepareTask task = Messages.decode(json, PrepareTask.class).payload();
-            if (!fences.book().wanted(task.jobId())) {
+            if (!fences.book().wanted(task.jobId(), task.jobEpoch())) {
                 return skipped("prepare task of job " + task.jobId() + ": its job has ended");
             }
             current = new Current(task.jobId(), null, task.attemptId());
@@ -194,19 +194,34 @@ public final class TaskConsumer implements AutoCloseable {
         }
         if (type == MessageType.STITCH_TASK) {
             StitchTask task = Messages.decode(json, StitchTask.class).payload();
-            if (!fences.book().wanted(task.jobId())) {
+            if (!fences.book().wanted(task.jobId(), task.jobEpoch())) {
                 return skipped("stitch task of job " + task.jobId() + ": its job has ended");
             }
             current = new Current(task.jobId(), null, task.attemptId());
             return work(task, runners.stitches(), publisher::taskEventDurably);
         }
         ChunkOffer offer = Messages.decode(json, ChunkOffer.class).payload();
-        if (!fences.book().wanted(offer.jobId(), offer.chunkIndex(), offer.attemptNumber())) {
+        if (!fences.book().wanted(offer.jobId(), offer.jobEpoch(), offer.chunkIndex(), offer.attemptNumber())) {
             return skipped("offer of job " + offer.jobId() + " chunk " + offer.chunkIndex() + " attempt " + offer.attemptNumber() + ": "
-                    + fences.book().why(offer.jobId(), offer.chunkIndex(), offer.attemptNumber()));
+                    + fences.book().why(offer.jobId(), offer.jobEpoch(), offer.chunkIndex(), offer.attemptNumber()));
         }
         current = new Current(offer.jobId(), offer.chunkIndex(), offer.attemptId());
+        if (offer.assignedWorker() != null && !offer.assignedWorker().equals(workerId)) {
+            return misrouted(offer);
+        }
         return work(offer, runners.chunks(), publisher::chunkEventDurably);
+    }
+
+    /**
+     * An offer the coordinator chose another worker for (its partition moved here in a rebalance): handed back at once,
+     * so the coordinator offers it again to a worker it chose, whose tags and record fit the job.
+     */
+    private Callable<Runnable> misrouted(ChunkOffer offer) {
+        LOG.log(Level.INFO, "worker={0} hands back job {1} chunk {2} attempt {3}: it was offered to worker {4}", workerId, offer.jobId(),
+                offer.chunkIndex(), offer.attemptNumber(), offer.assignedWorker());
+        ChunkEvent released = new ChunkEvent(ChunkEvent.Kind.RELEASED, offer.jobId(), offer.chunkIndex(), offer.attemptId(), workerId, 0,
+                offer.owned().length(), 0, null, null, "offered to worker " + offer.assignedWorker() + ", received by " + workerId + " after a rebalance");
+        return () -> () -> publisher.chunkEventDurably(released);
     }
 
     private Callable<Runnable> skipped(String what) {

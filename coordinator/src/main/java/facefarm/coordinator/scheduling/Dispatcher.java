@@ -1,0 +1,111 @@
+package facefarm.coordinator.scheduling;
+
+import facefarm.common.messaging.ChunkOffer;
+import facefarm.coordinator.config.FarmConfig;
+import facefarm.coordinator.jobs.JobService;
+import facefarm.coordinator.jobs.JobStore;
+import facefarm.coordinator.jobs.WorkerStore;
+import facefarm.coordinator.messaging.FarmPublisher;
+import facefarm.coordinator.messaging.WorkerAssignments;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends queued chunks to free workers, one outstanding offer per worker, highest job priority first (then the oldest
+ * job, then chunk order), each to a worker whose tags fit the job and that has not failed it too often. An offer goes
+ * to a partition the chosen worker holds, so Kafka stays the transport while the coordinator decides the order: a
+ * retake submitted behind a feature starts as soon as one worker finishes its chunk. Only the coordinator holding the
+ * {@link DutyLock} dispatches.
+ */
+@ApplicationScoped
+public class Dispatcher {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** Queued chunks read per round: far more than there are workers, enough to see every waiting job's first chunks. */
+    private static final int QUEUE_WINDOW = 2000;
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    JobStore store;
+
+    @Inject
+    WorkerStore workers;
+
+    @Inject
+    FarmPublisher publisher;
+
+    @Inject
+    WorkerAssignments assignments;
+
+    @Inject
+    DutyLock duty;
+
+    @Inject
+    FarmConfig config;
+
+    /** After a commit that queued chunks: dispatch at once when this coordinator holds the duty (else its holder's tick does). */
+    void onQueued(@Observes JobService.WorkQueued queued) {
+        if (duty.held()) {
+            dispatch();
+        }
+    }
+
+    /** One round: match queued chunks to free workers and send them; record why jobs no live worker can serve wait. */
+    public synchronized void dispatch() {
+        try {
+            List<WorkerStore.Worker> live = workers.live(config.heartbeatTimeout());
+            assignments.exclude(outOfService(live));
+            Map<String, List<Integer>> partitions = assignments.offerPartitionsByWorker();
+            List<WorkerStore.Worker> free = new ArrayList<>(live.stream().filter(w -> w.inService() && !w.busy() && partitions.containsKey(w.id())).toList());
+            Map<UUID, WorkerMatch> matches = new HashMap<>();
+            Map<UUID, String> waiting = new HashMap<>();
+            for (JobStore.Queued queued : store.queued(QUEUE_WINDOW)) {
+                WorkerMatch match = matches.computeIfAbsent(queued.jobId(), job -> new WorkerMatch(queued.requiredTags(), workers.jobFailures(job),
+                        config.scheduling().jobFailuresBeforeBlocklist()));
+                waiting.computeIfAbsent(queued.jobId(), job -> Optional.ofNullable(match.whyNone(live)).orElse(""));
+                Optional<WorkerStore.Worker> worker = free.stream().filter(match::fits).findFirst();
+                if (worker.isEmpty()) {
+                    continue;
+                }
+                Optional<ChunkOffer> offer = jobs.assign(queued, worker.get().id());
+                if (offer.isPresent()) {
+                    free.remove(worker.get());
+                    send(offer.get(), partitions.get(worker.get().id()));
+                }
+            }
+            Map<UUID, String> reasons = new HashMap<>();
+            waiting.forEach((job, why) -> reasons.put(job, why.isEmpty() ? null : why));
+            jobs.waiting(reasons);
+        } catch (RuntimeException e) {
+            // the chunks stay queued: the next round (farm.scheduling.dispatch-interval) sends them
+            LOG.warnf(e, "dispatch round failed: %s", e.getMessage());
+        }
+    }
+
+    private void send(ChunkOffer offer, List<Integer> partitions) {
+        int partition = partitions.get(Math.floorMod(offer.chunkIndex(), partitions.size()));
+        try {
+            publisher.offer(offer, partition);
+            store.attemptPublished(UUID.fromString(offer.attemptId()));
+        } catch (RuntimeException e) {
+            LOG.warnf("job=%s chunk=%d offer to worker %s not sent (%s); it is sent again in the next round", offer.jobId(), offer.chunkIndex(),
+                    offer.assignedWorker(), e.getMessage());
+        }
+    }
+
+    /** Workers the prepare and stitch tasks' rotation skips. */
+    private static Set<String> outOfService(List<WorkerStore.Worker> live) {
+        return live.stream().filter(w -> !w.inService()).map(WorkerStore.Worker::id).collect(Collectors.toSet());
+    }
+}
