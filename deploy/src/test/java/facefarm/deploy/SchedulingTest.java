@@ -147,7 +147,30 @@ class SchedulingTest {
             assertEquals(4, faulty.failed(), "a drained worker gets no chunks");
 
             retryOfAFailedJobRendersOnlyItsMissingChunks(farm, client);
+            everyMetricTheGrafanaDashboardGraphsIsExposed(farm);
         }
+    }
+
+    /** Each metric the dashboard in deploy/grafana queries is on /q/metrics, once the farm has rendered, failed and retried. */
+    private static void everyMetricTheGrafanaDashboardGraphsIsExposed(LocalFarm farm) throws Exception {
+        String dashboard = java.nio.file.Files.readString(Path.of("grafana", "facefarm-dashboard.json"));
+        java.util.Set<String> graphed = new java.util.TreeSet<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("farm_[a-z_]+").matcher(dashboard);
+        while (names.find()) {
+            graphed.add(names.group());
+        }
+        assertTrue(graphed.size() >= 10, "the dashboard graphs the farm's metrics: " + graphed);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.Set<String> missing = graphed;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            String exposed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl() + "/q/metrics"))
+                    .header("Authorization", "Bearer " + farm.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            missing = graphed.stream().filter(name -> !java.util.regex.Pattern.compile("(?m)^" + name + "[{ ]").matcher(exposed).find())
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            Thread.sleep(1000);
+        }
+        assertEquals(java.util.Set.of(), missing, "graphed by deploy/grafana/facefarm-dashboard.json but not exposed");
     }
 
     /** A job fails with some chunks done (worker-1 drained, its chunk failed 4 times); its retry renders only the others. */

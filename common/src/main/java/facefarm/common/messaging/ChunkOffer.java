@@ -20,7 +20,7 @@ import java.util.Objects;
  * in the job's delivery {@code encoding}, starting on a keyframe, so the stitch can join chunks by stream copy.
  * {@code assignedWorker} is the worker the coordinator chose (another worker that receives it after a rebalance hands
  * it back); {@code jobEpoch} counts the job's retries, so the fence of an earlier run does not stop this one. The
- * attempt's own log lines go to {@code logKey} when it ends.
+ * attempt's own log lines go to {@code logKey} when it ends, and a small JPEG of its last frame to {@code previewKey}.
  */
 public record ChunkOffer(
         String jobId,
@@ -47,7 +47,8 @@ public record ChunkOffer(
         VideoEncoding encoding,
         String assignedWorker,
         int jobEpoch,
-        String logKey) {
+        String logKey,
+        String previewKey) {
 
     /** An offer not aimed at a particular worker, of a job never retried. */
     public ChunkOffer(String jobId, int chunkIndex, String attemptId, int attemptNumber, FrameRange owned, FrameRange decoded, Keyframe seek,
@@ -55,7 +56,7 @@ public record ChunkOffer(
                       List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
                       ProcessorOptions processorOptions, String audioKey, long targetFrames, VideoEncoding encoding) {
         this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
-                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, audioKey, targetFrames, encoding, null, 0, null);
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, audioKey, targetFrames, encoding, null, 0, null, null);
     }
 
     /** An offer for a job without new audio, whose frames are all the target's. */
@@ -64,7 +65,7 @@ public record ChunkOffer(
                       List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
                       ProcessorOptions processorOptions) {
         this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
-                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0), null, 0, null);
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0), null, 0, null, null);
     }
 
     public ChunkOffer {
@@ -77,7 +78,7 @@ public record ChunkOffer(
         sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
         WorkRefs.requireIds(jobId, attemptId);
         WorkRefs.requireKeys(jobId, sourceKeys);
-        WorkRefs.requireKeys(jobId, java.util.Arrays.asList(targetKey, outputKey, audioKey, logKey));
+        WorkRefs.requireKeys(jobId, java.util.Arrays.asList(targetKey, outputKey, audioKey, logKey, previewKey));
         processors = List.copyOf(processors == null ? List.of() : processors);
         if (processorOptions == null) {
             processorOptions = ProcessorOptions.DEFAULTS;

@@ -39,6 +39,11 @@ public record JobFolder(String tenant, String jobId) {
         return logs() + "chunks/" + chunkIndex + "/" + attemptId + ".log";
     }
 
+    /** A small JPEG of the chunk attempt's last frame, for the dashboard (kept like its log). */
+    public String attemptPreview(int chunkIndex, String attemptId) {
+        return logs() + "chunks/" + chunkIndex + "/" + attemptId + ".jpg";
+    }
+
     public String logs() {
         return prefix() + "logs/";
     }

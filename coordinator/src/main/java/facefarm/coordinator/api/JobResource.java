@@ -55,6 +55,17 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
 public class JobResource {
+    /** How often a progress stream reads its job without being told of a change (changes made through another coordinator). */
+    static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(5);
+    /** How long a progress stream gathers a burst of changes into one status. */
+    static final java.time.Duration COALESCE = java.time.Duration.ofMillis(250);
+
+    @Inject
+    facefarm.coordinator.live.FarmChanges changes;
+
+    @Inject
+    VisibleJobs visibleJobs;
+
     @Inject
     CurrentCaller caller;
 
@@ -126,6 +137,7 @@ public class JobResource {
     }
 
     private Response accepted(UUID id) {
+        changes.job(id.toString());
         return Response.accepted(views.status(id).orElseThrow()).location(URI.create("/api/v1/jobs/" + id)).build();
     }
 
@@ -144,11 +156,7 @@ public class JobResource {
 
     /** The job if the caller may see it; another tenant's job (or another submitter's) answers as if it did not exist. */
     private JobRow visible(UUID id) {
-        JobRow job = store.job(id).orElseThrow(() -> notFound(id));
-        if (!caller.get().sees(job.owner().tenant(), job.owner().submittedBy())) {
-            throw notFound(id);
-        }
-        return job;
+        return visibleJobs.get(id);
     }
 
     @GET
@@ -170,10 +178,15 @@ public class JobResource {
     @Path("/jobs/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Progress as Server-Sent Events, one JobStatus when anything changes (at most every 500 ms), ending with the final state")
+    @Operation(summary = "Progress as Server-Sent Events, one JobStatus when anything changes, ending with the final state")
     public Multi<JobStatus> events(@PathParam("id") UUID id) {
         visible(id);
+        String key = id.toString();
         return Multi.createFrom().<JobStatus>emitter(emitter -> {
+            // woken by the job's changes as the event consumer handles them; a slow refresh covers another coordinator's
+            java.util.concurrent.LinkedBlockingQueue<String> changed = new java.util.concurrent.LinkedBlockingQueue<>();
+            io.smallrye.mutiny.subscription.Cancellable watching = changes.job(key::equals).subscribe().with(changed::offer);
+            emitter.onTermination(watching::cancel);
             JobStatus last = null;
             try {
                 while (!emitter.isCancelled()) {
@@ -185,7 +198,11 @@ public class JobResource {
                     if (now.state().isTerminal()) {
                         break;
                     }
-                    Thread.sleep(500);
+                    if (changed.poll(REFRESH.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+                        // a chunk's progress events come in bursts: one status for the burst
+                        Thread.sleep(COALESCE.toMillis());
+                        changed.clear();
+                    }
                 }
                 emitter.complete();
             } catch (InterruptedException e) {
@@ -348,6 +365,7 @@ public class JobResource {
     private JobStatus control(UUID id, java.util.function.BiFunction<UUID, String, JobService.Followup> action) {
         visible(id);
         afterCommit.run(action.apply(id, caller.get().name()));
+        changes.job(id.toString());
         return views.status(id).orElseThrow(() -> notFound(id));
     }
 

@@ -3,6 +3,7 @@ package facefarm.coordinator.jobs;
 import facefarm.common.jobs.JobLimits;
 import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.Failure;
+import facefarm.common.jobs.FailureCause;
 import facefarm.common.jobs.PreparedJob;
 import facefarm.common.jobs.VideoEncoding;
 import facefarm.common.messaging.PrepareTask;
@@ -420,8 +421,21 @@ public class JobService {
         store.addTimings(job.id(), event.timings());
         metrics.counter("farm.chunks.completed").increment();
         metrics.counter("farm.frames.processed").increment(event.framesDone());
+        chunkMetrics(job, event, store.attemptSeconds(attempt.id()));
         // a paused job stitches once it is resumed
         return job.state() == JobState.RUNNING ? stitchIfAllDone(job) : Followup.NONE;
+    }
+
+    /**
+     * A finished chunk on the operators' graphs: its wall time by processor chain (a histogram), and the worker's frames
+     * and busy time.
+     */
+    private void chunkMetrics(JobRow job, ChunkEvent event, double seconds) {
+        io.micrometer.core.instrument.Timer.builder("farm.chunk.duration").tag("chain", String.join("+", job.processors()))
+                .description("wall time of a finished chunk attempt, from its start on a worker").publishPercentileHistogram()
+                .register(metrics).record(Duration.ofMillis(Math.round(seconds * 1000)));
+        metrics.counter("farm.worker.frames", "worker", event.workerId()).increment(event.framesDone());
+        metrics.counter("farm.worker.busy.seconds", "worker", event.workerId()).increment(seconds);
     }
 
     /** Moves the job to STITCHING and starts its stitch once every chunk is DONE; otherwise nothing. */
@@ -463,10 +477,12 @@ public class JobService {
         store.attemptEnded(attempt.id(), how, 0, error);
         workerFailed(job.id(), workerId, error);
         metrics.counter("farm.attempts.lost", "reason", how.name()).increment();
+        metrics.counter("farm.chunk.failures", "cause", FailureCause.of(error).label()).increment();
         RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attemptsUsed(), error);
         if (decision instanceof RetryPolicy.Retry) {
             requireTransition(chunk, ChunkState.OFFERED);
             Duration delay = backoff(chunk.attemptsUsed() + 1);
+            metrics.counter("farm.chunk.retries", "cause", FailureCause.of(error).label()).increment();
             AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()), delay);
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());
@@ -638,6 +654,6 @@ public class JobService {
                 chunk.seek(), job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
                 job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding(),
                 job.analysis().processorOptions(), job.audioKey(), job.targetFrames(), encoding(job), workerId, job.placement().epoch(),
-                job.folder().attemptLog(chunk.index(), attempt.id().toString()));
+                job.folder().attemptLog(chunk.index(), attempt.id().toString()), job.folder().attemptPreview(chunk.index(), attempt.id().toString()));
     }
 }

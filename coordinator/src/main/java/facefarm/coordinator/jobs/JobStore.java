@@ -484,14 +484,44 @@ public class JobStore {
                         split(rs.getString("required_tags"))));
     }
 
-    /** Every attempt at one chunk, oldest first (the log fields are filled in by {@link JobViews}). */
-    public List<facefarm.common.jobs.AttemptStatus> attempts(UUID jobId, int chunkIndex) {
-        return db.query("select * from attempts where job_id = ? and chunk_idx = ? order by number", ps -> {
+    /** Every attempt at one chunk ({@code chunkIndex}), or at all of them (null), in chunk and attempt order; logs are {@link JobViews}'. */
+    public List<facefarm.common.jobs.AttemptStatus> attempts(UUID jobId, Integer chunkIndex) {
+        return db.query("select * from attempts where job_id = ? and (?::int is null or chunk_idx = ?) order by chunk_idx, number", ps -> {
             ps.setObject(1, jobId);
-            ps.setInt(2, chunkIndex);
-        }, rs -> new facefarm.common.jobs.AttemptStatus(rs.getInt("number"), rs.getString("id"), AttemptState.valueOf(rs.getString("state")),
+            ps.setObject(2, chunkIndex, java.sql.Types.INTEGER);
+            ps.setObject(3, chunkIndex, java.sql.Types.INTEGER);
+        }, rs -> new facefarm.common.jobs.AttemptStatus(rs.getInt("chunk_idx"), rs.getInt("number"), rs.getString("id"), AttemptState.valueOf(rs.getString("state")),
                 rs.getString("assigned_worker"), rs.getString("worker_id"), rs.getLong("frames_done"), rs.getDouble("fps"), rs.getString("error"),
                 new facefarm.common.jobs.AttemptStatus.Times(instant(rs, "offered_at"), instant(rs, "started_at"), instant(rs, "finished_at")), null, null));
+    }
+
+    /** The chunk and attempt of the job's most recently finished chunk still current, for its preview; empty before one. */
+    public Optional<String[]> latestFinishedAttempt(UUID jobId) {
+        return db.query("""
+                select c.idx, a.id from chunks c join attempts a on a.id = c.current_attempt
+                where c.job_id = ? and c.state = 'DONE' order by a.finished_at desc nulls last limit 1""", ps -> ps.setObject(1, jobId),
+                rs -> new String[] {Integer.toString(rs.getInt(1)), rs.getString(2)}).stream().findFirst();
+    }
+
+    /** How long the attempt has run since it started on a worker (0 if it never did). */
+    public double attemptSeconds(UUID attemptId) {
+        return db.query("select coalesce(extract(epoch from (now() - started_at)), 0) from attempts where id = ?", ps -> ps.setObject(1, attemptId),
+                rs -> rs.getDouble(1)).stream().findFirst().orElse(0.0);
+    }
+
+    /** Jobs by state, chunks by state, and queued chunks (sent to no worker yet), for the farm's gauges. */
+    public record Counts(Map<String, Long> jobs, Map<String, Long> chunks, long queued) {
+    }
+
+    public Counts counts() {
+        Map<String, Long> jobs = new java.util.HashMap<>();
+        db.query("select state, count(*) from jobs group by state", ps -> { }, rs -> jobs.put(rs.getString(1), rs.getLong(2)));
+        Map<String, Long> chunks = new java.util.HashMap<>();
+        db.query("select c.state, count(*) from chunks c join jobs j on j.id = c.job_id where j.state not in " + TERMINAL + " group by c.state",
+                ps -> { }, rs -> chunks.put(rs.getString(1), rs.getLong(2)));
+        long queued = db.query("select count(*) from attempts a join chunks c on c.current_attempt = a.id join jobs j on j.id = a.job_id "
+                + "where a.state = 'OFFERED' and a.published_at is null and j.state = 'RUNNING'", ps -> { }, rs -> rs.getLong(1)).get(0);
+        return new Counts(jobs, chunks, queued);
     }
 
     /** The worker dispatch chose for the attempt's offer. */

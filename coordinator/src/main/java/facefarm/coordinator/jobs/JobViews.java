@@ -67,11 +67,11 @@ public class JobViews {
      * The chunk's attempts with the address of each one's log; a failed one with its log's last lines, read from the
      * object store (a log not written yet, or unreadable, shows none).
      */
-    public List<AttemptStatus> attempts(JobRow job, int chunkIndex, ObjectStore objects) {
+    public List<AttemptStatus> attempts(JobRow job, Integer chunkIndex, ObjectStore objects) {
         return store.attempts(job.id(), chunkIndex).stream().map(a -> {
-            String url = "/api/v1/jobs/" + job.id() + "/chunks/" + chunkIndex + "/attempts/" + a.number() + "/log";
-            String tail = a.state() == AttemptState.FAILED || a.state() == AttemptState.TIMED_OUT ? tail(objects, job.folder().attemptLog(chunkIndex, a.id())) : null;
-            return new AttemptStatus(a.number(), a.id(), a.state(), a.assignedWorker(), a.workerId(), a.framesDone(), a.framesPerSecond(), a.error(),
+            String url = "/api/v1/jobs/" + job.id() + "/chunks/" + a.chunkIndex() + "/attempts/" + a.number() + "/log";
+            String tail = a.state() == AttemptState.FAILED || a.state() == AttemptState.TIMED_OUT ? tail(objects, job.folder().attemptLog(a.chunkIndex(), a.id())) : null;
+            return new AttemptStatus(a.chunkIndex(), a.number(), a.id(), a.state(), a.assignedWorker(), a.workerId(), a.framesDone(), a.framesPerSecond(), a.error(),
                     a.times(), url, tail);
         }).toList();
     }

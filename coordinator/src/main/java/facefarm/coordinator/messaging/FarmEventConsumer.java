@@ -1,5 +1,7 @@
 package facefarm.coordinator.messaging;
 
+import facefarm.coordinator.live.FarmChanges;
+
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
@@ -36,6 +38,9 @@ public class FarmEventConsumer {
     @Inject
     AfterCommit afterCommit;
 
+    @Inject
+    FarmChanges changes;
+
     /** Chunk events and prepare/stitch task events share the job-keyed events topic, so one job's events stay in order. */
     @Incoming(Channels.CHUNK_EVENTS)
     @Blocking(ordered = true)
@@ -60,16 +65,25 @@ public class FarmEventConsumer {
     }
 
     private JobService.Followup handle(String payload) {
-        return Messages.typeOf(payload) == MessageType.TASK_EVENT
-                ? jobs.onTaskEvent(Messages.decode(payload, TaskEvent.class).payload())
-                : jobs.onEvent(Messages.decode(payload, ChunkEvent.class).payload());
+        if (Messages.typeOf(payload) == MessageType.TASK_EVENT) {
+            TaskEvent event = Messages.decode(payload, TaskEvent.class).payload();
+            JobService.Followup followup = jobs.onTaskEvent(event);
+            changes.job(event.jobId());
+            return followup;
+        }
+        ChunkEvent event = Messages.decode(payload, ChunkEvent.class).payload();
+        JobService.Followup followup = jobs.onEvent(event);
+        changes.job(event.jobId());
+        return followup;
     }
 
     @Incoming(Channels.WORKER_HEARTBEATS)
     @Blocking
     public CompletionStage<Void> onHeartbeat(Message<String> message) {
         try {
-            store.heartbeat(Messages.decode(message.getPayload(), WorkerHeartbeat.class).payload());
+            WorkerHeartbeat beat = Messages.decode(message.getPayload(), WorkerHeartbeat.class).payload();
+            store.heartbeat(beat);
+            changes.worker(beat.workerId());
         } catch (InvalidMessageException e) {
             deadLetter(message, e.getMessage());
         }

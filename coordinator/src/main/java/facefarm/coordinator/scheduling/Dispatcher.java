@@ -54,6 +54,8 @@ public class Dispatcher {
     @Inject
     FarmConfig config;
 
+    private boolean overPartitioned;
+
     /** After a commit that queued chunks: dispatch at once when this coordinator holds the duty (else its holder's tick does). */
     void onQueued(@Observes JobService.WorkQueued queued) {
         if (duty.held()) {
@@ -67,6 +69,7 @@ public class Dispatcher {
             List<WorkerStore.Worker> live = workers.live(config.heartbeatTimeout());
             assignments.exclude(outOfService(live));
             Map<String, List<Integer>> partitions = assignments.offerPartitionsByWorker();
+            warnOfWorkersWithoutPartitions(live);
             List<WorkerStore.Worker> free = new ArrayList<>(live.stream().filter(w -> w.inService() && !w.busy() && partitions.containsKey(w.id())).toList());
             Map<UUID, WorkerMatch> matches = new HashMap<>();
             Map<UUID, String> waiting = new HashMap<>();
@@ -91,6 +94,16 @@ public class Dispatcher {
             // the chunks stay queued: the next round (farm.scheduling.dispatch-interval) sends them
             LOG.warnf(e, "dispatch round failed: %s", e.getMessage());
         }
+    }
+
+    /** More workers than chunk partitions leave some with none, and so with no chunks: said once, when it starts. */
+    private void warnOfWorkersWithoutPartitions(List<WorkerStore.Worker> live) {
+        boolean over = live.size() > config.kafka().partitions();
+        if (over && !overPartitioned) {
+            LOG.warnf("%d workers are live but the chunk topic has %d partitions: the workers without one get no chunks; raise "
+                    + "farm.kafka.partitions", live.size(), config.kafka().partitions());
+        }
+        overPartitioned = over;
     }
 
     private void send(ChunkOffer offer, List<Integer> partitions) {

@@ -78,7 +78,10 @@ public final class TaskConsumer implements AutoCloseable {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(config.sessionTimeout().toMillis()));
         // a rebalance waits for every member's next heartbeat: frequent beats settle a growing farm in seconds
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(100, Math.min(1000, config.sessionTimeout().toMillis() / 3))));
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        // range divides each topic's partitions among its consumers on its own, so every worker holds partitions of the
+        // chunk topic (the coordinator sends a worker its chunks there); the sticky assignors balance the total, and
+        // could leave one worker all the task partitions and none of the chunk partitions
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(props);

@@ -192,6 +192,18 @@ public final class ChunkRunner implements AutoCloseable {
      * @param stops asked as the frames go by: once the attempt is not wanted (the job ended, or a newer attempt
      *     superseded this one) it stops and its work is dropped; once the worker is stopping, it is handed back
      */
+    /** The dashboard's preview: a preview that cannot be written costs the chunk nothing. */
+    private void keepPreview(ChunkOffer offer, byte[] jpeg) {
+        if (jpeg == null) {
+            return;
+        }
+        try {
+            store.put(offer.previewKey(), jpeg, "image/jpeg");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "worker={0} job={1} chunk={2}: its preview was not kept: {3}", workerId, offer.jobId(), offer.chunkIndex(), e.getMessage());
+        }
+    }
+
     public ChunkEvent run(ChunkOffer offer, Consumer<ChunkEvent> events, Stops stops) {
         long owned = offer.owned().length();
         framesDone = 0;
@@ -215,11 +227,17 @@ public final class ChunkRunner implements AutoCloseable {
             long emitted;
             long bytesRead;
             long[] lastReport = {System.nanoTime()};
+            byte[][] preview = {null};
             try (HeldFrames reader = new HeldFrames(target, offer.decoded(), offer.seek(), offer.targetFrames());
                  ChunkEncoder writer = new ChunkEncoder(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator(),
                          offer.encoding())) {
                 emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
-                        .run(reader::next, processed, offer.owned(), (index, frame) -> writer.write(frame), done -> {
+                        .run(reader::next, processed, offer.owned(), (index, frame) -> {
+                            writer.write(frame);
+                            if (index == offer.owned().end() - 1 && offer.previewKey() != null) {
+                                preview[0] = ChunkPreview.jpeg(frame);
+                            }
+                        }, done -> {
                     framesDone = done;
                     if (stops.stopping().getAsBoolean()) {
                         throw new HandedBack();
@@ -244,6 +262,7 @@ public final class ChunkRunner implements AutoCloseable {
             }
             long t2 = System.nanoTime();
             store.upload(output, offer.outputKey());
+            keepPreview(offer, preview[0]);
             transferNanos += System.nanoTime() - t2;
             StageTimings stages = new StageTimings(0, ms(timings.decodeNanos), ms(timings.processNanos), ms(timings.sinkNanos), ms(transferNanos), 0);
             double fps = rate(emitted, System.nanoTime() - started);

@@ -13,6 +13,11 @@ class AttemptLogTest {
     private final AttemptLog log = AttemptLog.attach();
     private final Logger logger = Logger.getLogger("facefarm.worker.pipeline.ChunkRunner");
 
+    AttemptLogTest() {
+        // the build's logging keeps tests quiet; the worker logs at INFO
+        logger.setLevel(java.util.logging.Level.INFO);
+    }
+
     @AfterEach
     void detach() {
         Logger.getLogger("").removeHandler(log);
