@@ -32,7 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real browser (the system's headless Chromium) against the real embedded farm: it follows a job's
  * progress live, shows its chunk timeline, attempts and logs, cancels another job, drains and releases a worker, and
- * leaves screenshots of its three pages in target/dashboard/.
+ * leaves screenshots of its three pages (and an attempt's log) in target/dashboard/.
  */
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -86,13 +86,16 @@ class DashboardBrowserTest {
                 assertTrue(browser.findElement(By.id("timeline")).getText().contains("worker-1"), "the timeline's rows are workers");
                 wait.until(b -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) b).executeScript(
                         "const i = document.getElementById('preview'); return i != null && i.complete && i.naturalWidth > 0"));
+                ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+                screenshot(browser, "job.png");
                 click(wait, b -> b.findElement(By.cssSelector("button[data-action=attempts][data-chunk='0']")));
                 String attempt = wait.until(b -> b.findElements(By.cssSelector("#attempts tbody tr")).isEmpty() ? null
                         : b.findElement(By.cssSelector("#attempts tbody tr")).getText());
                 assertTrue(attempt.contains("COMPLETED") && attempt.contains("worker-1"), attempt);
                 click(wait, b -> b.findElement(By.cssSelector("#attempts tbody tr button[data-action=log]")));
                 wait.until(b -> b.findElement(By.id("log")).getText().contains("chunk=0 "));
-                screenshot(browser, "job.png");
+                ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('log').scrollIntoView()");
+                screenshot(browser, "job-attempt-log.png");
 
                 // the workers page: drain the worker from it, then release it
                 browser.get(farm.apiUrl() + "/#/workers");

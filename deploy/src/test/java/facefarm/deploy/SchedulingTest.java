@@ -80,6 +80,7 @@ class SchedulingTest {
             assertEquals(AttemptState.COMPLETED, superseded.state());
             assertTrue(client.attemptLog(feature.id(), 0, 2).contains("job=" + feature.id() + " chunk=0 "), "the retried chunk's second attempt");
             System.err.printf("priority: the retake finished when the feature had %d of %d chunks done%n", featureDone, behind.chunksTotal());
+            printDispatchGaps(client, feature.id());
         }
     }
 
@@ -212,6 +213,23 @@ class SchedulingTest {
         Path output = dir.resolve("retried.mkv");
         client.download(job.id(), output);
         assertEquals(125, Videos.frames(output).size(), "every frame once");
+    }
+
+    /** The one worker's idle time between one chunk's end and the next one's start: what dispatch by the coordinator costs. */
+    private static void printDispatchGaps(CoordinatorClient client, String jobId) {
+        List<AttemptStatus> ran = client.attempts(jobId).stream().filter(a -> a.times().startedAt() != null && a.times().finishedAt() != null)
+                .sorted(java.util.Comparator.comparing(a -> a.times().startedAt())).toList();
+        List<Long> gaps = new java.util.ArrayList<>();
+        for (int i = 1; i < ran.size(); i++) {
+            long gap = Duration.between(ran.get(i - 1).times().finishedAt(), ran.get(i).times().startedAt()).toMillis();
+            if (gap >= 0 && gap < 5_000) {
+                gaps.add(gap);
+            }
+        }
+        java.util.Collections.sort(gaps);
+        double chunkSeconds = ran.stream().mapToLong(a -> Duration.between(a.times().startedAt(), a.times().finishedAt()).toMillis()).average().orElse(0) / 1000;
+        System.err.printf("dispatch: %d gaps between one worker's chunks, median %d ms, 90th percentile %d ms (chunks of 8 frames took %.2f s)%n",
+                gaps.size(), gaps.get(gaps.size() / 2), gaps.get(gaps.size() * 9 / 10), chunkSeconds);
     }
 
     private static Map<String, Object> worker(CoordinatorClient client, String id) {

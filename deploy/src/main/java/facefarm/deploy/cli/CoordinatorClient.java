@@ -160,6 +160,11 @@ public final class CoordinatorClient {
                 .replace("+", "%20") + "/" + action, "{}")), new TypeReference<>() { });
     }
 
+    /** Every attempt at every chunk of the job. */
+    public List<facefarm.common.jobs.AttemptStatus> attempts(String id) {
+        return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/attempts")), new TypeReference<>() { });
+    }
+
     public List<facefarm.common.jobs.AttemptStatus> attempts(String id, int chunkIndex) {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id + "/chunks/" + chunkIndex + "/attempts")), new TypeReference<>() { });
     }
