@@ -59,6 +59,7 @@ class HelmChartTest {
         Container worker = pod.getContainers().get(0);
         assertEquals("facefarm/worker:latest", worker.getImage());
         assertEquals("cpu", env(worker, "FARM_EXECUTION_PROVIDERS"));
+        assertEquals("pool=cpu", env(worker, "FARM_WORKER_TAGS"));
         assertEquals("/health/ready", worker.getReadinessProbe().getHttpGet().getPath());
         assertFalse(worker.getResources().getLimits().containsKey("nvidia.com/gpu"));
         assertTrue(pod.getTerminationGracePeriodSeconds() > Long.parseLong(env(worker, "FARM_SHUTDOWN_GRACE_SECONDS")),
@@ -93,6 +94,7 @@ class HelmChartTest {
         assertEquals(new Quantity("1"), worker.getResources().getLimits().get("nvidia.com/gpu"), "one GPU per worker process");
         assertEquals("0", env(worker, "FARM_GPU_DEVICE"));
         assertEquals("tensorrt,cuda,cpu", env(worker, "FARM_EXECUTION_PROVIDERS"));
+        assertEquals("pool=a100,gpu=a100", env(worker, "FARM_WORKER_TAGS"), "jobs can require the pool or the GPU class");
         assertEquals("NVIDIA-A100-SXM4-80GB", pod.getNodeSelector().get("nvidia.com/gpu.product"));
         assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
         assertEquals("scrfd_2.5g,arcface_w600k_r50,inswapper_128", env(pod.getInitContainers().get(0), "FARM_ACCEPT_LICENSES"),
