@@ -24,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Webhooks on the real embedded stack: a receiver on loopback gets a signed DONE call, retried after it answered 500. */
+/**
+ * Webhooks on the real embedded stack: a receiver on loopback gets a signed DONE call, retried after it answered 500;
+ * a job's own webhook gets its CANCELLED call; a job's webhook on a host the operator did not allow is refused.
+ */
 class NotificationTest {
     private static final String SECRET = "webhook-secret-for-the-test";
 
@@ -52,12 +55,20 @@ class NotificationTest {
             exchange.sendResponseHeaders(calls.size() == 1 ? 500 : 204, -1);
             exchange.close();
         });
+        List<Call> jobCalls = new CopyOnWriteArrayList<>();
+        receiver.createContext("/job-hook", exchange -> {
+            jobCalls.add(new Call(exchange.getRequestBody().readAllBytes(), exchange.getRequestHeaders().getFirst("X-Facefarm-Signature"),
+                    exchange.getRequestHeaders().getFirst("X-Facefarm-Event")));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
         receiver.start();
         try {
             LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 1)
                     .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(),
                             "FARM_NOTIFICATIONS_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-                            "FARM_NOTIFICATIONS_SECRET", SECRET, "FARM_NOTIFICATIONS_RETRY_BACKOFF", "1s"));
+                            "FARM_NOTIFICATIONS_SECRET", SECRET, "FARM_NOTIFICATIONS_RETRY_BACKOFF", "1s",
+                            "FARM_NOTIFICATIONS_ALLOWED_HOSTS", "127.0.0.1"));
             try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
                 CoordinatorClient client = farm.client();
                 JobStatus job = client.follow(client.submit(SharedFiles.media("face_2.mp4"), List.of(),
@@ -91,6 +102,24 @@ class NotificationTest {
                 assertEquals(2, deliveries.get(0).get("attempts"), "the delivery attempts are visible: " + deliveries);
                 assertEquals(204, deliveries.get(0).get("lastStatus"));
                 assertNotNull(deliveries.get(0).get("deliveredAt"));
+
+                // a job's own webhook, on an allowed host, gets its end too; one on another host is refused at once
+                String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/job-hook";
+                JobStatus own = client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 200, "mkv").withWebhook(hook));
+                client.cancel(own.id());
+                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (jobCalls.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(1, jobCalls.size(), "the job's own webhook was called");
+                assertEquals("CANCELLED", jobCalls.get(0).event());
+                assertEquals("sha256=" + hmac(SECRET, jobCalls.get(0).body()), jobCalls.get(0).signature());
+                assertEquals(own.id(), Messages.JSON.readTree(jobCalls.get(0).body()).path("job").path("id").asText());
+                CoordinatorClient.ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(CoordinatorClient.ApiException.class,
+                        () -> client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 200, "mkv")
+                                .withWebhook("http://169.254.169.254/latest/meta-data")));
+                assertEquals(400, refused.status());
+                assertTrue(refused.getMessage().contains("webhookUrl names host '169.254.169.254', which this farm does not post to"), refused.getMessage());
             }
         } finally {
             receiver.stop(0);

@@ -10,10 +10,14 @@ import java.util.List;
  * {@code processors} the farm runs the best chain it has installed. With an audio part, {@code audioFit} says how the
  * lengths are reconciled ({@link AudioFit}); {@code fps} is the frame rate of a video made from a still image;
  * {@code videoBitrate} the H.264 bitrate of mp4 output (bits/s; default: a master's quality, see {@link VideoEncoding});
- * {@code scheduling} its priority and the worker tags it needs ({@link Scheduling}).
+ * {@code scheduling} its priority and the worker tags it needs ({@link Scheduling}); {@code webhookUrl} where the job's
+ * end is posted (besides the farm-wide webhook), on a host the operator allows.
  */
 public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
-                         String audioFit, Double fps, Long videoBitrate, Scheduling scheduling) {
+                         String audioFit, Double fps, Long videoBitrate, Scheduling scheduling, String webhookUrl) {
+    /** Longest webhook URL a job may name. */
+    public static final int MAX_WEBHOOK_URL = 2000;
+
     public static final List<String> OUTPUT_FORMATS = List.of("mp4", "mkv");
     public static final double MAX_FPS = 240;
     /** Slowest still-image video: the rate is kept to the thousandth, and a frame every ten seconds is already a slideshow. */
@@ -28,7 +32,7 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
                       String audioFit, Double fps, Long videoBitrate) {
-        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, null);
+        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, null, null);
     }
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
@@ -51,12 +55,28 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
     /** These options with the chunk size and the chain filled in where the studio left them out. */
     public JobOptions withDefaults(int defaultChunkFrames, List<String> defaultProcessors) {
         return new JobOptions(processors != null ? processors : defaultProcessors, chunkFrames != null ? chunkFrames : defaultChunkFrames,
-                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate, scheduling);
+                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
     }
 
     /** These options with another priority and required tags. */
     public JobOptions with(Scheduling scheduling) {
-        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling);
+        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
+    }
+
+    /** These options with the job's own webhook. */
+    public JobOptions withWebhook(String url) {
+        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, url);
+    }
+
+    /** The webhook's host, or null when the URL is not an absolute http(s) URL with one. */
+    public static String webhookHost(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            boolean web = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            return web && uri.getHost() != null && uri.getUserInfo() == null ? uri.getHost().toLowerCase(java.util.Locale.ROOT) : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     /** Problems a studio can fix, in plain words; empty when the options are usable. */
@@ -90,6 +110,9 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
             problems.add("videoBitrate applies to mp4 (H.264) output; mkv output is lossless FFV1: leave videoBitrate out");
         }
         problems.addAll(scheduling.problems());
+        if (webhookUrl != null && (webhookUrl.length() > MAX_WEBHOOK_URL || webhookHost(webhookUrl) == null)) {
+            problems.add("webhookUrl must be an http or https URL with a host and no user info, at most " + MAX_WEBHOOK_URL + " characters");
+        }
         problems.addAll(OptionRules.problems(analysis));
         problems.addAll(OptionRules.problems(processorOptions));
         if (fps != null && !(fps >= MIN_FPS && fps <= MAX_FPS)) {

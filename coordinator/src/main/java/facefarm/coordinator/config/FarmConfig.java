@@ -85,6 +85,12 @@ public interface FarmConfig {
         /** The wait after the first failed call, doubling after each further one (up to 10 min). */
         @WithDefault("5s")
         Duration retryBackoff();
+
+        /**
+         * Hosts a job's own webhookUrl may name (exact names, lower case); unset: jobs may not name one, so a studio
+         * cannot make the coordinator call into the farm's own network.
+         */
+        Optional<List<String>> allowedHosts();
     }
 
     Kafka kafka();

@@ -106,6 +106,14 @@ public class IngestService {
         if (opts.chunkFrames() != null && opts.chunkFrames() >= 1 && opts.chunkFrames() < limits.minChunkFrames()) {
             problems.add("chunkFrames must be at least " + limits.minChunkFrames() + " on this farm (farm.limits.min-chunk-frames), got " + opts.chunkFrames());
         }
+        if (opts.webhookUrl() != null) {
+            String host = JobOptions.webhookHost(opts.webhookUrl());
+            java.util.List<String> allowed = config.notifications().allowedHosts().orElse(java.util.List.of());
+            if (host != null && !allowed.contains(host)) {
+                problems.add("webhookUrl names host '" + host + "', which this farm does not post to: " + (allowed.isEmpty()
+                        ? "an operator allows hosts with FARM_NOTIFICATIONS_ALLOWED_HOSTS" : "allowed are " + String.join(", ", allowed)));
+            }
+        }
         if (sources > limits.maxSources()) {
             problems.add("a job takes at most " + limits.maxSources() + " source images (farm.limits.max-sources), got " + sources);
         }

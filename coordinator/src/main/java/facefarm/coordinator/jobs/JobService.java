@@ -646,6 +646,10 @@ public class JobService {
         if (target.isTerminal()) {
             metrics.counter("farm.jobs.finished", "state", target.name()).increment();
             config.notifications().url().ifPresent(url -> store.queueNotification(job.id(), url, target.name()));
+            String own = job.submission().options().webhookUrl();
+            if (own != null) {
+                store.queueNotification(job.id(), own, target.name());
+            }
         }
     }
 

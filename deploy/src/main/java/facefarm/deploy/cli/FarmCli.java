@@ -37,10 +37,11 @@ public final class FarmCli {
               ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv [--api URL]
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
                             [--audio-fit pad|trim|extend] [--fps 25] [--video-bitrate 20M] [--accept-license NAME ...]
-                            [--priority 0..100] [--require TAG,...]
+                            [--priority 0..100] [--require TAG,...] [--webhook URL]
                                            --source: the face to put on the target (needed by the swappers)
                                            --priority: higher runs first (default 50); --require: worker tags
-                                             the job needs (pool=studio-a, gpu=a100, model=inswapper_128)
+                                             the job needs (pool=studio-a, gpu=a100, model=inswapper_128);
+                                             --webhook: where the job's end is posted (a host the farm allows)
                                            --api: render on a deployed farm (Compose, Kubernetes) at URL, with
                                              the token in FARM_TOKEN, instead of the embedded one
                                            --video-bitrate: H.264 bitrate of an .mp4 (default: 0.3 bits per
@@ -217,7 +218,8 @@ public final class FarmCli {
         JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
                 o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null),
                 new Scheduling(o.has("--priority") ? o.nonNegativeInt("--priority") : null,
-                        o.value("--require").map(t -> Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()).orElse(null)));
+                        o.value("--require").map(t -> Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()).orElse(null)),
+                o.value("--webhook").orElse(null));
         if (o.has("--api")) {
             // a deployed farm (Compose, Kubernetes): its API and a token the operator made for this studio
             String token = System.getenv("FARM_TOKEN");
