@@ -18,7 +18,6 @@ import facefarm.common.messaging.PrepareTask;
 import facefarm.common.messaging.TaskEvent;
 import facefarm.common.planning.ChunkPlanner;
 import facefarm.common.messaging.ChunkEvent;
-import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.Topics;

@@ -19,7 +19,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
-/** The object store client and the farm's topics, created at start-up with enough partitions. */
+/** The object store and Kafka admin clients, and the farm's topics, created at start-up with enough partitions. */
 @ApplicationScoped
 public class Infrastructure {
     private static final Logger LOG = Logger.getLogger(Infrastructure.class);
@@ -42,6 +42,17 @@ public class Infrastructure {
 
     void close(@Disposes ObjectStore store) {
         store.close();
+    }
+
+    /** One admin client for reading the workers' group and offsets (routing and gauges), made on first use. */
+    @Produces
+    @Singleton
+    Admin kafkaAdmin(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings) {
+        return Admin.create(AdminSettings.of(kafkaSettings));
+    }
+
+    void close(@Disposes Admin admin) {
+        admin.close();
     }
 
     void createTopics(@Observes StartupEvent event, FarmConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaSettings) {

@@ -2,7 +2,6 @@ package facefarm.coordinator.messaging;
 
 import facefarm.common.messaging.Topics;
 import facefarm.coordinator.config.FarmConfig;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -17,13 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import io.smallrye.common.annotation.Identifier;
-import facefarm.coordinator.config.AdminSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,10 +37,8 @@ public class WorkerAssignments {
     FarmConfig config;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaSettings;
+    Admin admin;
 
-    private Admin admin;
     private volatile Map<String, Map<String, List<Integer>>> partitionsByTopic = Map.of();
     private volatile Set<String> excluded = Set.of();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
@@ -79,7 +73,7 @@ public class WorkerAssignments {
         }
         lastRefresh = System.nanoTime();
         try {
-            ConsumerGroupDescription group = admin().describeConsumerGroups(List.of(config.kafka().workerGroup())).all()
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(config.kafka().workerGroup())).all()
                     .get(5, TimeUnit.SECONDS).get(config.kafka().workerGroup());
             Map<String, Map<String, List<Integer>>> byTopic = new HashMap<>();
             for (MemberDescription member : group.members()) {
@@ -114,17 +108,5 @@ public class WorkerAssignments {
         }
     }
 
-    private synchronized Admin admin() {
-        if (admin == null) {
-            admin = Admin.create(AdminSettings.of(kafkaSettings));
-        }
-        return admin;
-    }
 
-    @PreDestroy
-    synchronized void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
 }

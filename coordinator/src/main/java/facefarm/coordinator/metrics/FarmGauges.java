@@ -3,7 +3,6 @@ package facefarm.coordinator.metrics;
 import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.JobState;
 import facefarm.common.messaging.Topics;
-import facefarm.coordinator.config.AdminSettings;
 import facefarm.coordinator.config.FarmConfig;
 import facefarm.coordinator.jobs.JobStore;
 import facefarm.coordinator.jobs.WorkerStore;
@@ -11,9 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
@@ -53,14 +50,12 @@ public class FarmGauges {
     FarmConfig config;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaSettings;
+    Admin admin;
 
     private volatile JobStore.Counts counts = new JobStore.Counts(Map.of(), Map.of(), 0);
     private volatile long offerLag;
     private final Map<String, Double> workerFps = new ConcurrentHashMap<>();
     private final Set<String> workersRegistered = ConcurrentHashMap.newKeySet();
-    private Admin admin;
 
     @PostConstruct
     void register() {
@@ -99,14 +94,14 @@ public class FarmGauges {
     /** End offsets of the offer topic minus what the workers' group committed. */
     private long lag() {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(config.kafka().workerGroup())
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.kafka().workerGroup())
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             for (int p = 0; p < config.kafka().partitions(); p++) {
                 ends.put(new TopicPartition(Topics.CHUNK_OFFERS, p), OffsetSpec.latest());
             }
             long lag = 0;
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : admin().listOffsets(ends).all().get(5, TimeUnit.SECONDS)
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : admin.listOffsets(ends).all().get(5, TimeUnit.SECONDS)
                     .entrySet()) {
                 OffsetAndMetadata done = committed.get(end.getKey());
                 lag += Math.max(0, end.getValue().offset() - (done == null ? 0 : done.offset()));
@@ -120,19 +115,7 @@ public class FarmGauges {
         }
     }
 
-    private synchronized Admin admin() {
-        if (admin == null) {
-            admin = Admin.create(AdminSettings.of(kafkaSettings));
-        }
-        return admin;
-    }
 
-    @PreDestroy
-    synchronized void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
 
     /** The metric names the Grafana dashboard graphs, as Prometheus names them. */
     public static final List<String> PROMETHEUS_NAMES = List.of("farm_jobs", "farm_chunks", "farm_queue_depth", "farm_offers_lag",
