@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The job and chunk state machine over the store. Every method is one transaction and returns what must happen
- * after it commits (offers to publish, a job to stitch), so nothing is announced that the database does not hold.
+ * after it commits (chunks queued for the dispatcher, a task to publish, objects to remove), so nothing is announced
+ * that the database does not hold.
  */
 @ApplicationScoped
 public class JobService {

@@ -14,7 +14,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,11 +113,4 @@ public class FarmGauges {
             return offerLag;
         }
     }
-
-
-
-    /** The metric names the Grafana dashboard graphs, as Prometheus names them. */
-    public static final List<String> PROMETHEUS_NAMES = List.of("farm_jobs", "farm_chunks", "farm_queue_depth", "farm_offers_lag",
-            "farm_worker_frames_per_second", "farm_frames_processed_total", "farm_worker_frames_total", "farm_worker_busy_seconds_total",
-            "farm_chunk_duration_seconds_bucket", "farm_chunk_retries_total", "farm_chunk_failures_total");
 }

@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 /**
  * Offers again the chunks and prepare/stitch tasks whose attempt went silent (a dead or stuck worker), within the retry
  * budget, and sends what is due from the outbox (retries after their backoff, records whose send never happened).
- * Then it sends the fences that tell workers which offers are stale. Only the coordinator holding the {@link DutyLock} does, so two coordinators never re-offer or re-send the same work.
+ * Then it sends the fences that tell workers which offers are stale, and the webhooks due; every second it dispatches
+ * queued chunks ({@link Dispatcher}). Only the coordinator holding the {@link DutyLock} does, so two coordinators never
+ * re-offer or re-send the same work.
  */
 @ApplicationScoped
 public class AttemptScheduler {
