@@ -4,8 +4,10 @@ alter table jobs add column priority integer not null default 50;
 alter table jobs add column required_tags text not null default '';
 alter table jobs add column waiting_for text;
 alter table jobs add column epoch integer not null default 0;
--- the worker an offer was sent to; a chunk's retry budget starts again when its job is retried
+-- the worker an offer was sent to, and the partition (of that worker's) it was sent on; a chunk's retry budget starts
+-- again when its job is retried
 alter table attempts add column assigned_worker text;
+alter table attempts add column offer_partition integer;
 alter table chunks add column attempts_before_retry integer not null default 0;
 create index attempts_queued on attempts (job_id) where state = 'OFFERED' and published_at is null;
 

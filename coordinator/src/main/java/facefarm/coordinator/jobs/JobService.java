@@ -271,6 +271,23 @@ public class JobService {
         return java.util.Optional.of(offer(job, chunk, store.attempt(queued.attemptId()).orElseThrow(), workerId));
     }
 
+    /**
+     * Takes back an offer whose partition a rebalance gave to another worker before its worker started it: the worker
+     * it was meant for no longer reads it, and the one that does may be busy for a whole chunk. A new attempt is queued
+     * at no cost to the budget; the fence makes the old record be skipped.
+     */
+    @Transactional
+    public Followup offerMoved(JobStore.SentOffer sent) {
+        JobRow job = store.jobForUpdate(sent.jobId()).orElseThrow();
+        ChunkRow chunk = store.chunkForUpdate(sent.jobId(), sent.chunkIndex()).orElseThrow();
+        AttemptRow attempt = store.attempt(sent.attemptId()).orElseThrow();
+        if (job.state().isTerminal() || !sent.attemptId().equals(chunk.currentAttempt()) || attempt.state() != AttemptState.OFFERED) {
+            return Followup.NONE;
+        }
+        handBack(job, chunk, attempt, 0, "partition " + sent.partition() + " moved from worker " + sent.worker() + " in a rebalance before it started");
+        return Followup.DISPATCH;
+    }
+
     /** Records why no live worker can take each job's queued chunks (null: one can), and clears it for all other jobs. */
     @Transactional
     public void waiting(Map<UUID, String> reasons) {

@@ -462,6 +462,22 @@ public class JobStore {
         db.update("update attempts set published_at = coalesce(published_at, now()) where id = ?", id);
     }
 
+    /** An offer the broker acknowledged on {@code partition} of its worker. */
+    public void offerSent(UUID id, int partition) {
+        db.update("update attempts set published_at = coalesce(published_at, now()), offer_partition = ? where id = ?", partition, id);
+    }
+
+    /** An offer sent to a worker and not started yet: where it was sent. */
+    public record SentOffer(UUID attemptId, UUID jobId, int chunkIndex, String worker, int partition) {
+    }
+
+    public List<SentOffer> sentOffers() {
+        return db.query("""
+                select a.id, a.job_id, a.chunk_idx, a.assigned_worker, a.offer_partition from attempts a join chunks c on c.current_attempt = a.id
+                where a.state = 'OFFERED' and a.published_at is not null and a.offer_partition is not null""", ps -> { },
+                rs -> new SentOffer(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3), rs.getString(4), rs.getInt(5)));
+    }
+
     public void taskPublished(UUID id) {
         db.update("update tasks set published_at = coalesce(published_at, now()) where id = ?", id);
     }

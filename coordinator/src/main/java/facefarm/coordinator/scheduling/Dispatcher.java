@@ -69,6 +69,7 @@ public class Dispatcher {
             List<WorkerStore.Worker> live = workers.live(config.heartbeatTimeout());
             assignments.exclude(outOfService(live));
             Map<String, List<Integer>> partitions = assignments.offerPartitionsByWorker();
+            takeBackMovedOffers(partitions);
             warnOfWorkersWithoutPartitions(live);
             List<WorkerStore.Worker> free = new ArrayList<>(live.stream().filter(w -> w.inService() && !w.busy() && partitions.containsKey(w.id())).toList());
             Map<UUID, WorkerMatch> matches = new HashMap<>();
@@ -106,11 +107,25 @@ public class Dispatcher {
         overPartitioned = over;
     }
 
+    /**
+     * Offers sent on a partition their worker no longer holds (a worker joined or left) go back to the queue, so the
+     * worker they were meant for is free again at once; a worker whose partitions are not known this moment (a
+     * rebalance in progress) keeps its offers.
+     */
+    private void takeBackMovedOffers(Map<String, List<Integer>> partitions) {
+        for (JobStore.SentOffer sent : store.sentOffers()) {
+            List<Integer> held = partitions.get(sent.worker());
+            if (held != null && !held.isEmpty() && !held.contains(sent.partition())) {
+                jobs.offerMoved(sent);
+            }
+        }
+    }
+
     private void send(ChunkOffer offer, List<Integer> partitions) {
         int partition = partitions.get(Math.floorMod(offer.chunkIndex(), partitions.size()));
         try {
             publisher.offer(offer, partition);
-            store.attemptPublished(UUID.fromString(offer.attemptId()));
+            store.offerSent(UUID.fromString(offer.attemptId()), partition);
         } catch (RuntimeException e) {
             LOG.warnf("job=%s chunk=%d offer to worker %s not sent (%s); it is sent again in the next round", offer.jobId(), offer.chunkIndex(),
                     offer.assignedWorker(), e.getMessage());
