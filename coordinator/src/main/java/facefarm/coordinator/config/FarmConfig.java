@@ -112,6 +112,14 @@ public interface FarmConfig {
         @WithDefault("10m")
         Duration quarantineWindow();
 
+        /**
+         * Offers a worker holds at once, the one it runs included. 1: a new job of higher priority starts within one
+         * chunk's time; 2: the next chunk waits at the worker, hiding the round trip between chunks, and priority
+         * takes up to two chunks' time (see the README's "Dispatch by priority on Kafka").
+         */
+        @WithDefault("1")
+        int offersPerWorker();
+
         /** How often the duty holder matches queued chunks to free workers (it also does at once after each event). */
         @WithDefault("1s")
         Duration dispatchInterval();

@@ -19,10 +19,10 @@ public class WorkerStore {
     Sql db;
 
     /**
-     * A live worker as dispatch sees it: {@code busy} while an offer sent to it or a chunk or task it runs is live;
-     * {@code idleSince} orders the free ones (longest idle first).
+     * A live worker as dispatch sees it: {@code outstanding} counts the offers sent to it and the chunks and tasks it
+     * runs; {@code idleSince} orders the free ones (longest idle first).
      */
-    public record Worker(String id, List<String> tags, boolean busy, boolean drained, boolean quarantined, Instant idleSince) {
+    public record Worker(String id, List<String> tags, int outstanding, boolean drained, boolean quarantined, Instant idleSince) {
         /** Whether it may be given new work at all (an operator's drain or the farm's quarantine say no). */
         public boolean inService() {
             return !drained && !quarantined;
@@ -33,12 +33,12 @@ public class WorkerStore {
     public List<Worker> live(Duration heartbeatTimeout) {
         return db.query("""
                 select w.id, w.tags, w.drained_at is not null as drained, w.quarantined_at is not null as quarantined, w.idle_since,
-                  exists (select 1 from attempts a where a.state in ('OFFERED', 'RUNNING') and coalesce(a.worker_id, a.assigned_worker) = w.id
-                            and (a.state = 'RUNNING' or a.published_at is not null))
-                  or exists (select 1 from tasks t where t.state = 'RUNNING' and t.worker_id = w.id) as busy
+                  (select count(*) from attempts a where a.state in ('OFFERED', 'RUNNING') and coalesce(a.worker_id, a.assigned_worker) = w.id
+                     and (a.state = 'RUNNING' or a.published_at is not null))
+                  + (select count(*) from tasks t where t.state = 'RUNNING' and t.worker_id = w.id) as outstanding
                 from workers w where w.last_seen_at >= now() - ? * interval '1 millisecond' order by w.idle_since nulls last, w.id""",
                 ps -> ps.setLong(1, heartbeatTimeout.toMillis()),
-                rs -> new Worker(rs.getString("id"), tags(rs.getString("tags")), rs.getBoolean("busy"), rs.getBoolean("drained"),
+                rs -> new Worker(rs.getString("id"), tags(rs.getString("tags")), rs.getInt("outstanding"), rs.getBoolean("drained"),
                         rs.getBoolean("quarantined"), rs.getTimestamp("idle_since") == null ? null : rs.getTimestamp("idle_since").toInstant()));
     }
 

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Sends queued chunks to free workers, one outstanding offer per worker, highest job priority first (then the oldest
+ * Sends queued chunks to free workers, one outstanding offer per worker by default, highest job priority first (then the oldest
  * job, then chunk order), each to a worker whose tags fit the job and that has not failed it too often. An offer goes
  * to a partition the chosen worker holds, so Kafka stays the transport while the coordinator decides the order: a
  * retake submitted behind a feature starts as soon as one worker finishes its chunk. Only the coordinator holding the
@@ -71,7 +71,16 @@ public class Dispatcher {
             Map<String, List<Integer>> partitions = assignments.offerPartitionsByWorker();
             takeBackMovedOffers(partitions);
             warnOfWorkersWithoutPartitions(live);
-            List<WorkerStore.Worker> free = new ArrayList<>(live.stream().filter(w -> w.inService() && !w.busy() && partitions.containsKey(w.id())).toList());
+            // one entry per free slot, longest-idle workers first, so a second slot is used only once every worker has one
+            int slots = Math.max(1, config.scheduling().offersPerWorker());
+            List<WorkerStore.Worker> free = new ArrayList<>();
+            for (int slot = 0; slot < slots; slot++) {
+                for (WorkerStore.Worker worker : live) {
+                    if (worker.inService() && worker.outstanding() <= slot && partitions.containsKey(worker.id())) {
+                        free.add(worker);
+                    }
+                }
+            }
             Map<UUID, WorkerMatch> matches = new HashMap<>();
             Map<UUID, String> waiting = new HashMap<>();
             for (JobStore.Queued queued : store.queued(QUEUE_WINDOW)) {
