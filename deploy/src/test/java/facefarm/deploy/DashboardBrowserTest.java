@@ -46,13 +46,23 @@ class DashboardBrowserTest {
     void theDashboardFollowsAJobLiveShowsItsTimelineAndControlsJobsAndWorkers() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "skipped: the browser test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); .ci/run installs them");
+        // with a second offer per worker, the next chunk waits at the worker while it renders one
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 1)
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_SCHEDULING_OFFERS_PER_WORKER", "2"));
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             JobStatus feature = client.submit(SharedFiles.media("face_4.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 8, "mkv"));
             JobStatus queued = client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 64, "mkv")
                     .with(new Scheduling(10, null)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            boolean prefetched = false;
+            while (!prefetched && System.nanoTime() < deadline) {
+                List<facefarm.common.jobs.AttemptStatus> attempts = client.attempts(feature.id());
+                prefetched = attempts.stream().anyMatch(a -> a.state() == facefarm.common.jobs.AttemptState.RUNNING)
+                        && attempts.stream().anyMatch(a -> a.state() == facefarm.common.jobs.AttemptState.OFFERED && "worker-1".equals(a.assignedWorker()));
+                Thread.sleep(50);
+            }
+            assertTrue(prefetched, "the worker held a second offer while it rendered a chunk");
             Files.createDirectories(SCREENSHOTS);
             WebDriver browser = chromium();
             try {
