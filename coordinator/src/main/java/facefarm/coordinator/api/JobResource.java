@@ -67,6 +67,9 @@ public class JobResource {
     VisibleJobs visibleJobs;
 
     @Inject
+    facefarm.coordinator.scheduling.FenceSender fences;
+
+    @Inject
     CurrentCaller caller;
 
     @Inject
@@ -365,6 +368,8 @@ public class JobResource {
     private JobStatus control(UUID id, java.util.function.BiFunction<UUID, String, JobService.Followup> action) {
         visible(id);
         afterCommit.run(action.apply(id, caller.get().name()));
+        // the fences a cancel, pause or chunk retry made reach the workers now, not at the scheduler's next tick
+        fences.sendDue();
         changes.job(id.toString());
         return views.status(id).orElseThrow(() -> notFound(id));
     }

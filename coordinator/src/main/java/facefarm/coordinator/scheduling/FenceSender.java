@@ -22,7 +22,11 @@ public class FenceSender {
     @Inject
     FarmPublisher publisher;
 
-    void sendDue() {
+    /**
+     * Sends what is due. The scheduler calls it on every tick; a job action calls it at once, so a cancel stops running
+     * chunks without waiting for the tick. Two senders may send a fence twice, which the fences' merge makes harmless.
+     */
+    public synchronized void sendDue() {
         for (Fence fence : store.unsentFences(BATCH)) {
             try {
                 publisher.fence(fence);
