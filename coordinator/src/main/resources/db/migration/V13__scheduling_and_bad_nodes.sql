@@ -13,6 +13,8 @@ create index attempts_queued on attempts (job_id) where state = 'OFFERED' and pu
 
 -- what a worker advertises, and an operator's or the farm's decision to give it no more work
 alter table workers add column tags text not null default '';
+-- a worker shutting down (from its heartbeats, or its hand-back of a chunk) gets no new work
+alter table workers add column stopping boolean not null default false;
 alter table workers add column drained_at timestamptz;
 alter table workers add column drained_by text;
 alter table workers add column quarantined_at timestamptz;

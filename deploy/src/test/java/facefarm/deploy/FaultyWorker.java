@@ -104,7 +104,7 @@ final class FaultyWorker implements AutoCloseable {
     private void beat() {
         while (running) {
             publisher.heartbeat(new WorkerHeartbeat(id, "test", "cpu", List.of(), 0, null, null, null, 0, List.of(),
-                    new WorkerHeartbeat.Accelerator("cpu", "libopenh264", null), tags), () -> { });
+                    new WorkerHeartbeat.Accelerator("cpu", "libopenh264", null), tags, false), () -> { });
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {

@@ -61,7 +61,7 @@ class LockOrderTest {
             int sent = 0;
             while (System.nanoTime() < end) {
                 // the coordinator hears from a worker, so the reaper times out what goes silent
-                worker.heartbeat(new WorkerHeartbeat(WORKER, "test", "cpu", List.of(), 0, null, null, null, 0, List.of(), null, List.of()), () -> { });
+                worker.heartbeat(new WorkerHeartbeat(WORKER, "test", "cpu", List.of(), 0, null, null, null, 0, List.of(), null, List.of(), false), () -> { });
                 for (String[] attempt : liveAttempts(db, job)) {
                     // offered ones are started; of the running ones a third fail by event, the rest go silent for the reaper
                     int chunk = Integer.parseInt(attempt[1]);

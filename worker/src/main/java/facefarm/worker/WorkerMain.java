@@ -109,7 +109,7 @@ public final class WorkerMain {
                     TaskConsumer.Current current = consumer.current();
                     publisher.heartbeat(new WorkerHeartbeat(config.workerId(), host, acceleration.device(), runner.modelsLoaded(), lastFps[0],
                             current == null ? null : current.jobId(), current == null ? null : current.chunkIndex(),
-                            current == null ? null : current.attemptId(), chunksCompleted.get(), consumer.recentlyReported(), accelerator, tags),
+                            current == null ? null : current.attemptId(), chunksCompleted.get(), consumer.recentlyReported(), accelerator, tags, consumer.stopping()),
                             () -> lastHeartbeat.set(System.nanoTime()));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "heartbeat failed: {0}", e.getMessage());

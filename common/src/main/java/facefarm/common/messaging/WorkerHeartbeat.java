@@ -6,7 +6,8 @@ import java.util.List;
  * Periodic sign of life of a worker process, with what it is doing. {@code reportedAttempts} are the attempts (chunks,
  * prepare and stitch tasks) whose outcome it sent most recently: while their events are still on their way (a
  * coordinator restart, a rebalance), the coordinator must not take the silence for a dead worker. {@code tags} are what
- * jobs may require of it: its pool, GPU class and installed models (see {@code Scheduling}).
+ * jobs may require of it: its pool, GPU class and installed models (see {@code Scheduling}); {@code stopping} once it is
+ * shutting down (it gets no new work).
  */
 public record WorkerHeartbeat(
         String workerId,
@@ -20,7 +21,8 @@ public record WorkerHeartbeat(
         long chunksCompleted,
         List<String> reportedAttempts,
         Accelerator accelerator,
-        List<String> tags) {
+        List<String> tags,
+        boolean stopping) {
 
     /**
      * What the worker computes with: {@code executionProvider} ("tensorrt", "cuda", "cpu") on {@code device}

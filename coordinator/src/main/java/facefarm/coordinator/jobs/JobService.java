@@ -473,6 +473,10 @@ public class JobService {
      */
     private Followup released(JobRow job, ChunkRow chunk, AttemptRow attempt, ChunkEvent event) {
         AttemptRow next = handBack(job, chunk, attempt, event.framesDone(), event.error());
+        if (event.workerId() != null && event.workerId().equals(attempt.assignedWorker())) {
+            // its own chunk, not one misrouted to it: the worker is shutting down, so the chunk must go elsewhere
+            workers.stopping(event.workerId());
+        }
         metrics.counter("farm.attempts.released").increment();
         LOG.infof("job=%s chunk=%d attempt=%s handed back by worker %s after %d frames (%s); re-offered as attempt %d (%s)", job.id(), chunk.index(),
                 attempt.id(), event.workerId(), event.framesDone(), event.error(), next.number(), next.id());

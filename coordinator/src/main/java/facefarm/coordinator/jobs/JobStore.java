@@ -230,7 +230,7 @@ public class JobStore {
             ps.setLong(6, delay.toMillis());
             return ps.executeUpdate();
         });
-        return new AttemptRow(attemptId, jobId, chunkIndex, number, AttemptState.OFFERED, null, outputKey);
+        return new AttemptRow(attemptId, jobId, chunkIndex, number, AttemptState.OFFERED, null, outputKey, null);
     }
 
     public Optional<JobRow> job(UUID id) {
@@ -626,10 +626,10 @@ public class JobStore {
         WorkerHeartbeat.Accelerator accelerator = beat.accelerator();
         db.update("""
                 insert into workers (id, host, device, models, fps, current_job, current_chunk, chunks_completed, last_seen_at, idle_since,
-                  execution_provider, video_encoder, accelerator_note, tags)
-                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end, ?, ?, ?, ?)
+                  execution_provider, video_encoder, accelerator_note, tags, stopping)
+                values (?, ?, ?, ?, ?, ?, ?, ?, now(), case when ?::text is null then now() end, ?, ?, ?, ?, ?)
                 on conflict (id) do update set host = excluded.host, device = excluded.device, models = excluded.models, fps = excluded.fps,
-                  tags = excluded.tags,
+                  tags = excluded.tags, stopping = excluded.stopping,
                   execution_provider = excluded.execution_provider, video_encoder = excluded.video_encoder,
                   accelerator_note = excluded.accelerator_note,
                   current_job = excluded.current_job, current_chunk = excluded.current_chunk,
@@ -638,7 +638,7 @@ public class JobStore {
                 beat.workerId(), beat.host(), beat.device(), String.join(",", beat.modelsLoaded()), beat.framesPerSecond(),
                 beat.currentJobId(), beat.currentChunk(), beat.chunksCompleted(), beat.currentJobId(),
                 accelerator == null ? null : accelerator.executionProvider(), accelerator == null ? null : accelerator.videoEncoder(),
-                accelerator == null ? null : accelerator.note(), String.join(",", beat.tags()));
+                accelerator == null ? null : accelerator.note(), String.join(",", beat.tags()), beat.stopping());
     }
 
     /**
@@ -787,7 +787,7 @@ public class JobStore {
 
     private static AttemptRow attemptRow(ResultSet rs) throws SQLException {
         return new AttemptRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class), rs.getInt("chunk_idx"), rs.getInt("number"),
-                AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"), rs.getString("output_key"));
+                AttemptState.valueOf(rs.getString("state")), rs.getString("worker_id"), rs.getString("output_key"), rs.getString("assigned_worker"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -22,10 +22,10 @@ public class WorkerStore {
      * A live worker as dispatch sees it: {@code outstanding} counts the offers sent to it and the chunks and tasks it
      * runs; {@code idleSince} orders the free ones (longest idle first).
      */
-    public record Worker(String id, List<String> tags, int outstanding, boolean drained, boolean quarantined, Instant idleSince) {
+    public record Worker(String id, List<String> tags, int outstanding, boolean drained, boolean quarantined, boolean stopping, Instant idleSince) {
         /** Whether it may be given new work at all (an operator's drain or the farm's quarantine say no). */
         public boolean inService() {
-            return !drained && !quarantined;
+            return !drained && !quarantined && !stopping;
         }
     }
 
@@ -35,11 +35,11 @@ public class WorkerStore {
                 select w.id, w.tags, w.drained_at is not null as drained, w.quarantined_at is not null as quarantined, w.idle_since,
                   (select count(*) from attempts a where a.state in ('OFFERED', 'RUNNING') and coalesce(a.worker_id, a.assigned_worker) = w.id
                      and (a.state = 'RUNNING' or a.published_at is not null))
-                  + (select count(*) from tasks t where t.state = 'RUNNING' and t.worker_id = w.id) as outstanding
+                  + (select count(*) from tasks t where t.state = 'RUNNING' and t.worker_id = w.id) as outstanding, w.stopping
                 from workers w where w.last_seen_at >= now() - ? * interval '1 millisecond' order by w.idle_since nulls last, w.id""",
                 ps -> ps.setLong(1, heartbeatTimeout.toMillis()),
                 rs -> new Worker(rs.getString("id"), tags(rs.getString("tags")), rs.getInt("outstanding"), rs.getBoolean("drained"),
-                        rs.getBoolean("quarantined"), rs.getTimestamp("idle_since") == null ? null : rs.getTimestamp("idle_since").toInstant()));
+                        rs.getBoolean("quarantined"), rs.getBoolean("stopping"), rs.getTimestamp("idle_since") == null ? null : rs.getTimestamp("idle_since").toInstant()));
     }
 
     /** Failures of each worker on the job's chunks and tasks. */
@@ -65,6 +65,11 @@ public class WorkerStore {
                   and (select count(*) from worker_failures f where f.worker_id = ? and f.at >= now() - ? * interval '1 millisecond') >= ?""",
                 reason, workerId, workerId, window.toMillis(), threshold);
         return quarantined > 0 ? reason : null;
+    }
+
+    /** The worker handed back its own chunk because it is shutting down: it gets nothing more (its next life's heartbeats say otherwise). */
+    public void stopping(String workerId) {
+        db.update("update workers set stopping = true where id = ?", workerId);
     }
 
     /** An operator's drain: the worker finishes what it has and takes nothing new. False when no such worker. */
@@ -96,7 +101,7 @@ public class WorkerStore {
             row.put("host", rs.getString("host"));
             row.put("live", rs.getBoolean("live"));
             row.put("state", rs.getTimestamp("quarantined_at") != null ? "QUARANTINED" : rs.getTimestamp("drained_at") != null ? "DRAINED"
-                    : rs.getBoolean("live") ? "IN_SERVICE" : "SILENT");
+                    : !rs.getBoolean("live") ? "SILENT" : rs.getBoolean("stopping") ? "STOPPING" : "IN_SERVICE");
             row.put("device", rs.getString("device"));
             row.put("executionProvider", rs.getString("execution_provider"));
             row.put("videoEncoder", rs.getString("video_encoder"));

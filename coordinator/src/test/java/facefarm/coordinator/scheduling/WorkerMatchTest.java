@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkerMatchTest {
     private static WorkerStore.Worker worker(String id, List<String> tags, boolean drained, boolean quarantined) {
-        return new WorkerStore.Worker(id, tags, 0, drained, quarantined, null);
+        return new WorkerStore.Worker(id, tags, 0, drained, quarantined, false, null);
     }
 
     @Test
