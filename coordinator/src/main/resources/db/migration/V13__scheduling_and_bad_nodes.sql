@@ -10,6 +10,8 @@ alter table attempts add column assigned_worker text;
 alter table attempts add column offer_partition integer;
 alter table chunks add column attempts_before_retry integer not null default 0;
 create index attempts_queued on attempts (job_id) where state = 'OFFERED' and published_at is null;
+-- the workers page sums each worker's attempts (frames rendered, busy time)
+create index attempts_worker on attempts (worker_id) where worker_id is not null;
 
 -- what a worker advertises, and an operator's or the farm's decision to give it no more work
 alter table workers add column tags text not null default '';

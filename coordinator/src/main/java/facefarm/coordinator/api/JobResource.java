@@ -307,7 +307,6 @@ public class JobResource {
     @Operation(summary = "Render one chunk of a RUNNING or PAUSED job again (a bad take of it): a running attempt is stopped, a finished output "
             + "replaced. 404 for no such chunk, 409 in other states.")
     public JobStatus retryChunk(@PathParam("id") UUID id, @PathParam("index") int index) {
-        visible(id);
         try {
             return control(id, (jobId, actor) -> jobs.retryChunk(jobId, index, actor));
         } catch (java.util.NoSuchElementException e) {
@@ -321,7 +320,7 @@ public class JobResource {
             + "a failed attempt shows its log's last lines")
     public List<AttemptStatus> attempts(@PathParam("id") UUID id, @PathParam("index") int index) {
         JobRow job = visible(id);
-        List<AttemptStatus> attempts = views.attempts(job, index, objects);
+        List<AttemptStatus> attempts = views.attempts(job, index);
         if (attempts.isEmpty()) {
             throw new NotFoundException("job " + id + " has no chunk " + index + " (GET /api/v1/jobs/" + id + "/chunks lists them)");
         }

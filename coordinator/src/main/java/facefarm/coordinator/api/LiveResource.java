@@ -76,7 +76,7 @@ public class LiveResource {
     @Path("/jobs/{id}/attempts")
     @Operation(summary = "Every attempt at every chunk of the job, in chunk order: who ran it, when, how it ended (the dashboard's timeline)")
     public List<AttemptStatus> attempts(@PathParam("id") UUID id) {
-        return views.attempts(visibleJobs.get(id), null, objects);
+        return views.attempts(visibleJobs.get(id), null);
     }
 
     @GET

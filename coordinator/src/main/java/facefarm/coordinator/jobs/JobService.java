@@ -278,13 +278,22 @@ public class JobService {
      */
     @Transactional
     public Followup offerMoved(JobStore.SentOffer sent) {
-        JobRow job = store.jobForUpdate(sent.jobId()).orElseThrow();
-        ChunkRow chunk = store.chunkForUpdate(sent.jobId(), sent.chunkIndex()).orElseThrow();
-        AttemptRow attempt = store.attempt(sent.attemptId()).orElseThrow();
-        if (job.state().isTerminal() || !sent.attemptId().equals(chunk.currentAttempt()) || attempt.state() != AttemptState.OFFERED) {
+        return takeBack(sent.jobId(), sent.chunkIndex(), sent.attemptId(),
+                "partition " + sent.partition() + " moved from worker " + sent.worker() + " in a rebalance before it started");
+    }
+
+    /**
+     * Hands back a sent offer its worker cannot take (its partition moved, or the worker went silent) while it is still
+     * the chunk's current, unstarted attempt; locks job, chunk, attempt as event handling does.
+     */
+    private Followup takeBack(UUID jobId, int chunkIndex, UUID attemptId, String why) {
+        JobRow job = store.jobForUpdate(jobId).orElseThrow();
+        ChunkRow chunk = store.chunkForUpdate(jobId, chunkIndex).orElseThrow();
+        AttemptRow attempt = store.attempt(attemptId).orElseThrow();
+        if (job.state().isTerminal() || !attemptId.equals(chunk.currentAttempt()) || attempt.state() != AttemptState.OFFERED) {
             return Followup.NONE;
         }
-        handBack(job, chunk, attempt, 0, "partition " + sent.partition() + " moved from worker " + sent.worker() + " in a rebalance before it started");
+        handBack(job, chunk, attempt, 0, why);
         return Followup.DISPATCH;
     }
 
@@ -499,12 +508,13 @@ public class JobService {
         store.attemptEnded(attempt.id(), how, 0, error);
         workerFailed(job.id(), workerId, error);
         metrics.counter("farm.attempts.lost", "reason", how.name()).increment();
-        metrics.counter("farm.chunk.failures", "cause", FailureCause.of(error).label()).increment();
+        String cause = FailureCause.of(error).label();
+        metrics.counter("farm.chunk.failures", "cause", cause).increment();
         RetryPolicy.Decision decision = new RetryPolicy(config.maxAttempts()).afterFailure(chunk.index(), chunk.attemptsUsed(), error);
         if (decision instanceof RetryPolicy.Retry) {
             requireTransition(chunk, ChunkState.OFFERED);
             Duration delay = backoff(chunk.attemptsUsed() + 1);
-            metrics.counter("farm.chunk.retries", "cause", FailureCause.of(error).label()).increment();
+            metrics.counter("farm.chunk.retries", "cause", cause).increment();
             AttemptRow next = store.newAttempt(job.id(), chunk.index(), chunkKeyPattern(job, chunk.index()), delay);
             LOG.infof("job=%s chunk=%d attempt=%s %s (%s); re-offered as attempt %d (%s) in %d s", job.id(), chunk.index(), attempt.id(), how, error,
                     next.number(), next.id(), delay.toSeconds());
@@ -545,13 +555,7 @@ public class JobService {
                     new Failure(task.kind() == TaskEvent.Task.PREPARE ? Failure.TARGET : Failure.STITCH, 503, why)));
         }
         for (AttemptRow attempt : store.strandedOffers(config.heartbeatTimeout())) {
-            JobRow job = store.jobForUpdate(attempt.jobId()).orElseThrow();
-            ChunkRow chunk = store.chunkForUpdate(attempt.jobId(), attempt.chunkIndex()).orElseThrow();
-            AttemptRow current = store.attempt(attempt.id()).orElseThrow();
-            if (!job.state().isTerminal() && attempt.id().equals(chunk.currentAttempt()) && current.state() == AttemptState.OFFERED) {
-                handBack(job, chunk, current, 0, "the worker it was sent to went silent before it took it");
-                followup = followup.plus(Followup.DISPATCH);
-            }
+            followup = followup.plus(takeBack(attempt.jobId(), attempt.chunkIndex(), attempt.id(), "the worker it was sent to went silent before it took it"));
         }
         for (AttemptRow attempt : store.silentAttempts(config.heartbeatTimeout(), config.offerTimeout())) {
             if (attempt.state() == AttemptState.OFFERED && !someWorkerIdle) {

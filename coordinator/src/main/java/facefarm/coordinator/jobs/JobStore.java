@@ -458,10 +458,6 @@ public class JobStore {
                 + " or (%1$s.state = 'OFFERED' and %1$s.published_at < now() - ? * interval '1 millisecond'))").formatted(alias);
     }
 
-    public void attemptPublished(UUID id) {
-        db.update("update attempts set published_at = coalesce(published_at, now()) where id = ?", id);
-    }
-
     /** An offer the broker acknowledged on {@code partition} of its worker. */
     public void offerSent(UUID id, int partition) {
         db.update("update attempts set published_at = coalesce(published_at, now()), offer_partition = ? where id = ?", partition, id);

@@ -26,6 +26,9 @@ public class JobViews {
     WorkerStore workers;
 
     @Inject
+    ObjectStore objects;
+
+    @Inject
     facefarm.coordinator.config.FarmConfig config;
 
     public Optional<JobStatus> status(UUID id) {
@@ -67,16 +70,16 @@ public class JobViews {
      * The chunk's attempts with the address of each one's log; a failed one with its log's last lines, read from the
      * object store (a log not written yet, or unreadable, shows none).
      */
-    public List<AttemptStatus> attempts(JobRow job, Integer chunkIndex, ObjectStore objects) {
+    public List<AttemptStatus> attempts(JobRow job, Integer chunkIndex) {
         return store.attempts(job.id(), chunkIndex).stream().map(a -> {
             String url = "/api/v1/jobs/" + job.id() + "/chunks/" + a.chunkIndex() + "/attempts/" + a.number() + "/log";
-            String tail = a.state() == AttemptState.FAILED || a.state() == AttemptState.TIMED_OUT ? tail(objects, job.folder().attemptLog(a.chunkIndex(), a.id())) : null;
+            String tail = a.state() == AttemptState.FAILED || a.state() == AttemptState.TIMED_OUT ? tail(job.folder().attemptLog(a.chunkIndex(), a.id())) : null;
             return new AttemptStatus(a.chunkIndex(), a.number(), a.id(), a.state(), a.assignedWorker(), a.workerId(), a.framesDone(), a.framesPerSecond(), a.error(),
                     a.times(), url, tail);
         }).toList();
     }
 
-    private static String tail(ObjectStore objects, String key) {
+    private String tail(String key) {
         try {
             return objects.readTail(key, 16 * 1024).map(bytes -> {
                 List<String> lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList();

@@ -42,6 +42,14 @@ public class WorkerStore {
                         rs.getBoolean("quarantined"), rs.getBoolean("stopping"), rs.getTimestamp("idle_since") == null ? null : rs.getTimestamp("idle_since").toInstant()));
     }
 
+    /** Each worker's frames/s on its last chunk, 0 for one not heard from within the timeout (the gauges'). */
+    public Map<String, Double> framesPerSecond(Duration heartbeatTimeout) {
+        Map<String, Double> fps = new HashMap<>();
+        db.query("select id, case when last_seen_at >= now() - ? * interval '1 millisecond' then fps else 0 end from workers",
+                ps -> ps.setLong(1, heartbeatTimeout.toMillis()), rs -> fps.put(rs.getString(1), rs.getDouble(2)));
+        return fps;
+    }
+
     /** Failures of each worker on the job's chunks and tasks. */
     public Map<String, Integer> jobFailures(UUID jobId) {
         Map<String, Integer> failures = new HashMap<>();

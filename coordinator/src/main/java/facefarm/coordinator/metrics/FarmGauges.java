@@ -74,10 +74,8 @@ public class FarmGauges {
     void refresh() {
         try {
             counts = jobs.counts();
-            Map<String, Double> fps = new HashMap<>();
-            for (Map<String, Object> worker : workers.list(config.heartbeatTimeout())) {
-                String id = (String) worker.get("id");
-                fps.put(id, Boolean.TRUE.equals(worker.get("live")) ? (Double) worker.get("framesPerSecond") : 0.0);
+            Map<String, Double> fps = workers.framesPerSecond(config.heartbeatTimeout());
+            for (String id : fps.keySet()) {
                 if (workersRegistered.add(id)) {
                     Gauge.builder("farm.worker.frames.per.second", workerFps, m -> m.getOrDefault(id, 0.0)).tag("worker", id)
                             .description("the worker's frames/s on its last chunk (0 while silent)").register(registry);

@@ -66,10 +66,11 @@ public class Dispatcher {
     /** One round: match queued chunks to free workers and send them; record why jobs no live worker can serve wait. */
     public synchronized void dispatch() {
         try {
+            Map<String, List<Integer>> partitions = assignments.offerPartitionsByWorker();
+            // before the workers are read, so a worker whose offer is taken back counts as free in this round
+            takeBackMovedOffers(partitions);
             List<WorkerStore.Worker> live = workers.live(config.heartbeatTimeout());
             assignments.exclude(outOfService(live));
-            Map<String, List<Integer>> partitions = assignments.offerPartitionsByWorker();
-            takeBackMovedOffers(partitions);
             warnOfWorkersWithoutPartitions(live);
             // one entry per free slot, longest-idle workers first, so a second slot is used only once every worker has one
             int slots = Math.max(1, config.scheduling().offersPerWorker());
@@ -82,11 +83,14 @@ public class Dispatcher {
                 }
             }
             Map<UUID, WorkerMatch> matches = new HashMap<>();
+            // why each job with queued chunks waits; null while some live worker can take them
             Map<UUID, String> waiting = new HashMap<>();
             for (JobStore.Queued queued : store.queued(QUEUE_WINDOW)) {
                 WorkerMatch match = matches.computeIfAbsent(queued.jobId(), job -> new WorkerMatch(queued.requiredTags(), workers.jobFailures(job),
                         config.scheduling().jobFailuresBeforeBlocklist()));
-                waiting.computeIfAbsent(queued.jobId(), job -> Optional.ofNullable(match.whyNone(live)).orElse(""));
+                if (!waiting.containsKey(queued.jobId())) {
+                    waiting.put(queued.jobId(), match.whyNone(live));
+                }
                 Optional<WorkerStore.Worker> worker = free.stream().filter(match::fits).findFirst();
                 if (worker.isEmpty()) {
                     continue;
@@ -97,9 +101,7 @@ public class Dispatcher {
                     send(offer.get(), partitions.get(worker.get().id()));
                 }
             }
-            Map<UUID, String> reasons = new HashMap<>();
-            waiting.forEach((job, why) -> reasons.put(job, why.isEmpty() ? null : why));
-            jobs.waiting(reasons);
+            jobs.waiting(waiting);
         } catch (RuntimeException e) {
             // the chunks stay queued: the next round (farm.scheduling.dispatch-interval) sends them
             LOG.warnf(e, "dispatch round failed: %s", e.getMessage());
