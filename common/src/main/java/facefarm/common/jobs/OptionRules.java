@@ -31,7 +31,7 @@ public final class OptionRules {
             "mouth", "upper-lip", "lower-lip");
     public static final List<String> OCCLUDERS = List.of("xseg_1", "xseg_2", "xseg_3");
     public static final List<String> PARSERS = List.of("bisenet_resnet_18", "bisenet_resnet_34");
-    public static final List<String> MESH_BLENDS = List.of("seamless", "feathered");
+    public static final List<String> MESH_BLENDS = List.of("multiband", "feathered", "seamless");
     public static final List<String> LIP_SYNCERS = List.of("wav2lip_96", "wav2lip_gan_96", "edtalk_256");
     public static final List<String> VOICE_EXTRACTORS = List.of("kim_vocal_2", "kim_vocal_1", "uvr_mdxnet");
     public static final String NO_VOICE_EXTRACTOR = "none";

@@ -73,7 +73,7 @@ public final class ProcessorSettings {
                         "upper-lip", "lower-lip") : o.faceMaskRegions(),
                 o.faceOccluderModel() == null ? OCCLUDERS.get(0) : o.faceOccluderModel(),
                 o.faceParserModel() == null ? "bisenet_resnet_34" : o.faceParserModel(),
-                o.meshSwapperBlend() == null ? MeshSwapper.Blend.FEATHERED.optionName() : o.meshSwapperBlend(),
+                o.meshSwapperBlend() == null ? MeshSwapper.Blend.MULTIBAND.optionName() : o.meshSwapperBlend(),
                 o.lipSyncerModel() == null ? LipSyncer.DEFAULT_MODEL : o.lipSyncerModel(),
                 o.lipSyncerWeight() == null ? LipSyncer.DEFAULT_WEIGHT : o.lipSyncerWeight(),
                 o.voiceExtractorModel() != null ? o.voiceExtractorModel()

@@ -14,6 +14,7 @@ import facefarm.worker.analysis.FaceRecognizer;
 import facefarm.worker.analysis.OnnxFaceDetector;
 import facefarm.worker.analysis.Point;
 import facefarm.worker.media.FrameReader;
+import facefarm.worker.processors.meshswap.MeshWarp;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -127,12 +128,12 @@ class MeshSwapperTest {
         Point p = new Point(100, 200);
         Point q = new Point(180, 190);
         Point r = new Point(110, 300);
-        double[] m = MeshSwapper.affine(a, b, c, p, q, r);
+        double[] m = MeshWarp.affine(a, b, c, p, q, r);
         for (Point[] pair : new Point[][] {{a, p}, {b, q}, {c, r}}) {
             assertEquals(pair[1].x(), m[0] * pair[0].x() + m[1] * pair[0].y() + m[2], 1e-3);
             assertEquals(pair[1].y(), m[3] * pair[0].x() + m[4] * pair[0].y() + m[5], 1e-3);
         }
-        assertEquals(null, MeshSwapper.affine(a, a, c, p, q, r), "a degenerate triangle has no map");
+        assertEquals(null, MeshWarp.affine(a, a, c, p, q, r), "a degenerate triangle has no map");
     }
 
     @Test
@@ -140,7 +141,7 @@ class MeshSwapperTest {
         try (FaceDetection detection = detector(); FaceMesh468 mesh = mesh();
              Mat source = opencv_imgcodecs.imread(SharedFiles.media("astronaut.png").toString())) {
             List<Point> points = mesh.run(source, detection.detect(source).get(0)).points();
-            int[][] triangles = MeshSwapper.triangulate(points);
+            int[][] triangles = MeshWarp.triangulate(points);
             boolean[] used = new boolean[points.size()];
             for (int[] t : triangles) {
                 for (int v : t) {

@@ -86,7 +86,7 @@ class ProcessorSettingsTest {
         assertEquals(List.of("box"), o.faceMaskTypes());
         assertEquals(0.3f, o.faceMaskBlur());
         assertEquals(List.of(0, 0, 0, 0), o.faceMaskPadding());
-        assertEquals("feathered", o.meshSwapperBlend(), "the faster blend (5x here), as close to the source by MobileFaceNet");
+        assertEquals("multiband", o.meshSwapperBlend(), "no seam, and the closest to the source by MobileFaceNet");
         ProcessorOptions masks = new ProcessorOptions(null, null, null, null, null, null, List.of("box", "occlusion", "region"), null, null, null,
                 null, null, null, null);
         assertEquals(List.of("hyperswap_1a_256", "arcface_w600k_r50", "xseg_1", "bisenet_resnet_34"),

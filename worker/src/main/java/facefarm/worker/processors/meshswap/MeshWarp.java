@@ -1,0 +1,155 @@
+package facefarm.worker.processors.meshswap;
+
+import facefarm.worker.analysis.Point;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point2f;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_imgproc.Subdiv2D;
+import org.bytedeco.opencv.opencv_imgproc.Vec6fVector;
+
+/**
+ * The source face's mesh, triangulated once (Delaunay), and its piecewise-affine warp onto a target mesh: every target
+ * pixel looks its triangle's source point up, so the source's texture follows the target's pose and expression.
+ */
+public final class MeshWarp {
+    private static final boolean[] INNER_LIPS = new boolean[468];
+
+    static {
+        Arrays.stream(MeshRegions.LIPS_INNER).forEach(i -> INNER_LIPS[i] = true);
+    }
+
+    private final Mat source;
+    private final List<Point> sourcePoints;
+    private final int[][] triangles;
+
+    public MeshWarp(Mat source, List<Point> sourcePoints) {
+        this.source = source;
+        this.sourcePoints = List.copyOf(sourcePoints);
+        this.triangles = triangulate(sourcePoints);
+    }
+
+    /**
+     * The source warped into {@code box} of a frame whose face has the mesh {@code target} ({@code warped}, BGR), and
+     * which of the box's pixels a triangle covers ({@code coverage}, 255 or 0).
+     */
+    public void warp(List<Point> target, Rect box, Mat warped, Mat coverage) {
+        int width = box.width();
+        int height = box.height();
+        double[][] inverse = new double[triangles.length][];
+        try (Mat ids = new Mat(height, width, opencv_core.CV_32SC1, new Scalar(0))) {
+            for (int t = 0; t < triangles.length; t++) {
+                int[] tri = triangles[t];
+                inverse[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]),
+                        sourcePoints.get(tri[0]), sourcePoints.get(tri[1]), sourcePoints.get(tri[2]));
+                if (inverse[t] == null) {
+                    continue;
+                }
+                try (Mat polygon = new Mat(3, 1, opencv_core.CV_32SC2)) {
+                    IntBuffer buffer = polygon.createBuffer();
+                    for (int v : tri) {
+                        buffer.put(Math.round(target.get(v).x() - box.x())).put(Math.round(target.get(v).y() - box.y()));
+                    }
+                    opencv_imgproc.fillConvexPoly(ids, polygon, new Scalar(t + 1), opencv_imgproc.LINE_8, 0);
+                }
+            }
+            int pixels = width * height;
+            int[] id = new int[pixels];
+            ((IntBuffer) ids.createBuffer()).get(id);
+            float[] mapX = new float[pixels];
+            float[] mapY = new float[pixels];
+            byte[] inside = new byte[pixels];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int i = y * width + x;
+                    double[] m = id[i] == 0 ? null : inverse[id[i] - 1];
+                    if (m == null) {
+                        mapX[i] = -1;
+                        mapY[i] = -1;
+                        continue;
+                    }
+                    double fx = x + box.x();
+                    double fy = y + box.y();
+                    mapX[i] = (float) (m[0] * fx + m[1] * fy + m[2]);
+                    mapY[i] = (float) (m[3] * fx + m[4] * fy + m[5]);
+                    inside[i] = (byte) 255;
+                }
+            }
+            try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1)) {
+                ((FloatBuffer) mx.createBuffer()).put(mapX);
+                ((FloatBuffer) my.createBuffer()).put(mapY);
+                opencv_imgproc.remap(source, warped, mx, my, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
+            }
+            coverage.create(height, width, opencv_core.CV_8UC1);
+            ((ByteBuffer) coverage.createBuffer()).put(inside);
+        }
+    }
+
+    /**
+     * The affine map taking triangle (a, b, c) onto (p, q, r), as [m0 m1 m2; m3 m4 m5]; null when abc is degenerate.
+     */
+    public static double[] affine(Point a, Point b, Point c, Point p, Point q, Point r) {
+        double det = a.x() * (b.y() - c.y()) - b.x() * (a.y() - c.y()) + c.x() * (a.y() - b.y());
+        if (Math.abs(det) < 1e-6) {
+            return null;
+        }
+        double[] out = new double[6];
+        double[][] targets = {{p.x(), q.x(), r.x()}, {p.y(), q.y(), r.y()}};
+        for (int row = 0; row < 2; row++) {
+            double u1 = targets[row][0];
+            double u2 = targets[row][1];
+            double u3 = targets[row][2];
+            out[3 * row] = (u1 * (b.y() - c.y()) - u2 * (a.y() - c.y()) + u3 * (a.y() - b.y())) / det;
+            out[3 * row + 1] = (a.x() * (u2 - u3) - b.x() * (u1 - u3) + c.x() * (u1 - u2)) / det;
+            out[3 * row + 2] = (a.x() * (b.y() * u3 - c.y() * u2) - b.x() * (a.y() * u3 - c.y() * u1) + c.x() * (a.y() * u2 - b.y() * u1)) / det;
+        }
+        return out;
+    }
+
+    /** Delaunay triangles of the points, as index triples, leaving out those inside the mouth's opening. */
+    public static int[][] triangulate(List<Point> points) {
+        float[] e = Geometry.extent(points);
+        Map<Long, Integer> index = new HashMap<>();
+        List<int[]> out = new ArrayList<>();
+        try (Subdiv2D subdiv = new Subdiv2D(new Rect((int) Math.floor(e[0]) - 2, (int) Math.floor(e[1]) - 2,
+                (int) Math.ceil(e[2] - e[0]) + 5, (int) Math.ceil(e[3] - e[1]) + 5));
+             Vec6fVector list = new Vec6fVector()) {
+            for (int i = 0; i < points.size(); i++) {
+                Point p = points.get(i);
+                index.putIfAbsent(key(p.x(), p.y()), i);
+                try (Point2f point = new Point2f(p.x(), p.y())) {
+                    subdiv.insert(point);
+                }
+            }
+            subdiv.getTriangleList(list);
+            for (long t = 0; t < list.size(); t++) {
+                var v = list.get(t);
+                Integer a = index.get(key(v.get(0), v.get(1)));
+                Integer b = index.get(key(v.get(2), v.get(3)));
+                Integer c = index.get(key(v.get(4), v.get(5)));
+                if (a == null || b == null || c == null) {
+                    continue;
+                }
+                if (INNER_LIPS[a] && INNER_LIPS[b] && INNER_LIPS[c]) {
+                    continue;
+                }
+                out.add(new int[] {a, b, c});
+            }
+        }
+        return out.toArray(int[][]::new);
+    }
+
+    private static long key(float x, float y) {
+        return ((long) Float.floatToIntBits(x) << 32) | (Float.floatToIntBits(y) & 0xffffffffL);
+    }
+}
