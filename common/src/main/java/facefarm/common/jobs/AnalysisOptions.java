@@ -14,6 +14,8 @@ import java.util.List;
  *                   does when the model is installed, and fixes the choice per job so every worker agrees)
  * @param smoothingWindow the farm's own (FaceFusion has none): frames on each side over which a face track's points are
  *                        smoothed, detection gaps filled and reference matches held; 0 is FaceFusion's frame-by-frame
+ * @param faceMap the farm's own: one source per person ({@link FaceMapping}); when given, only the mapped people's
+ *                faces are processed, each with its own source, whatever the selector mode
  */
 public record AnalysisOptions(
         String faceDetectorModel,
@@ -29,9 +31,18 @@ public record AnalysisOptions(
         Integer referenceFacePosition,
         Float referenceFaceDistance,
         Long referenceFrameNumber,
-        Integer smoothingWindow) {
+        Integer smoothingWindow,
+        List<FaceMapping> faceMap) {
 
-    public static final AnalysisOptions DEFAULTS = new AnalysisOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final AnalysisOptions DEFAULTS = new AnalysisOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    public AnalysisOptions(String faceDetectorModel, Integer faceDetectorSize, List<Integer> faceDetectorMargin, List<Integer> faceDetectorAngles,
+                           Float faceDetectorScore, String faceLandmarkerModel, Float faceLandmarkerScore, Boolean fan68From5,
+                           String faceSelectorMode, String faceSelectorOrder, Integer referenceFacePosition, Float referenceFaceDistance,
+                           Long referenceFrameNumber, Integer smoothingWindow) {
+        this(faceDetectorModel, faceDetectorSize, faceDetectorMargin, faceDetectorAngles, faceDetectorScore, faceLandmarkerModel, faceLandmarkerScore,
+                fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, smoothingWindow, null);
+    }
 
     /** FaceFusion's options alone; the smoothing window takes the farm's default. */
     public AnalysisOptions(String faceDetectorModel, Integer faceDetectorSize, List<Integer> faceDetectorMargin, List<Integer> faceDetectorAngles,
@@ -39,21 +50,40 @@ public record AnalysisOptions(
                            String faceSelectorMode, String faceSelectorOrder, Integer referenceFacePosition, Float referenceFaceDistance,
                            Long referenceFrameNumber) {
         this(faceDetectorModel, faceDetectorSize, faceDetectorMargin, faceDetectorAngles, faceDetectorScore, faceLandmarkerModel, faceLandmarkerScore,
-                fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, null);
+                fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, null, null);
     }
 
     /** The same options with another smoothing window. */
     public AnalysisOptions withSmoothingWindow(Integer window) {
         return new AnalysisOptions(faceDetectorModel, faceDetectorSize, faceDetectorMargin, faceDetectorAngles, faceDetectorScore, faceLandmarkerModel,
-                faceLandmarkerScore, fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, window);
+                faceLandmarkerScore, fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber, window,
+                faceMap);
+    }
+
+    /** The same options with another face map (ingest fills in each person's identity). */
+    public AnalysisOptions withFaceMap(List<FaceMapping> map) {
+        return new AnalysisOptions(faceDetectorModel, faceDetectorSize, faceDetectorMargin, faceDetectorAngles, faceDetectorScore, faceLandmarkerModel,
+                faceLandmarkerScore, fan68From5, faceSelectorMode, faceSelectorOrder, referenceFacePosition, referenceFaceDistance, referenceFrameNumber,
+                smoothingWindow, map);
     }
 
     public AnalysisOptions {
         faceDetectorMargin = faceDetectorMargin == null ? null : List.copyOf(faceDetectorMargin);
         faceDetectorAngles = faceDetectorAngles == null ? null : List.copyOf(faceDetectorAngles);
+        faceMap = faceMap == null || faceMap.isEmpty() ? null : List.copyOf(faceMap);
     }
 
+    /** Whether faces are selected by one reference face (a face map takes precedence over the selector mode). */
     public boolean referenceMode() {
-        return "reference".equals(faceSelectorMode);
+        return "reference".equals(faceSelectorMode) && faceMap == null;
+    }
+
+    public boolean mapsFaces() {
+        return faceMap != null;
+    }
+
+    /** Whether faces need their identity: to compare them with a reference face or with the mapped people. */
+    public boolean needsIdentity() {
+        return referenceMode() || mapsFaces();
     }
 }

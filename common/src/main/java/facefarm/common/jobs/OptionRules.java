@@ -86,6 +86,17 @@ public final class OptionRules {
         if (options.smoothingWindow() != null && smoothingWindowProblem(options.smoothingWindow()) != null) {
             problems.add(smoothingWindowProblem(options.smoothingWindow()));
         }
+        if (options.faceMap() != null) {
+            if (options.faceMap().size() > FaceMapping.MAX) {
+                problems.add("a face map takes at most " + FaceMapping.MAX + " people, got " + options.faceMap().size());
+            }
+            for (FaceMapping m : options.faceMap()) {
+                if (m == null || m.referenceFrame() < 0 || m.referencePosition() < 0 || m.source() < 0) {
+                    problems.add("each face map entry names a reference frame, a face position in it and a source, all 0 or more, got "
+                            + (m == null ? "null" : m.label()));
+                }
+            }
+        }
         return problems;
     }
 

@@ -89,6 +89,16 @@ public record ChunkOffer(
         if (analysis.referenceMode() && referenceEmbedding == null) {
             throw new IllegalArgumentException("reference face selection needs the job's reference embedding");
         }
+        if (analysis.mapsFaces()) {
+            for (facefarm.common.jobs.FaceMapping m : analysis.faceMap()) {
+                if (m.referenceEmbedding() == null) {
+                    throw new IllegalArgumentException("face map entry " + m.label() + " has no identity: ingest fills it in");
+                }
+                if (m.source() >= sourceKeys.size()) {
+                    throw new IllegalArgumentException("face map entry " + m.label() + " names source " + m.source() + " of " + sourceKeys.size());
+                }
+            }
+        }
         if (encoding == null) {
             encoding = new VideoEncoding("mkv", 0);
         }

@@ -2,11 +2,11 @@ package facefarm.common.messaging;
 
 /** Every message type on the farm's topics, with the payload record it carries and its schema version. */
 public enum MessageType {
-    CHUNK_OFFER(ChunkOffer.class, 7),
+    CHUNK_OFFER(ChunkOffer.class, 8),
     CHUNK_EVENT(ChunkEvent.class, 3),
-    PREPARE_TASK(PrepareTask.class, 4),
+    PREPARE_TASK(PrepareTask.class, 5),
     STITCH_TASK(StitchTask.class, 2),
-    TASK_EVENT(TaskEvent.class, 1),
+    TASK_EVENT(TaskEvent.class, 2),
     WORKER_HEARTBEAT(WorkerHeartbeat.class, 4),
     DEAD_LETTER(DeadLetter.class, 1),
     FENCE(Fence.class, 2);

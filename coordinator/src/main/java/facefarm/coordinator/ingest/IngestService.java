@@ -114,6 +114,10 @@ public class IngestService {
                         ? "an operator allows hosts with FARM_NOTIFICATIONS_ALLOWED_HOSTS" : "allowed are " + String.join(", ", allowed)));
             }
         }
+        if (opts.analysis() != null && opts.analysis().mapsFaces()) {
+            opts.analysis().faceMap().stream().filter(m -> m != null && m.source() >= sources).findFirst().ifPresent(m -> problems.add("face map entry "
+                    + m.label() + " names source " + m.source() + ", but the job has " + sources + " source image(s), numbered from 0 in the order given"));
+        }
         if (sources > limits.maxSources()) {
             problems.add("a job takes at most " + limits.maxSources() + " source images (farm.limits.max-sources), got " + sources);
         }

@@ -3,6 +3,7 @@ package facefarm.deploy.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.FaceMapping;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.common.messaging.Messages;
@@ -53,6 +54,12 @@ final class AnalyseCommand {
     }
 
     Summary run(Path input, AnalysisOptions requested, boolean embedding, Path json, ModelStore models) {
+        return run(input, requested, embedding, json, models, List.of());
+    }
+
+    /** With a face map: every face is still reported, and each track says which entry (person) it matched. */
+    Summary run(Path input, AnalysisOptions requested, boolean asksEmbedding, Path json, ModelStore models, List<FaceMapArgument.Entry> map) {
+        boolean embedding = asksEmbedding || !map.isEmpty();
         List<String> problems = AnalysisSettings.problems(requested);
         if (!problems.isEmpty()) {
             throw new FarmCli.UsageException(String.join("; ", problems));
@@ -67,6 +74,7 @@ final class AnalyseCommand {
         long started = System.nanoTime();
         long[] counts = new long[4];
         List<String> rows = new ArrayList<>();
+        java.util.Map<Long, java.util.Map<String, Long>> matches = new java.util.TreeMap<>();
         try (FaceAnalyser analyser = FaceAnalyser.create(options, models, embedding);
              Frames source = Frames.open(input);
              JsonGenerator writer = json == null ? null : Messages.JSON.getFactory().createGenerator(open(json), JsonEncoding.UTF8)) {
@@ -94,7 +102,16 @@ final class AnalyseCommand {
                 }
             };
             // the workers' own pipeline, batching and tracking included; every face is reported, whatever the job would select
-            FaceSelector everyFace = new FaceSelector(FaceSelector.Mode.MANY, FaceSelector.Order.byName(options.faceSelectorOrder()), null, 0);
+            List<FaceMapping> people = mapped(analyser, input, options, map);
+            FaceSelector everyFace = new FaceSelector(FaceSelector.Mode.MANY, FaceSelector.Order.byName(options.faceSelectorOrder()), null,
+                    options.referenceFaceDistance(), people);
+            ChunkPipeline.TracksListener count = report;
+            report = (index, faces) -> {
+                count.frame(index, faces);
+                faces.stream().filter(f -> f.mapping() >= 0).forEach(f -> matches.computeIfAbsent(f.track(), t -> new java.util.TreeMap<>())
+                        .merge(map.get(f.mapping()).source() + " (" + map.get(f.mapping()).frame() + ":" + map.get(f.mapping()).position() + ")", 1L,
+                                Long::sum));
+            };
             FrameRange all = new FrameRange(0, Long.MAX_VALUE);
             new ChunkPipeline(analyser, everyFace, tracking, List.of(), OrtRuntime.batchSize()).listen(report)
                     .run(source::next, all, all, (index, frame) -> { }, done -> { }, new ChunkPipeline.Timings());
@@ -117,7 +134,43 @@ final class AnalyseCommand {
         }
         out.printf(Locale.ROOT, "%d frame(s), %d with faces, %d face(s) on %d track(s) in %.1f s (%.1f frames/s)%s%n", frames, withFaces, faces,
                 counts[3], seconds, frames / Math.max(seconds, 1e-9), json == null ? "" : " -> " + json);
+        if (!map.isEmpty()) {
+            for (long track = 0; track < counts[3]; track++) {
+                java.util.Map<String, Long> matched = matches.getOrDefault(track, java.util.Map.of());
+                out.println("track " + track + ": " + (matched.isEmpty() ? "matches no face map entry (left untouched)"
+                        : matched.entrySet().stream().map(e -> "matches " + e.getKey() + " on " + e.getValue() + " frame(s)")
+                        .collect(java.util.stream.Collectors.joining(", "))));
+            }
+        }
         return new Summary(frames, withFaces, faces, counts[3], seconds);
+    }
+
+    /** Each entry's person, identified on its frame of the input as a job's ingest does. */
+    private static List<FaceMapping> mapped(FaceAnalyser analyser, Path input, AnalysisOptions options, List<FaceMapArgument.Entry> map) {
+        List<FaceMapping> people = new ArrayList<>();
+        for (int i = 0; i < map.size(); i++) {
+            FaceMapArgument.Entry entry = map.get(i);
+            List<Face> faces = List.of();
+            try (Frames frames = Frames.open(input)) {
+                for (FrameReader.IndexedFrame frame = frames.next(); frame != null; frame = frames.next()) {
+                    try (org.bytedeco.opencv.opencv_core.Mat image = frame.image()) {
+                        if (frame.index() == entry.frame()) {
+                            faces = analyser.analyse(image);
+                            break;
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read " + input + ": " + e.getMessage(), e);
+            }
+            List<Face> ordered = FaceSelector.sorted(faces, FaceSelector.Order.byName(options.faceSelectorOrder()));
+            if (entry.position() >= ordered.size()) {
+                throw new FarmCli.UsageException("--face-map " + entry.frame() + ":" + entry.position() + "=" + entry.source() + ": frame " + entry.frame()
+                        + " has " + ordered.size() + " face(s), numbered from 0 in " + options.faceSelectorOrder() + " order");
+            }
+            people.add(new FaceMapping(entry.frame(), entry.position(), i, ordered.get(entry.position()).embeddingNorm()));
+        }
+        return people;
     }
 
     private static OutputStream open(Path json) throws IOException {
@@ -156,6 +209,9 @@ final class AnalyseCommand {
                 w.writeNumberField("landmarkScore", face.landmarkScore());
             }
             writePoints(w, "alignment", face.alignment());
+            if (tracked.mapping() >= 0) {
+                w.writeNumberField("faceMapEntry", tracked.mapping());
+            }
             if (face.embedding() != null) {
                 writeVector(w, "embedding", face.embedding());
                 writeVector(w, "embeddingNorm", face.embeddingNorm());

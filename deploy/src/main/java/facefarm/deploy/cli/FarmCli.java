@@ -1,6 +1,7 @@
 package facefarm.deploy.cli;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobSubmission;
 import facefarm.common.jobs.ProcessorOptions;
@@ -53,6 +54,7 @@ public final class FarmCli {
                                              last as long as the audio, holding the last frame (extend, for an image)
                                            --fps: frame rate of a video made from a still image (default 25)
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
+                            [--face-map FRAME:POSITION=NAME ...]
                             [ANALYSIS] [--accept-license NAME ...]
               ./farm benchmark --input VIDEO [--frames 64] [--source IMAGE] [--accept-license NAME ...]
                                            frames/s of each analysis model here, one per run and batched;
@@ -96,6 +98,10 @@ public final class FarmCli {
               --reference-frame-number 0   --reference-face-position 0   --reference-face-distance 0.3
               --smoothing-window 3   frames each side over which face tracks are smoothed, detection gaps filled and
                 reference matches held (the farm's own; 0 = FaceFusion's frame by frame; analyse: 0 unless given)
+              --face-map FRAME:POSITION=SOURCE (repeatable; the farm's own): one source per person. The person is face
+                POSITION (from 0, in the selector order) of frame FRAME; SOURCE is an image file or a --source number.
+                Only mapped people are processed; matching uses the face recogniser and --reference-face-distance.
+                analyse: reports which track matched which entry (SOURCE is then only a name)
 
             PROCESSING (FaceFusion's options; lists are comma-separated):
               --processors face_swapper,face_enhancer,mesh_swapper,lip_syncer,face_debugger   (default: face_swapper
@@ -193,7 +199,8 @@ public final class FarmCli {
 
     private int render(Options o) {
         Path target = o.requireFile("--target");
-        List<Path> sources = o.files("--source");
+        List<Path> sources = new ArrayList<>(o.files("--source"));
+        List<FaceMapping> faceMap = FaceMapArgument.resolve(o.all("--face-map"), sources);
         Path audio = o.has("--audio") ? o.requireFile("--audio") : null;
         if (sources.isEmpty() && audio == null && !o.has("--processors")) {
             throw new UsageException("--source IMAGE is required for the default chain (a photo of the face to use), or --audio FILE to lip-sync the "
@@ -212,7 +219,7 @@ public final class FarmCli {
         Integer chunkFrames = o.has("--chunk-frames") ? o.positiveInt("--chunk-frames", 0) : null;
         List<String> processors = o.value("--processors").map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(null);
-        AnalysisOptions analysis = analysisOptions(o);
+        AnalysisOptions analysis = analysisOptions(o).withFaceMap(faceMap);
         ProcessorOptions processing = processorOptions(o);
         long started = System.nanoTime();
         JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
@@ -314,7 +321,8 @@ public final class FarmCli {
     private int analyse(Options o, ModelStore models) {
         Path input = o.requireFile("--input");
         Path json = o.value("--json").map(Path::of).orElse(null);
-        new AnalyseCommand(out, err).run(input, analysisOptions(o), o.has("--embedding"), json, models.acceptingLicenses(o.all("--accept-license")));
+        List<FaceMapArgument.Entry> map = o.all("--face-map").stream().map(FaceMapArgument::parse).toList();
+        new AnalyseCommand(out, err).run(input, analysisOptions(o), o.has("--embedding"), json, models.acceptingLicenses(o.all("--accept-license")), map);
         return OK;
     }
 

@@ -56,7 +56,7 @@ public final class AnalysisSettings {
                 o.referenceFacePosition() == null ? 0 : o.referenceFacePosition(),
                 o.referenceFaceDistance() == null ? FaceSelector.DEFAULT_REFERENCE_DISTANCE : o.referenceFaceDistance(),
                 o.referenceFrameNumber() == null ? 0L : o.referenceFrameNumber(),
-                o.smoothingWindow() == null ? DEFAULT_SMOOTHING_WINDOW : o.smoothingWindow());
+                o.smoothingWindow() == null ? DEFAULT_SMOOTHING_WINDOW : o.smoothingWindow(), o.faceMap());
     }
 
     /** Whether resolved options run a 68-point landmarker (FaceFusion runs it only with a landmarker score above 0). */

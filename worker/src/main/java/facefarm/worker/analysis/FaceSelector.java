@@ -1,5 +1,6 @@
 package facefarm.worker.analysis;
 
+import facefarm.common.jobs.FaceMapping;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.List;
 /**
  * Which faces of a frame a processor works on, with FaceFusion's modes: {@code many} (all), {@code one} (the first in
  * the chosen order) and {@code reference} (those whose identity distance to the job's reference face is below the
- * threshold, default 0.3).
+ * threshold, default 0.3). With a job's face map, each face is compared with every mapped person instead, and only the
+ * mapped people's faces are selected, each with its own source.
  */
 public final class FaceSelector {
     public enum Mode { MANY, ONE, REFERENCE }
@@ -51,8 +53,14 @@ public final class FaceSelector {
     private final Order order;
     private final float[] referenceEmbedding;
     private final float referenceDistance;
+    private final List<FaceMapping> map;
 
     public FaceSelector(Mode mode, Order order, float[] referenceEmbeddingNorm, float referenceDistance) {
+        this(mode, order, referenceEmbeddingNorm, referenceDistance, List.of());
+    }
+
+    /** @param map the job's face map with each person's identity filled in; empty when the job has none */
+    public FaceSelector(Mode mode, Order order, float[] referenceEmbeddingNorm, float referenceDistance, List<FaceMapping> map) {
         if (mode == Mode.REFERENCE && referenceEmbeddingNorm == null) {
             throw new IllegalArgumentException("reference mode needs the reference face's embedding");
         }
@@ -60,6 +68,12 @@ public final class FaceSelector {
         this.order = order;
         this.referenceEmbedding = referenceEmbeddingNorm;
         this.referenceDistance = referenceDistance;
+        this.map = List.copyOf(map);
+        for (FaceMapping m : this.map) {
+            if (m.referenceEmbedding() == null) {
+                throw new IllegalArgumentException("face map entry " + m.label() + " has no identity");
+            }
+        }
     }
 
     public static Mode mode(String name) {
@@ -73,8 +87,8 @@ public final class FaceSelector {
 
     /** The selector a job's resolved options describe; {@code referenceEmbeddingNorm} is needed in reference mode. */
     public static FaceSelector of(facefarm.common.jobs.AnalysisOptions resolved, float[] referenceEmbeddingNorm) {
-        return new FaceSelector(mode(resolved.faceSelectorMode()), Order.byName(resolved.faceSelectorOrder()), referenceEmbeddingNorm,
-                resolved.referenceFaceDistance());
+        return new FaceSelector(resolved.mapsFaces() ? Mode.MANY : mode(resolved.faceSelectorMode()), Order.byName(resolved.faceSelectorOrder()),
+                referenceEmbeddingNorm, resolved.referenceFaceDistance(), resolved.mapsFaces() ? resolved.faceMap() : List.of());
     }
 
     public static List<Face> sorted(List<Face> faces, Order order) {
@@ -100,6 +114,25 @@ public final class FaceSelector {
 
     public boolean selectsByReference() {
         return mode == Mode.REFERENCE;
+    }
+
+    /** Whether the job maps people to sources: then {@link #mappings} people are compared with every face. */
+    public boolean mapsFaces() {
+        return !map.isEmpty();
+    }
+
+    public int mappings() {
+        return map.size();
+    }
+
+    /** The face's identity distance to mapped person {@code mapping}; NaN when the face has no embedding. */
+    public double mappingDistance(Face face, int mapping) {
+        return face.embeddingNorm() == null ? Double.NaN : FaceRecognizer.distance(face.embeddingNorm(), map.get(mapping).referenceEmbedding());
+    }
+
+    /** The job's source number that goes onto mapped person {@code mapping}. */
+    public int source(int mapping) {
+        return map.get(mapping).source();
     }
 
     /** FaceFusion's selection, frame by frame: in reference mode, the faces closer to the reference than the threshold. */

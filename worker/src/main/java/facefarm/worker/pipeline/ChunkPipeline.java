@@ -12,6 +12,8 @@ import facefarm.worker.tracking.TrackedFace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongConsumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -72,7 +74,7 @@ public final class ChunkPipeline {
      * @return the number of owned frames handed to the sink
      */
     public long run(FrameSource reader, FrameRange processed, FrameRange owned, FrameSink sink, LongConsumer progress, Timings timings) {
-        FaceTracks tracks = new FaceTracks(tracking, selector.selectsByReference() ? selector : null);
+        FaceTracks tracks = new FaceTracks(tracking, selector.selectsByReference() || selector.mapsFaces() ? selector : null);
         ArrayDeque<FrameReader.IndexedFrame> waiting = new ArrayDeque<>();
         long[] emitted = {0};
         boolean more = true;
@@ -121,9 +123,21 @@ public final class ChunkPipeline {
         long t0 = System.nanoTime();
         List<TrackedFace> tracked = tracks.resolve(frame.index());
         listener.frame(frame.index(), tracked);
-        List<Face> selected = selector.select(tracked, TrackedFace::face, TrackedFace::matchesReference).stream().map(TrackedFace::face).toList();
-        for (FrameProcessor processor : processors) {
-            processor.process(frame.index(), frame.image(), selected);
+        if (selector.mapsFaces()) {
+            Map<Integer, List<Face>> bySource = new TreeMap<>();
+            for (TrackedFace face : selector.select(tracked, TrackedFace::face, t -> true)) {
+                if (face.mapping() >= 0) {
+                    bySource.computeIfAbsent(selector.source(face.mapping()), s -> new ArrayList<>()).add(face.face());
+                }
+            }
+            for (FrameProcessor processor : processors) {
+                bySource.forEach((source, faces) -> processor.process(frame.index(), frame.image(), faces, source));
+            }
+        } else {
+            List<Face> selected = selector.select(tracked, TrackedFace::face, TrackedFace::matchesReference).stream().map(TrackedFace::face).toList();
+            for (FrameProcessor processor : processors) {
+                processor.process(frame.index(), frame.image(), selected);
+            }
         }
         long t1 = System.nanoTime();
         timings.processNanos += t1 - t0;

@@ -87,7 +87,7 @@ public final class ChunkRunner implements AutoCloseable {
         AnalysisKey key = new AnalysisKey(resolved, ProcessorRegistry.needsMesh(processors, AnalysisSettings.has68Landmarks(resolved)));
         if (analyser == null || !key.equals(analysisKey)) {
             close();
-            analyser = FaceAnalyser.create(resolved, models, resolved.referenceMode(), key.mesh());
+            analyser = FaceAnalyser.create(resolved, models, resolved.needsIdentity(), key.mesh());
             analysisKey = key;
         }
         return analyser;

@@ -1,6 +1,7 @@
 package facefarm.worker.preparing;
 
 import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.JobAnalysis;
 import facefarm.common.jobs.ModelUse;
@@ -91,10 +92,22 @@ final class FaceChecks {
             // lip sync picks its 68 points from the mesh when analysis has no 68-point landmarker
             processorIds.add(0, FaceMesh468.MODEL_ID);
         }
-        List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.referenceMode()));
+        if (options.mapsFaces()) {
+            for (FaceMapping m : options.faceMap()) {
+                if (m.source() >= sources.size()) {
+                    throw new CheckFailed(Failure.SOURCES, 400, "face map entry " + m.label() + " names source " + m.source() + ", but the job has "
+                            + sources.size() + " source image(s), numbered from 0");
+                }
+                if (m.referenceFrame() >= video.frames()) {
+                    throw new CheckFailed(Failure.REFERENCE, 400, "face map entry " + m.label() + ": frame " + m.referenceFrame()
+                            + " is past the end of target '" + targetName + "' (" + video.frames() + " frames, numbered from 0)");
+                }
+            }
+        }
+        List<String> ids = new ArrayList<>(AnalysisSettings.modelIds(options, options.needsIdentity()));
         processorIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
         float[] reference = null;
-        try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.referenceMode())) {
+        try (FaceAnalyser analyser = FaceAnalyser.create(options, models, options.needsIdentity())) {
             for (Source source : sources) {
                 int faces = countFaces(analyser, source);
                 if (faces < 0) {
@@ -107,6 +120,9 @@ final class FaceChecks {
             }
             if (options.referenceMode()) {
                 reference = referenceEmbedding(analyser, options, target, targetName, video);
+            }
+            if (options.mapsFaces()) {
+                options = options.withFaceMap(mappedIdentities(analyser, options, target, targetName, video));
             }
             // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per job costs too much
             processorIds.forEach(models::resolve);
@@ -132,20 +148,39 @@ final class FaceChecks {
         }
     }
 
-    private static float[] referenceEmbedding(FaceAnalyser analyser, AnalysisOptions options, String target, String targetName, VideoInfo video) {
-        long index = options.referenceFrameNumber();
-        List<Face> faces;
+    /** Each mapped person's identity, from the face the studio pointed at. */
+    private static List<FaceMapping> mappedIdentities(FaceAnalyser analyser, AnalysisOptions options, String target, String targetName, VideoInfo video) {
+        List<FaceMapping> out = new ArrayList<>();
+        for (FaceMapping m : options.faceMap()) {
+            List<Face> faces = facesAt(analyser, m.referenceFrame(), target, targetName, video);
+            List<Face> ordered = FaceSelector.sorted(faces, FaceSelector.Order.byName(options.faceSelectorOrder()));
+            if (m.referencePosition() >= ordered.size()) {
+                throw new CheckFailed(Failure.REFERENCE, 422, "face map entry " + m.label() + ": frame " + m.referenceFrame() + " of target '" + targetName
+                        + "' has " + ordered.size() + " face(s) in " + options.faceSelectorOrder() + " order, numbered from 0: pick a frame where the "
+                        + "person is visible, and their position in it (./farm analyse lists the faces of every frame)");
+            }
+            out.add(m.withEmbedding(ordered.get(m.referencePosition()).embeddingNorm()));
+        }
+        return out;
+    }
+
+    private static List<Face> facesAt(FaceAnalyser analyser, long index, String target, String targetName, VideoInfo video) {
         try (FrameReader reader = new FrameReader(target, new FrameRange(index, index + 1), ChunkPlanner.seekFor(index, video.keyframes()))) {
             FrameReader.IndexedFrame frame = reader.next();
             if (frame == null) {
-                throw new CheckFailed(Failure.REFERENCE, 400, "cannot decode frame " + index + " of target '" + targetName + "' for the reference face");
+                throw new CheckFailed(Failure.REFERENCE, 400, "cannot decode frame " + index + " of target '" + targetName + "' for a reference face");
             }
             try (Mat image = frame.image()) {
-                faces = analyser.analyse(image);
+                return analyser.analyse(image);
             }
         } catch (MediaException e) {
             throw new CheckFailed(Failure.TARGET, 400, "target '" + targetName + "': " + e.getMessage(), e);
         }
+    }
+
+    private static float[] referenceEmbedding(FaceAnalyser analyser, AnalysisOptions options, String target, String targetName, VideoInfo video) {
+        long index = options.referenceFrameNumber();
+        List<Face> faces = facesAt(analyser, index, target, targetName, video);
         Face face = FaceSelector.at(faces, FaceSelector.Order.byName(options.faceSelectorOrder()), options.referenceFacePosition());
         if (face == null) {
             throw new CheckFailed(Failure.REFERENCE, 422, "no face in frame " + index + " of target '" + targetName + "' to use as the reference face: "

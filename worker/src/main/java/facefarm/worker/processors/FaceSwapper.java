@@ -32,6 +32,7 @@ public final class FaceSwapper implements FrameProcessor {
     private final int pixelBoost;
     private final float balance;
     private final float[] source;
+    private final List<float[]> perSource = new ArrayList<>();
 
     /**
      * @param converter  the crossface model for CONVERTED sources, else null
@@ -74,18 +75,40 @@ public final class FaceSwapper implements FrameProcessor {
         return model;
     }
 
+    /**
+     * Registers the job's next source for face maps, in the job's order: its own input (one face's embedding, or its
+     * image), where faces no map assigns get the job's averaged one.
+     */
+    public void addSource(Face face, Mat image) {
+        perSource.add(model.source().isImage() ? sourceImage(model.source(), image, face) : embedding(face.embedding()));
+    }
+
     @Override
     public void process(long frameIndex, Mat frame, List<Face> faces) {
         for (Face face : faces) {
-            swap(frame, face);
+            swap(frame, face, source);
+        }
+    }
+
+    @Override
+    public void process(long frameIndex, Mat frame, List<Face> faces, int sourceNumber) {
+        if (sourceNumber < 0 || sourceNumber >= perSource.size()) {
+            throw new IllegalArgumentException("source " + sourceNumber + " asked of a swapper given " + perSource.size() + " source(s)");
+        }
+        for (Face face : faces) {
+            swap(frame, face, perSource.get(sourceNumber));
         }
     }
 
     public void swap(Mat frame, Face target) {
+        swap(frame, target, source);
+    }
+
+    private void swap(Mat frame, Face target, float[] sourceInput) {
         double[] matrix = FaceWarp.matrix(target.alignment(), model.template(), pixelBoost);
         try (Mat crop = FaceWarp.crop(frame, matrix, pixelBoost)) {
             List<Mat> masks = new ArrayList<>(masker.beforeSwap(crop));
-            try (Mat swapped = swapCrop(crop, sourceFor(frame, target))) {
+            try (Mat swapped = swapCrop(crop, sourceFor(frame, target, sourceInput))) {
                 List<Point> landmarks = target.landmark68() == null ? null : FaceWarp.apply(matrix, target.landmark68());
                 masks.addAll(masker.afterSwap(swapped, landmarks));
                 try (Mat mask = FaceMasker.combine(masks, crop.cols(), crop.rows())) {
@@ -123,6 +146,10 @@ public final class FaceSwapper implements FrameProcessor {
 
     /** The source input for one target face: the job's, moved towards or away from the target's identity by the weight. */
     float[] sourceFor(Mat frame, Face target) {
+        return sourceFor(frame, target, source);
+    }
+
+    private float[] sourceFor(Mat frame, Face target, float[] source) {
         if (balance == 0) {
             return source;
         }

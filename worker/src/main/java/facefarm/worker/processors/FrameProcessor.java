@@ -15,6 +15,14 @@ public interface FrameProcessor extends AutoCloseable {
 
     void process(long frameIndex, Mat frame, List<Face> faces);
 
+    /**
+     * The faces of the people a job's face map gives source number {@code source}. Processors that put a source on a
+     * face (the swappers) use that source; the rest treat the faces as any others.
+     */
+    default void process(long frameIndex, Mat frame, List<Face> faces, int source) {
+        process(frameIndex, frame, faces);
+    }
+
     @Override
     default void close() {
     }

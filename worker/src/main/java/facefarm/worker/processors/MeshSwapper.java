@@ -48,21 +48,31 @@ public final class MeshSwapper implements FrameProcessor {
     /** The local colour match's reach, in eye-corner distances: wider than skin detail, narrower than the face. */
     private static final double COLOUR_REACH = 0.4;
 
+    /** A source image (BGR, owned by the processor) and its face's 468 mesh points. */
+    public record Source(Mat image, List<Point> points) {
+    }
+
     private final FaceMesh468 mesh;
-    private final Mat source;
-    private final MeshWarp warp;
+    private final List<Source> sources;
+    private final List<MeshWarp> warps;
     private final Blend blend;
 
     /**
-     * @param mesh        the target faces' landmarker; closed with this processor
-     * @param source      the source image (BGR), kept by the processor
-     * @param sourcePoints the source face's 468 mesh points in that image
+     * @param mesh    the target faces' landmarker; closed with this processor
+     * @param sources the job's sources in order, kept by the processor; the first goes onto faces no face map assigns
      */
-    public MeshSwapper(FaceMesh468 mesh, Mat source, List<Point> sourcePoints, Blend blend) {
+    public MeshSwapper(FaceMesh468 mesh, List<Source> sources, Blend blend) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("the mesh swapper needs a source face");
+        }
         this.mesh = mesh;
-        this.source = source;
-        this.warp = new MeshWarp(source, sourcePoints);
+        this.sources = List.copyOf(sources);
+        this.warps = this.sources.stream().map(s -> new MeshWarp(s.image(), s.points())).toList();
         this.blend = blend;
+    }
+
+    public MeshSwapper(FaceMesh468 mesh, Mat source, List<Point> sourcePoints, Blend blend) {
+        this(mesh, List.of(new Source(source, sourcePoints)), blend);
     }
 
     @Override
@@ -70,23 +80,36 @@ public final class MeshSwapper implements FrameProcessor {
         return NAME;
     }
 
-    /** Swaps each face on its mesh: the one analysis found (smoothed over its track), else one run here. */
     @Override
     public void process(long frameIndex, Mat frame, List<Face> faces) {
+        process(frameIndex, frame, faces, 0);
+    }
+
+    /** Swaps each face on its mesh: the one analysis found (smoothed over its track), else one run here. */
+    @Override
+    public void process(long frameIndex, Mat frame, List<Face> faces, int source) {
+        if (source < 0 || source >= warps.size()) {
+            throw new IllegalArgumentException("source " + source + " asked of a job with " + warps.size() + " source(s)");
+        }
+        MeshWarp warp = warps.get(source);
         List<Face> unmeshed = faces.stream().filter(face -> face.mesh() == null).toList();
-        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh()));
+        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh(), warp));
         if (unmeshed.isEmpty()) {
             return;
         }
         List<Mat> frames = new ArrayList<>(unmeshed.size());
         unmeshed.forEach(face -> frames.add(frame));
         for (FaceMesh468.Mesh target : mesh.run(frames, unmeshed)) {
-            swap(frame, target.points());
+            swap(frame, target.points(), warp);
         }
     }
 
-    /** Replaces the face whose mesh is {@code targetPoints} in {@code frame} with the source face. */
+    /** Replaces the face whose mesh is {@code targetPoints} in {@code frame} with the first source's face. */
     public void swap(Mat frame, List<Point> targetPoints) {
+        swap(frame, targetPoints, warps.get(0));
+    }
+
+    private void swap(Mat frame, List<Point> targetPoints, MeshWarp warp) {
         Rect box = bounds(targetPoints, frame.cols(), frame.rows(), 4);
         if (box == null) {
             return;
@@ -176,6 +199,6 @@ public final class MeshSwapper implements FrameProcessor {
     @Override
     public void close() {
         mesh.close();
-        source.close();
+        sources.forEach(s -> s.image().close());
     }
 }

@@ -99,8 +99,12 @@ public final class ProcessorRegistry {
             FaceMasker masker = open(opened, masker(o, o.faceMaskTypes(), o.faceMaskPadding(), models));
             ProcessorContext.SourceFace first = context.firstSource();
             Face source = recognizer == null ? first.face() : averageIdentity(context, recognizer);
-            return new FaceSwapper(model, session, converter, inswapper, recognizer, masker, FaceSwapper.pixelBoost(model, o), o.faceSwapperWeight(),
-                    source, first.image());
+            FaceSwapper swapper = new FaceSwapper(model, session, converter, inswapper, recognizer, masker, FaceSwapper.pixelBoost(model, o),
+                    o.faceSwapperWeight(), source, first.image());
+            for (ProcessorContext.SourceFace each : context.sources()) {
+                swapper.addSource(recognizer == null || each.face().embedding() != null ? each.face() : recognizer.embed(each.image(), each.face()), each.image());
+            }
+            return swapper;
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -135,10 +139,13 @@ public final class ProcessorRegistry {
     private static MeshSwapper meshSwapper(ProcessorContext context) {
         FaceMesh468 mesh = new FaceMesh468(context.models().resolve(FaceMesh468.MODEL_ID));
         try {
-            ProcessorContext.SourceFace source = context.firstSource();
-            List<facefarm.worker.analysis.Point> sourceMesh = source.face().mesh() != null ? source.face().mesh() : mesh.run(source.image(), source.face()).points();
-            Mat image = source.image().clone();
-            return new MeshSwapper(mesh, image, sourceMesh, MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));
+            context.firstSource();
+            List<MeshSwapper.Source> sources = new ArrayList<>();
+            for (ProcessorContext.SourceFace source : context.sources()) {
+                List<facefarm.worker.analysis.Point> points = source.face().mesh() != null ? source.face().mesh() : mesh.run(source.image(), source.face()).points();
+                sources.add(new MeshSwapper.Source(source.image().clone(), points));
+            }
+            return new MeshSwapper(mesh, sources, MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));
         } catch (RuntimeException e) {
             mesh.close();
             throw e;

@@ -10,6 +10,10 @@ import facefarm.worker.analysis.Face;
  * @param raw              the detection itself, or for a filled gap the face interpolated between the detections around it
  * @param interpolated     whether detection missed this frame and the gap was filled
  * @param matchesReference in reference mode, whether the track matches the reference face (with hysteresis)
+ * @param mapping          with a face map, the mapped person the track matches (with hysteresis), or -1 for none
  */
-public record TrackedFace(long track, Face face, Face raw, boolean interpolated, boolean matchesReference) {
+public record TrackedFace(long track, Face face, Face raw, boolean interpolated, boolean matchesReference, int mapping) {
+    public TrackedFace(long track, Face face, Face raw, boolean interpolated, boolean matchesReference) {
+        this(track, face, raw, interpolated, matchesReference, -1);
+    }
 }

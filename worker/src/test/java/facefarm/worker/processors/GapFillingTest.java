@@ -45,7 +45,7 @@ class GapFillingTest {
         try (FaceAnalyser analyser = new FaceAnalyser(yunet, null, List.of(), 0.5f, null, FaceSelector.Order.LARGE_SMALL,
                 new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx")));
              FaceRecognizer recognizer = new FaceRecognizer("mobilefacenet", SharedFiles.modelsDir().resolve("mobilefacenet_pixamatch.onnx"));
-             MeshSwapper swapper = MeshSwapperTest.swapper(yunet, MeshSwapper.Blend.FEATHERED);
+             MeshSwapper swapper = MeshSwapperTest.swapper(yunet, MeshSwapper.Blend.MULTIBAND);
              FrameReader reader = new FrameReader(SharedFiles.media("face_2.mp4"), new FrameRange(30, 55), Keyframe.FIRST);
              Mat sourceImage = opencv_imgcodecs.imread(SharedFiles.media("astronaut.png").toString())) {
             for (FrameReader.IndexedFrame frame = reader.next(); frame != null; frame = reader.next()) {
