@@ -90,6 +90,8 @@ class FaceMapTest {
                     new JobOptions(List.of("mesh_swapper"), 16, "mkv", map)).id(), s -> { });
             assertEquals(JobState.DONE, chunked.state(), chunked.error());
             assertEquals(3, chunked.chunksTotal());
+            assertEquals(List.of("0:0=0", "0:1=1"), chunked.analysis().faceMap().stream().map(FaceMapping::label).toList(), "the status shows the map");
+            assertTrue(chunked.analysis().faceMap().stream().allMatch(m -> m.referenceEmbedding() == null), "but not the people's identity vectors");
             JobStatus whole = client.follow(client.submit(target, List.of(astronaut, happy),
                     new JobOptions(List.of("mesh_swapper"), FRAMES, "mkv", map)).id(), s -> { });
             assertEquals(JobState.DONE, whole.state(), whole.error());

@@ -73,6 +73,11 @@ public record AnalysisOptions(
         faceMap = faceMap == null || faceMap.isEmpty() ? null : List.copyOf(faceMap);
     }
 
+    /** These options without the mapped people's identity vectors: biometric data stays inside the farm. */
+    public AnalysisOptions withoutIdentities() {
+        return faceMap == null ? this : withFaceMap(faceMap.stream().map(m -> m.withEmbedding(null)).toList());
+    }
+
     /** Whether faces are selected by one reference face (a face map takes precedence over the selector mode). */
     public boolean referenceMode() {
         return "reference".equals(faceSelectorMode) && faceMap == null;

@@ -51,7 +51,7 @@ public class JobViews {
             }
         }
         return new JobStatus(job.id().toString(), job.state(), job.framesTotal(), done, job.fpsNumerator() + "/" + job.fpsDenominator(),
-                job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options(), job.analysis().processorOptions(), job.analysis().models(), error,
+                job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options() == null ? null : job.analysis().options().withoutIdentities(), job.analysis().processorOptions(), job.analysis().models(), error,
                 job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt(), placement(job));
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import facefarm.common.planning.Overlap;
 import facefarm.worker.analysis.Box;
 import facefarm.worker.analysis.Face;
+import facefarm.common.jobs.FaceMapping;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.analysis.Point;
 import java.util.ArrayList;
@@ -264,5 +265,43 @@ class FaceTracksTest {
         assertFalse(perFrame.get(11).get(0).matchesReference(), "frame by frame, distance 0.31 is no match");
         assertTrue(perFrame.get(12).get(0).matchesReference(), "and 0.27 is");
         assertEquals(List.of(), selector.select(perFrame.get(11), TrackedFace::face, TrackedFace::matchesReference));
+    }
+
+    @Test
+    void eachTrackMatchesItsOwnMappedPersonTheSameInEveryChunking() {
+        // three people side by side: identities (1, 0), (0, 1) and (-1, 0); the map names the first two
+        List<List<Face>> frames = new ArrayList<>();
+        Random random = new Random(5);
+        for (int t = 0; t < 60; t++) {
+            List<Face> faces = new ArrayList<>();
+            double jitter = random.nextGaussian() * 0.05;
+            faces.add(withIdentity(face(100, 100), (float) Math.cos(jitter), (float) Math.sin(jitter)));
+            faces.add(withIdentity(face(400, 100), (float) Math.sin(jitter), (float) Math.cos(jitter)));
+            faces.add(withIdentity(face(700, 100), -1, 0));
+            Collections.shuffle(faces, random);
+            frames.add(t == 30 ? faces.subList(0, 2) : faces);
+        }
+        List<FaceMapping> map = List.of(new FaceMapping(0L, 0, 1, new float[] {0, 1}), new FaceMapping(0L, 1, 0, new float[] {1, 0}));
+        FaceSelector selector = new FaceSelector(FaceSelector.Mode.MANY, FaceSelector.Order.LEFT_RIGHT, null, 0.3f, map);
+        TrackSettings settings = new TrackSettings(3);
+        List<List<TrackedFace>> whole = track(frames, settings, selector);
+        for (int t = 0; t < 60; t++) {
+            for (TrackedFace f : whole.get(t)) {
+                double x = f.raw().box().x1();
+                int expected = x < 200 ? 1 : x < 500 ? 0 : -1;
+                assertEquals(expected, f.mapping(), "frame " + t + ", face at x " + x);
+                assertEquals(expected >= 0, f.matchesReference());
+            }
+        }
+        Overlap overlap = settings.overlap();
+        for (int start = 0; start < 60; start += 16) {
+            int end = Math.min(60, start + 16);
+            List<List<TrackedFace>> part = trackRange(frames, Math.max(0, start - overlap.past()), Math.min(60, end + overlap.future()), start, end,
+                    settings, selector);
+            for (int t = start; t < end; t++) {
+                assertEquals(whole.get(t).stream().map(TrackedFace::mapping).toList(), part.get(t - start).stream().map(TrackedFace::mapping).toList(),
+                        "chunks of 16, frame " + t);
+            }
+        }
     }
 }
