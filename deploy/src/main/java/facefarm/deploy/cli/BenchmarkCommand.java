@@ -15,6 +15,7 @@ import facefarm.worker.analysis.WarpTemplate;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.inference.OrtRuntime;
 import facefarm.worker.media.FrameReader;
+import facefarm.common.jobs.OptionRules;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.worker.inference.OnnxGraph;
 import facefarm.worker.masks.FaceMasker;
@@ -196,7 +197,7 @@ final class BenchmarkCommand {
             }
             Face sourceFace = found.get(0);
             List<ProcessorContext.SourceFace> sources = List.of(new ProcessorContext.SourceFace(image, sourceFace));
-            for (String blend : List.of("seamless", "feathered")) {
+            for (String blend : OptionRules.MESH_BLENDS) {
                 ProcessorOptions options = ProcessorSettings.resolve(List.of(MeshSwapper.NAME), new ProcessorOptions(null, null, null, null, null, null, null,
                         null, null, null, null, null, null, blend), models).options();
                 try (FrameProcessor mesh = ProcessorRegistry.create(MeshSwapper.NAME, new ProcessorContext(models, options, sources))) {

@@ -21,6 +21,25 @@ public final class LocalColourMatch {
     private LocalColourMatch() {
     }
 
+    /**
+     * A Gaussian blur of {@code sigma}, done at a quarter of sigma's scale: the means it gives are smooth on that scale
+     * anyway, and a full-size blur this wide costs more than the rest of the swap.
+     */
+    private static void lowPass(Mat image, double sigma) {
+        double scale = Math.max(1, sigma / 4);
+        if (scale < 2) {
+            opencv_imgproc.GaussianBlur(image, image, new Size(0, 0), sigma);
+            return;
+        }
+        Size full = image.size();
+        try (Mat small = new Mat()) {
+            opencv_imgproc.resize(image, small, new Size(Math.max(1, (int) Math.round(full.width() / scale)), Math.max(1, (int) Math.round(full.height() / scale))),
+                    0, 0, opencv_imgproc.INTER_AREA);
+            opencv_imgproc.GaussianBlur(small, small, new Size(0, 0), sigma / scale);
+            opencv_imgproc.resize(small, image, full, 0, 0, opencv_imgproc.INTER_LINEAR);
+        }
+    }
+
     /** Adjusts {@code warped} (BGR, 8 bit) towards {@code target} (the same size), judged over {@code support}. */
     public static void apply(Mat warped, Mat target, Mat support, double sigma) {
         int pixels = (int) support.total();
@@ -34,10 +53,9 @@ public final class LocalColourMatch {
             }
             opencv_core.multiply(warpedF, weight3, warpedMean);
             opencv_core.multiply(targetF, weight3, targetMean);
-            Size any = new Size(0, 0);
-            opencv_imgproc.GaussianBlur(warpedMean, warpedMean, any, sigma);
-            opencv_imgproc.GaussianBlur(targetMean, targetMean, any, sigma);
-            opencv_imgproc.GaussianBlur(weight, weight, any, sigma);
+            lowPass(warpedMean, sigma);
+            lowPass(targetMean, sigma);
+            lowPass(weight, sigma);
             float[] w = new float[pixels];
             float[] sm = new float[pixels * 3];
             float[] tm = new float[pixels * 3];
