@@ -47,6 +47,8 @@ public final class MeshSwapper implements FrameProcessor {
 
     /** The local colour match's reach, in eye-corner distances: wider than skin detail, narrower than the face. */
     private static final double COLOUR_REACH = 0.4;
+    /** Pixels around the mesh's extent that the swap's box takes in. */
+    public static final int BOX_MARGIN = 4;
 
     /** A source image (BGR, owned by the processor) and its face's 468 mesh points. */
     public record Source(Mat image, List<Point> points) {
@@ -110,7 +112,7 @@ public final class MeshSwapper implements FrameProcessor {
     }
 
     private void swap(Mat frame, List<Point> targetPoints, MeshWarp warp) {
-        Rect box = bounds(targetPoints, frame.cols(), frame.rows(), 4);
+        Rect box = bounds(targetPoints, frame.cols(), frame.rows(), BOX_MARGIN);
         if (box == null) {
             return;
         }
@@ -178,7 +180,7 @@ public final class MeshSwapper implements FrameProcessor {
     }
 
     /** The points' bounding box grown by {@code margin}, clipped to the frame; null when nothing is left. */
-    private static Rect bounds(List<Point> points, int width, int height, int margin) {
+    public static Rect bounds(List<Point> points, int width, int height, int margin) {
         float minX = Float.MAX_VALUE;
         float minY = Float.MAX_VALUE;
         float maxX = -Float.MAX_VALUE;

@@ -64,22 +64,9 @@ class MeshSwapperPerformanceTest {
         }
     }
 
+    /** The box the swapper works in. */
     private static Rect box(List<Point> points, Mat frame) {
-        float minX = Float.MAX_VALUE;
-        float minY = Float.MAX_VALUE;
-        float maxX = -Float.MAX_VALUE;
-        float maxY = -Float.MAX_VALUE;
-        for (Point p : points) {
-            minX = Math.min(minX, p.x());
-            minY = Math.min(minY, p.y());
-            maxX = Math.max(maxX, p.x());
-            maxY = Math.max(maxY, p.y());
-        }
-        int x1 = Math.max(0, (int) minX - 4);
-        int y1 = Math.max(0, (int) minY - 4);
-        int x2 = Math.min(frame.cols(), (int) maxX + 5);
-        int y2 = Math.min(frame.rows(), (int) maxY + 5);
-        return new Rect(x1, y1, x2 - x1, y2 - y1);
+        return MeshSwapper.bounds(points, frame.cols(), frame.rows(), MeshSwapper.BOX_MARGIN);
     }
 
     @ParameterizedTest
