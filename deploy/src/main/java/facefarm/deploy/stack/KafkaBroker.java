@@ -23,6 +23,38 @@ public final class KafkaBroker implements AutoCloseable {
      * KRaft quorum remembers its controller's address), so topics, offsets and queued offers survive a restart.
      */
     public static KafkaBroker start(Path dir, String classPath, int partitions) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, classPath, partitions);
+            } catch (PortTaken e) {
+                // a free port picked here was taken by another program before the broker bound it: fresh ports, fresh storage
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                deleteQuietly(dir.resolve("data"));
+                deleteQuietly(dir.resolve("server.properties"));
+            }
+        }
+    }
+
+    private static final int PORT_ATTEMPTS = 3;
+
+    /** A fresh broker lost one of its ports between choosing and binding it. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try (var walk = Files.walk(path)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // nothing there, or nothing to keep: the next start formats afresh either way
+        }
+    }
+
+    private static KafkaBroker startOnce(Path dir, String classPath, int partitions) {
         Path config = dir.resolve("server.properties");
         boolean formatted = Files.isRegularFile(dir.resolve("data").resolve("meta.properties")) && Files.isRegularFile(config);
         try {
@@ -64,7 +96,11 @@ public final class KafkaBroker implements AutoCloseable {
                 Ports.await(port, Duration.ofSeconds(90), broker::isAlive, "Kafka broker");
             } catch (IllegalStateException e) {
                 broker.close();
-                throw new IllegalStateException(e.getMessage() + "\n" + broker.logTail(30), e);
+                String log = broker.logTail(30);
+                if (!formatted && log.contains("Address already in use")) {
+                    throw new PortTaken(e.getMessage() + "\n" + log);
+                }
+                throw new IllegalStateException(e.getMessage() + "\n" + log, e);
             }
             return new KafkaBroker(broker, port);
         } catch (IOException e) {
