@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.FaceMapping;
+import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.JobSubmission;
 import facefarm.common.jobs.VideoEncoding;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.deploy.cli.CoordinatorClient;
 import facefarm.deploy.cli.FarmCli;
+import facefarm.deploy.cli.Uploader;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
 import facefarm.models.ModelManifest;
@@ -50,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One source per person, on the real farm: three speakers side by side in one frame (face_1, face_2 and face_4), the
  * first mapped to astronaut.png and the second to happy.png by a reference face in frame 0. Each is swapped to their
- * own source, the third is untouched, and a render in 3 chunks equals the one-chunk render frame for frame. An
+ * own source, the third is untouched, and a render in 3 chunks equals the one-chunk render frame for frame; a photo of
+ * the second person names them as well as a frame and position does. An
  * identity model with ArcFace's contract (MobileFaceNet, the real weights here) stands in for arcface_w600k_r50.
  */
 class FaceMapTest {
@@ -72,12 +76,13 @@ class FaceMapTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         ModelStore models = new ModelStore(ModelManifest.bundled(), List.of(SharedFiles.modelsDir(), arcface), dir.resolve("cache"), false,
                 Set.of("arcface_w600k_r50"));
+        Path photo = middlePersonPhoto(target, dir.resolve("politician.jpg"));
         int code = FarmCli.analyse(new String[] {"analyse", "--input", target.toString(), "--face-selector-order", "left-right", "--face-map",
-                "0:0=astronaut", "--face-map", "0:1=happy"}, new PrintStream(printed, true, StandardCharsets.UTF_8), System.err, models);
+                "0:0=astronaut", "--face-map", photo + "=happy"}, new PrintStream(printed, true, StandardCharsets.UTF_8), System.err, models);
         String report = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, report);
         assertTrue(report.contains("track 0: matches astronaut (0:0) on " + FRAMES + " frame(s)"), report);
-        assertTrue(report.contains("track 1: matches happy (0:1) on " + FRAMES + " frame(s)"), report);
+        assertTrue(report.contains("track 1: matches happy (politician.jpg) on " + FRAMES + " frame(s)"), report);
         assertTrue(report.contains("track 2: matches no face map entry (left untouched)"), report);
 
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2).withEnv(Map.of(
@@ -107,6 +112,31 @@ class FaceMapTest {
                 assertArrayEquals(b.get(i), a.get(i), "frame " + i + ": the chunked render equals the one-chunk render");
             }
             assertEachPersonSwappedToTheirOwn(target, chunkedOut, astronaut, happy);
+
+            // the second person named by a photo of them (a still of a later frame) instead of a frame and position
+            Uploader uploader = new Uploader(client);
+            InputFile photoFile = uploader.upload(photo, n -> { });
+            JobStatus byPhoto = client.follow(client.submit(new JobSubmission(uploader.upload(target, n -> { }),
+                    List.of(uploader.upload(astronaut, n -> { }), uploader.upload(happy, n -> { })), null,
+                    new JobOptions(List.of("mesh_swapper"), 16, "mkv", map.withFaceMap(List.of(new FaceMapping(0, 0, 0), new FaceMapping(photoFile, 1)))))).id(),
+                    s -> { });
+            assertEquals(JobState.DONE, byPhoto.state(), byPhoto.error());
+            assertEquals(List.of("0:0=0", "politician.jpg=1"), byPhoto.analysis().faceMap().stream().map(FaceMapping::label).toList());
+            Path byPhotoOut = dir.resolve("by-photo.mkv");
+            client.download(byPhoto.id(), byPhotoOut);
+            assertEachPersonSwappedToTheirOwn(target, byPhotoOut, astronaut, happy);
+            // a photo with no face in it fails the job's checks, naming the entry
+            Path wall = dir.resolve("wall.png");
+            try (Mat grey = new Mat(200, 200, opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0))) {
+                opencv_imgcodecs.imwrite(wall.toString(), grey);
+            }
+            JobStatus faceless = client.follow(client.submit(new JobSubmission(uploader.upload(target, n -> { }),
+                    List.of(uploader.upload(astronaut, n -> { })), null, new JobOptions(List.of("mesh_swapper"), 16, "mkv",
+                            map.withFaceMap(List.of(new FaceMapping(uploader.upload(wall, n -> { }), 0)))))).id(), s -> { });
+            assertEquals(JobState.FAILED, faceless.state());
+            assertEquals(422, faceless.failure().status(), faceless.failure().toString());
+            assertTrue(faceless.failure().message().contains("no face found in reference photo 'wall.png' of face map entry wall.png=0"),
+                    faceless.failure().message());
 
             // a map naming a source the job does not have is refused before anything runs
             AnalysisOptions wrong = map.withFaceMap(List.of(new FaceMapping(0, 0, 2)));
@@ -154,6 +184,17 @@ class FaceMapTest {
             }
             assertEquals(FRAMES, frames);
         }
+    }
+
+    /** The middle person's third of the clip's last frame, as a photo of them. */
+    private static Path middlePersonPhoto(Path target, Path out) {
+        try (FrameReader reader = new FrameReader(target, new FrameRange(FRAMES - 1, FRAMES), Keyframe.FIRST)) {
+            FrameReader.IndexedFrame last = reader.next();
+            try (Mat frame = last.image(); Mat middle = new Mat(frame, new Rect(SIDE, 0, SIDE, SIDE))) {
+                opencv_imgcodecs.imwrite(out.toString(), middle);
+            }
+        }
+        return out;
     }
 
     private static float[] identity(FaceDetection detection, FaceRecognizer recognizer, Path image) {

@@ -63,6 +63,11 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
     }
 
+    /** These options with other analysis options. */
+    public JobOptions withAnalysis(AnalysisOptions options) {
+        return new JobOptions(processors, chunkFrames, outputFormat, options, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
+    }
+
     /** These options with the job's own webhook. */
     public JobOptions withWebhook(String url) {
         return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, url);

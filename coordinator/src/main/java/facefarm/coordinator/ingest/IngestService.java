@@ -49,6 +49,8 @@ public class IngestService {
     /** A job whose inputs came in the request: they are stored under the job's own folder first. */
     public UUID submit(Upload target, List<Upload> sources, Upload audio, JobOptions options, Caller caller) {
         JobOptions opts = checked(options, sources.size(), target != null, audio != null);
+        // a reference photo is uploaded first and named by key, in a multipart request too
+        referencePhotos(opts).forEach(file -> checkUploaded(file, caller));
         UUID id = UUID.randomUUID();
         JobFolder folder = new JobFolder(caller.tenant(), id.toString());
         try {
@@ -77,26 +79,40 @@ public class IngestService {
         if (inputs.audio() != null) {
             all.add(inputs.audio());
         }
+        all.addAll(referencePhotos(opts));
         for (InputFile file : all) {
-            String problem = ObjectKeys.keyProblem(file.key());
-            if (problem != null) {
-                throw new BadInputException(400, problem);
-            }
-            if (!caller.isOperator() && !file.key().startsWith(ObjectKeys.uploadsPrefix(caller.tenant()))) {
-                // another tenant's object answers as if it did not exist
-                throw new BadInputException(400, "no object '" + file.key() + "' among tenant " + caller.tenant()
-                        + "'s uploads: upload it first (POST /api/v1/uploads) and refer to the key that answered");
-            }
-            long size = objects.size(file.key());
-            if (size < 0) {
-                throw new BadInputException(400, "no object '" + file.key() + "' in bucket '" + objects.bucket()
-                        + "': upload it first (POST /api/v1/uploads) or check the key");
-            }
-            if (size == 0) {
-                throw new BadInputException(400, "object '" + file.key() + "' is empty: upload the whole file");
-            }
+            checkUploaded(file, caller);
         }
         return create(UUID.randomUUID(), inputs, opts, caller);
+    }
+
+    /** The reference photos a job's face map names. */
+    private static List<InputFile> referencePhotos(JobOptions options) {
+        if (options.analysis() == null || !options.analysis().mapsFaces()) {
+            return List.of();
+        }
+        return options.analysis().faceMap().stream().filter(m -> m != null && m.referenceImage() != null).map(m -> m.referenceImage()).toList();
+    }
+
+    /** An input named by key: a safe key, the caller's tenant's (or any for an operator), in the bucket, not empty. */
+    private void checkUploaded(InputFile file, Caller caller) {
+        String problem = ObjectKeys.keyProblem(file.key());
+        if (problem != null) {
+            throw new BadInputException(400, problem);
+        }
+        if (!caller.isOperator() && !file.key().startsWith(ObjectKeys.uploadsPrefix(caller.tenant()))) {
+            // another tenant's object answers as if it did not exist
+            throw new BadInputException(400, "no object '" + file.key() + "' among tenant " + caller.tenant()
+                    + "'s uploads: upload it first (POST /api/v1/uploads) and refer to the key that answered");
+        }
+        long size = objects.size(file.key());
+        if (size < 0) {
+            throw new BadInputException(400, "no object '" + file.key() + "' in bucket '" + objects.bucket()
+                    + "': upload it first (POST /api/v1/uploads) or check the key");
+        }
+        if (size == 0) {
+            throw new BadInputException(400, "object '" + file.key() + "' is empty: upload the whole file");
+        }
     }
 
     private JobOptions checked(JobOptions options, int sources, boolean hasTarget, boolean hasAudio) {

@@ -109,8 +109,7 @@ final class AnalyseCommand {
             report = (index, faces) -> {
                 count.frame(index, faces);
                 faces.stream().filter(f -> f.mapping() >= 0).forEach(f -> matches.computeIfAbsent(f.track(), t -> new java.util.TreeMap<>())
-                        .merge(map.get(f.mapping()).source() + " (" + map.get(f.mapping()).frame() + ":" + map.get(f.mapping()).position() + ")", 1L,
-                                Long::sum));
+                        .merge(map.get(f.mapping()).source() + " (" + map.get(f.mapping()).reference() + ")", 1L, Long::sum));
             };
             FrameRange all = new FrameRange(0, Long.MAX_VALUE);
             new ChunkPipeline(analyser, everyFace, tracking, List.of(), OrtRuntime.batchSize()).listen(report)
@@ -150,6 +149,16 @@ final class AnalyseCommand {
         List<FaceMapping> people = new ArrayList<>();
         for (int i = 0; i < map.size(); i++) {
             FaceMapArgument.Entry entry = map.get(i);
+            if (entry.photo() != null) {
+                try (org.bytedeco.opencv.opencv_core.Mat photo = org.bytedeco.opencv.global.opencv_imgcodecs.imread(entry.photo().toString())) {
+                    Face face = photo == null || photo.empty() ? null : FaceSelector.at(analyser.analyse(photo), FaceSelector.Order.LARGE_SMALL, 0);
+                    if (face == null) {
+                        throw new FarmCli.UsageException("--face-map " + entry.photo() + ": no face found in the photo (or it is not an image)");
+                    }
+                    people.add(new FaceMapping(null, null, null, i, face.embeddingNorm()));
+                }
+                continue;
+            }
             List<Face> faces = List.of();
             try (Frames frames = Frames.open(input)) {
                 for (FrameReader.IndexedFrame frame = frames.next(); frame != null; frame = frames.next()) {
@@ -168,7 +177,7 @@ final class AnalyseCommand {
                 throw new FarmCli.UsageException("--face-map " + entry.frame() + ":" + entry.position() + "=" + entry.source() + ": frame " + entry.frame()
                         + " has " + ordered.size() + " face(s), numbered from 0 in " + options.faceSelectorOrder() + " order");
             }
-            people.add(new FaceMapping(entry.frame(), entry.position(), i, ordered.get(entry.position()).embeddingNorm()));
+            people.add(new FaceMapping(entry.frame(), entry.position(), i).withEmbedding(ordered.get(entry.position()).embeddingNorm()));
         }
         return people;
     }

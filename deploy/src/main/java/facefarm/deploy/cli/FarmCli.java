@@ -54,7 +54,7 @@ public final class FarmCli {
                                              last as long as the audio, holding the last frame (extend, for an image)
                                            --fps: frame rate of a video made from a still image (default 25)
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
-                            [--face-map FRAME:POSITION=NAME ...]
+                            [--face-map FRAME:POSITION=NAME|PHOTO=NAME ...]
                             [ANALYSIS] [--accept-license NAME ...]
               ./farm benchmark --input VIDEO [--frames 64] [--source IMAGE] [--accept-license NAME ...]
                                            frames/s of each analysis model here, one per run and batched;
@@ -98,8 +98,9 @@ public final class FarmCli {
               --reference-frame-number 0   --reference-face-position 0   --reference-face-distance 0.3
               --smoothing-window 3   frames each side over which face tracks are smoothed, detection gaps filled and
                 reference matches held (the farm's own; 0 = FaceFusion's frame by frame; analyse: 0 unless given)
-              --face-map FRAME:POSITION=SOURCE (repeatable; the farm's own): one source per person. The person is face
-                POSITION (from 0, in the selector order) of frame FRAME; SOURCE is an image file or a --source number.
+              --face-map FRAME:POSITION=SOURCE or PHOTO=SOURCE (repeatable; the farm's own): one source per person. The
+                person is face POSITION (from 0, in the selector order) of frame FRAME, or the largest face of PHOTO;
+                SOURCE is an image file or a --source number.
                 Only mapped people are processed; matching uses the face recogniser and --reference-face-distance.
                 analyse: reports which track matched which entry (SOURCE is then only a name)
 
@@ -200,7 +201,8 @@ public final class FarmCli {
     private int render(Options o) {
         Path target = o.requireFile("--target");
         List<Path> sources = new ArrayList<>(o.files("--source"));
-        List<FaceMapping> faceMap = FaceMapArgument.resolve(o.all("--face-map"), sources);
+        List<FaceMapArgument.Entry> faceMap = o.all("--face-map").stream().map(FaceMapArgument::parse).toList();
+        FaceMapArgument.addSources(faceMap, sources);
         Path audio = o.has("--audio") ? o.requireFile("--audio") : null;
         if (sources.isEmpty() && audio == null && !o.has("--processors")) {
             throw new UsageException("--source IMAGE is required for the default chain (a photo of the face to use), or --audio FILE to lip-sync the "
@@ -219,7 +221,7 @@ public final class FarmCli {
         Integer chunkFrames = o.has("--chunk-frames") ? o.positiveInt("--chunk-frames", 0) : null;
         List<String> processors = o.value("--processors").map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(null);
-        AnalysisOptions analysis = analysisOptions(o).withFaceMap(faceMap);
+        AnalysisOptions analysis = analysisOptions(o);
         ProcessorOptions processing = processorOptions(o);
         long started = System.nanoTime();
         JobOptions options = new JobOptions(processors, chunkFrames, format, analysis, processing, o.value("--audio-fit").orElse(null),
@@ -235,25 +237,25 @@ public final class FarmCli {
             }
             String api = o.value("--api").orElseThrow();
             err.println("farm: rendering on " + api);
-            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, audio, options, output), started);
+            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, faceMap, audio, options, output), started);
         }
         Map<String, Object> running = readState();
         if (running != null) {
             // a farm started with ./farm up takes the job; its state is its own, so no second farm starts in the same home
             err.println("farm: rendering on the farm already up at " + running.get("api"));
-            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, audio, options, output),
+            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, faceMap, audio, options, output),
                     started);
         }
         try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
-            int result = renderOn(farm.client(), new Render(target, sources, audio, options, output), started);
+            int result = renderOn(farm.client(), new Render(target, sources, faceMap, audio, options, output), started);
             Runtime.getRuntime().removeShutdownHook(cleanup);
             return result;
         }
     }
 
-    private record Render(Path target, List<Path> sources, Path audio, JobOptions options, Path output) {
+    private record Render(Path target, List<Path> sources, List<FaceMapArgument.Entry> faceMap, Path audio, JobOptions options, Path output) {
     }
 
     private int renderOn(CoordinatorClient client, Render render, long started) {
@@ -263,7 +265,12 @@ public final class FarmCli {
         InputFile targetFile = upload(uploader, render.target());
         List<InputFile> sourceFiles = render.sources().stream().map(s -> upload(uploader, s)).toList();
         InputFile audioFile = render.audio() == null ? null : upload(uploader, render.audio());
-        JobStatus submitted = client.submit(new JobSubmission(targetFile, sourceFiles, audioFile, render.options()));
+        JobOptions options = render.options();
+        if (!render.faceMap().isEmpty()) {
+            List<Path> sources = new ArrayList<>(render.sources());
+            options = options.withAnalysis(options.analysis().withFaceMap(FaceMapArgument.resolve(render.faceMap(), sources, p -> upload(uploader, p))));
+        }
+        JobStatus submitted = client.submit(new JobSubmission(targetFile, sourceFiles, audioFile, options));
         err.println("farm: job " + submitted.id() + " submitted; a worker is probing the target and checking the faces");
         JobStatus prepared = client.follow(submitted.id(), s -> { }, s -> s.state() != JobState.PREPARING);
         if (prepared.state() == JobState.FAILED) {

@@ -27,6 +27,7 @@ import facefarm.worker.processors.ProcessorSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -56,9 +57,9 @@ final class FaceChecks {
      * @param target     the target (a path or a presigned URL), for the reference frame
      */
     Prepared prepare(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, String target, String targetName,
-                     VideoInfo video, List<Source> sources, boolean withAudio) {
+                     VideoInfo video, List<Source> sources, Map<String, Path> referencePhotos, boolean withAudio) {
         try {
-            return check(requested, processors, requestedProcessing, target, targetName, video, sources, withAudio);
+            return check(requested, processors, requestedProcessing, target, targetName, video, sources, referencePhotos, withAudio);
         } catch (ModelNotFoundException e) {
             throw new CheckFailed(Failure.MODELS, 424, e.getMessage(), e);
         } catch (LicenseNotAcceptedException e) {
@@ -67,7 +68,7 @@ final class FaceChecks {
     }
 
     private Prepared check(AnalysisOptions requested, List<String> processors, ProcessorOptions requestedProcessing, String target, String targetName,
-                           VideoInfo video, List<Source> sources, boolean withAudio) {
+                           VideoInfo video, List<Source> sources, Map<String, Path> referencePhotos, boolean withAudio) {
         List<String> chain = processors;
         if (chain == null && withAudio) {
             chain = new ArrayList<>(sources.isEmpty() ? List.of() : ProcessorSettings.resolve(null, requestedProcessing, models).processors());
@@ -98,7 +99,7 @@ final class FaceChecks {
                     throw new CheckFailed(Failure.SOURCES, 400, "face map entry " + m.label() + " names source " + m.source() + ", but the job has "
                             + sources.size() + " source image(s), numbered from 0");
                 }
-                if (m.referenceFrame() >= video.frames()) {
+                if (m.referenceImage() == null && m.referenceFrame() >= video.frames()) {
                     throw new CheckFailed(Failure.REFERENCE, 400, "face map entry " + m.label() + ": frame " + m.referenceFrame()
                             + " is past the end of target '" + targetName + "' (" + video.frames() + " frames, numbered from 0)");
                 }
@@ -122,7 +123,7 @@ final class FaceChecks {
                 reference = referenceEmbedding(analyser, options, target, targetName, video);
             }
             if (options.mapsFaces()) {
-                options = options.withFaceMap(mappedIdentities(analyser, options, target, targetName, video));
+                options = options.withFaceMap(mappedIdentities(analyser, options, target, targetName, video, referencePhotos));
             }
             // the processors' weights are only located (and downloaded) here: loading a 500 MB swapper per job costs too much
             processorIds.forEach(models::resolve);
@@ -149,9 +150,14 @@ final class FaceChecks {
     }
 
     /** Each mapped person's identity, from the face the studio pointed at. */
-    private static List<FaceMapping> mappedIdentities(FaceAnalyser analyser, AnalysisOptions options, String target, String targetName, VideoInfo video) {
+    private static List<FaceMapping> mappedIdentities(FaceAnalyser analyser, AnalysisOptions options, String target, String targetName, VideoInfo video,
+                                                      Map<String, Path> referencePhotos) {
         List<FaceMapping> out = new ArrayList<>();
         for (FaceMapping m : options.faceMap()) {
+            if (m.referenceImage() != null) {
+                out.add(m.withEmbedding(photoIdentity(analyser, m, referencePhotos.get(m.referenceImage().key()))));
+                continue;
+            }
             List<Face> faces = facesAt(analyser, m.referenceFrame(), target, targetName, video);
             List<Face> ordered = FaceSelector.sorted(faces, FaceSelector.Order.byName(options.faceSelectorOrder()));
             if (m.referencePosition() >= ordered.size()) {
@@ -162,6 +168,27 @@ final class FaceChecks {
             out.add(m.withEmbedding(ordered.get(m.referencePosition()).embeddingNorm()));
         }
         return out;
+    }
+
+    /** The largest face of a reference photo: a portrait of the person, as a studio would send. */
+    private static float[] photoIdentity(FaceAnalyser analyser, FaceMapping m, Path photo) {
+        String name = m.referenceImage().name();
+        String tooLarge = ImageHeader.tooLarge(photo, name);
+        if (tooLarge != null) {
+            throw new CheckFailed(Failure.REFERENCE, 413, "reference photo " + tooLarge);
+        }
+        try (Mat image = opencv_imgcodecs.imread(photo.toString())) {
+            if (image == null || image.empty()) {
+                throw new CheckFailed(Failure.REFERENCE, 400, "reference photo '" + name + "' of face map entry " + m.label()
+                        + " is not an image the farm can read: upload a PNG or JPEG");
+            }
+            Face face = FaceSelector.at(analyser.analyse(image), FaceSelector.Order.LARGE_SMALL, 0);
+            if (face == null) {
+                throw new CheckFailed(Failure.REFERENCE, 422, "no face found in reference photo '" + name + "' of face map entry " + m.label()
+                        + ": upload a clear photo of the person's face");
+            }
+            return face.embeddingNorm();
+        }
     }
 
     private static List<Face> facesAt(FaceAnalyser analyser, long index, String target, String targetName, VideoInfo video) {

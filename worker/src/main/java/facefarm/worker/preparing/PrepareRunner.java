@@ -1,6 +1,7 @@
 package facefarm.worker.preparing;
 
 import facefarm.common.jobs.Failure;
+import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.PreparedJob;
@@ -23,7 +24,9 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -100,8 +103,16 @@ public final class PrepareRunner {
             InputFile source = task.inputs().sources().get(i);
             sources.add(new FaceChecks.Source(fetch(source, scratch.resolve("source-" + i), Failure.SOURCES), source.name()));
         }
+        Map<String, Path> photos = new HashMap<>();
+        if (options.analysis() != null && options.analysis().mapsFaces()) {
+            for (FaceMapping m : options.analysis().faceMap()) {
+                if (m.referenceImage() != null && !photos.containsKey(m.referenceImage().key())) {
+                    photos.put(m.referenceImage().key(), fetch(m.referenceImage(), scratch.resolve("reference-" + photos.size()), Failure.REFERENCE));
+                }
+            }
+        }
         FaceChecks.Prepared faces = new FaceChecks(models).prepare(options.analysis(), options.processors(), options.processorOptions(), url, target.name(),
-                probe.video(), sources, audio != null);
+                probe.video(), sources, photos, audio != null);
         // the tracks read their window of frames, and the processors' own state reads around what the tracks give them
         Overlap overlap = TrackSettings.of(faces.analysis().options().smoothingWindow()).overlap().plus(ProcessorRegistry.overlap(faces.processors()));
         List<ChunkPlan> plans = ChunkPlanner.plan(timeline.frames(), options.chunkFrames(), overlap.past(), overlap.future(), probe.video().keyframes());

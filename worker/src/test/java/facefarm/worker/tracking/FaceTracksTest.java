@@ -281,7 +281,7 @@ class FaceTracksTest {
             Collections.shuffle(faces, random);
             frames.add(t == 30 ? faces.subList(0, 2) : faces);
         }
-        List<FaceMapping> map = List.of(new FaceMapping(0L, 0, 1, new float[] {0, 1}), new FaceMapping(0L, 1, 0, new float[] {1, 0}));
+        List<FaceMapping> map = List.of(new FaceMapping(0, 0, 1).withEmbedding(new float[] {0, 1}), new FaceMapping(0, 1, 0).withEmbedding(new float[] {1, 0}));
         FaceSelector selector = new FaceSelector(FaceSelector.Mode.MANY, FaceSelector.Order.LEFT_RIGHT, null, 0.3f, map);
         TrackSettings settings = new TrackSettings(3);
         List<List<TrackedFace>> whole = track(frames, settings, selector);
