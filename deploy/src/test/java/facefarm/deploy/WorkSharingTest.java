@@ -40,7 +40,9 @@ class WorkSharingTest {
             assertEquals(List.of("worker-1", "worker-2"), List.copyOf(perWorker.keySet()), "both workers rendered: " + perWorker);
             long most = perWorker.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             long least = perWorker.values().stream().mapToLong(Long::longValue).min().orElseThrow();
-            assertTrue(most - least <= 1, "13 chunks shared 7/6 between two workers, not " + perWorker);
+            // workers pull chunks as they free up, and the one that prepared the job starts with its models loaded while
+            // the other loads them on its first chunk (a second or two, several of these 0.3 s chunks): 7/6 up to 8/5
+            assertTrue(most - least <= 3, "13 chunks shared about evenly between two workers (at least 5 each), not " + perWorker);
         }
     }
 }
