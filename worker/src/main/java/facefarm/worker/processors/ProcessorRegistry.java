@@ -98,11 +98,12 @@ public final class ProcessorRegistry {
                     : open(opened, new FaceRecognizer(FaceRecognizer.ARCFACE, models.resolve(FaceRecognizer.ARCFACE)));
             FaceMasker masker = open(opened, masker(o, o.faceMaskTypes(), o.faceMaskPadding(), models));
             ProcessorContext.SourceFace first = context.firstSource();
-            Face source = recognizer == null ? first.face() : averageIdentity(context, recognizer);
+            List<Face> faces = recognizer == null ? context.sources().stream().map(ProcessorContext.SourceFace::face).toList() : embedded(context, recognizer);
+            Face source = recognizer == null ? first.face() : FaceRecognizer.averageIdentity(faces);
             FaceSwapper swapper = new FaceSwapper(model, session, converter, inswapper, recognizer, masker, FaceSwapper.pixelBoost(model, o),
                     o.faceSwapperWeight(), source, first.image());
-            for (ProcessorContext.SourceFace each : context.sources()) {
-                swapper.addSource(recognizer == null || each.face().embedding() != null ? each.face() : recognizer.embed(each.image(), each.face()), each.image());
+            for (int i = 0; i < faces.size(); i++) {
+                swapper.addSource(faces.get(i), context.sources().get(i).image());
             }
             return swapper;
         } catch (RuntimeException e) {
@@ -111,13 +112,13 @@ public final class ProcessorRegistry {
         }
     }
 
-    /** FaceFusion's average face: the embeddings of every source face, averaged. */
-    private static Face averageIdentity(ProcessorContext context, FaceRecognizer recognizer) {
+    /** Every source face with its embedding: each one's own for face maps, and their average for FaceFusion's average face. */
+    private static List<Face> embedded(ProcessorContext context, FaceRecognizer recognizer) {
         List<Face> faces = new ArrayList<>();
         for (ProcessorContext.SourceFace source : context.sources()) {
             faces.add(source.face().embedding() != null ? source.face() : recognizer.embed(source.image(), source.face()));
         }
-        return FaceRecognizer.averageIdentity(faces);
+        return faces;
     }
 
     private static FaceEnhancer enhancer(ProcessorContext context) {
