@@ -3,6 +3,7 @@ package facefarm.worker.processors;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.Point;
+import facefarm.worker.processors.meshswap.Geometry;
 import facefarm.worker.processors.meshswap.LocalColourMatch;
 import facefarm.worker.processors.meshswap.MeshWarp;
 import facefarm.worker.processors.meshswap.MultiBandBlend;
@@ -125,8 +126,7 @@ public final class MeshSwapper implements FrameProcessor {
                 if (opencv_core.countNonZero(mask.support()) < 16) {
                     return;
                 }
-                double eyes = Math.hypot(targetPoints.get(33).x() - targetPoints.get(263).x(), targetPoints.get(33).y() - targetPoints.get(263).y());
-                LocalColourMatch.apply(warped, region, mask.support(), Math.max(2, COLOUR_REACH * eyes));
+                LocalColourMatch.apply(warped, region, mask.support(), Math.max(2, COLOUR_REACH * SwapMask.eyeSpan(targetPoints)));
                 switch (blend) {
                     case MULTIBAND -> multiband(warped, region, mask.alpha());
                     case FEATHERED -> feather(warped, region, mask.alpha());
@@ -138,8 +138,8 @@ public final class MeshSwapper implements FrameProcessor {
 
     private static void multiband(Mat warped, Mat region, Mat alpha) {
         // the source only where it is used: its mouth and eyes must not reach the target's through the coarse bands
-        try (Mat unused = new Mat()) {
-            opencv_core.compare(alpha, new Mat(1, 1, opencv_core.CV_32F, new Scalar(0.01)), unused, opencv_core.CMP_LT);
+        try (Mat unused = new Mat(); Mat floor = new Mat(1, 1, opencv_core.CV_32F, new Scalar(0.01))) {
+            opencv_core.compare(alpha, floor, unused, opencv_core.CMP_LT);
             region.copyTo(warped, unused);
         }
         MultiBandBlend.blend(warped, region, alpha, MultiBandBlend.levelsFor(region.cols(), region.rows()));
@@ -181,20 +181,11 @@ public final class MeshSwapper implements FrameProcessor {
 
     /** The points' bounding box grown by {@code margin}, clipped to the frame; null when nothing is left. */
     public static Rect bounds(List<Point> points, int width, int height, int margin) {
-        float minX = Float.MAX_VALUE;
-        float minY = Float.MAX_VALUE;
-        float maxX = -Float.MAX_VALUE;
-        float maxY = -Float.MAX_VALUE;
-        for (Point p : points) {
-            minX = Math.min(minX, p.x());
-            minY = Math.min(minY, p.y());
-            maxX = Math.max(maxX, p.x());
-            maxY = Math.max(maxY, p.y());
-        }
-        int x1 = Math.max(0, (int) Math.floor(minX) - margin);
-        int y1 = Math.max(0, (int) Math.floor(minY) - margin);
-        int x2 = Math.min(width, (int) Math.ceil(maxX) + margin + 1);
-        int y2 = Math.min(height, (int) Math.ceil(maxY) + margin + 1);
+        float[] e = Geometry.extent(points);
+        int x1 = Math.max(0, (int) Math.floor(e[0]) - margin);
+        int y1 = Math.max(0, (int) Math.floor(e[1]) - margin);
+        int x2 = Math.min(width, (int) Math.ceil(e[2]) + margin + 1);
+        int y2 = Math.min(height, (int) Math.ceil(e[3]) + margin + 1);
         return x2 - x1 < 8 || y2 - y1 < 8 ? null : new Rect(x1, y1, x2 - x1, y2 - y1);
     }
 

@@ -4,7 +4,7 @@ import facefarm.worker.analysis.Point;
 import java.util.List;
 
 /** Small plane geometry over mesh points. */
-final class Geometry {
+public final class Geometry {
     private Geometry() {
     }
 
@@ -18,12 +18,12 @@ final class Geometry {
         return new Point(x / indices.length, y / indices.length);
     }
 
-    static double distance(Point a, Point b) {
+    public static double distance(Point a, Point b) {
         return Math.hypot(a.x() - b.x(), a.y() - b.y());
     }
 
     /** min x, min y, max x, max y of the points. */
-    static float[] extent(List<Point> points) {
+    public static float[] extent(List<Point> points) {
         float[] e = {Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE};
         for (Point p : points) {
             e[0] = Math.min(e[0], p.x());

@@ -52,9 +52,7 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
     public static SwapMask of(List<Point> target, Rect box, Mat coverage) {
         int width = box.width();
         int height = box.height();
-        Point rightOuter = target.get(MeshRegions.EYE_CORNERS[0]);
-        Point leftOuter = target.get(MeshRegions.EYE_CORNERS[3]);
-        double eyeSpan = Math.max(8, Geometry.distance(rightOuter, leftOuter));
+        double eyeSpan = Math.max(8, eyeSpan(target));
         Mat support = new Mat();
         Mat alpha = new Mat();
         Mat outline = new Mat();
@@ -91,6 +89,11 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
             support.convertTo(support, opencv_core.CV_8U);
         }
         return new SwapMask(alpha, outline, support);
+    }
+
+    /** The distance between the eyes' outer corners: the scale the mask's and the colour match's sizes are given in. */
+    public static double eyeSpan(List<Point> points) {
+        return Geometry.distance(points.get(MeshRegions.EYE_CORNERS[0]), points.get(MeshRegions.EYE_CORNERS[3]));
     }
 
     /** The target's mouth and eyes, filled with 255. */
