@@ -35,11 +35,6 @@ public record FaceMapping(Long referenceFrame, Integer referencePosition, InputF
         return new FaceMapping(referenceFrame, referencePosition, referenceImage, source, embedding);
     }
 
-    /** This mapping with its reference photo at another place (the CLI's upload). */
-    public FaceMapping withReferenceImage(InputFile image) {
-        return new FaceMapping(referenceFrame, referencePosition, image, source, referenceEmbedding);
-    }
-
     /** How the CLI and the messages name it: frame:position=source, or photo=source. */
     public String label() {
         return (referenceImage != null ? referenceImage.name() : referenceFrame + ":" + referencePosition) + "=" + source;

@@ -116,18 +116,20 @@ public final class FaceSelector {
         return mode == Mode.REFERENCE;
     }
 
-    /** Whether the job maps people to sources: then {@link #mappings} people are compared with every face. */
+    /** Whether the job maps people to sources. */
     public boolean mapsFaces() {
         return !map.isEmpty();
     }
 
-    public int mappings() {
-        return map.size();
+    /** The identities every face is compared with: the mapped people, or in reference mode the one reference face. */
+    public int identities() {
+        return mapsFaces() ? map.size() : mode == Mode.REFERENCE ? 1 : 0;
     }
 
-    /** The face's identity distance to mapped person {@code mapping}; NaN when the face has no embedding. */
-    public double mappingDistance(Face face, int mapping) {
-        return face.embeddingNorm() == null ? Double.NaN : FaceRecognizer.distance(face.embeddingNorm(), map.get(mapping).referenceEmbedding());
+    /** The face's distance to identity {@code i} (see {@link #identities}); NaN when the face has no embedding. */
+    public double identityDistance(Face face, int i) {
+        return face.embeddingNorm() == null ? Double.NaN
+                : FaceRecognizer.distance(face.embeddingNorm(), mapsFaces() ? map.get(i).referenceEmbedding() : referenceEmbedding);
     }
 
     /** The job's source number that goes onto mapped person {@code mapping}. */

@@ -74,7 +74,7 @@ public final class ChunkPipeline {
      * @return the number of owned frames handed to the sink
      */
     public long run(FrameSource reader, FrameRange processed, FrameRange owned, FrameSink sink, LongConsumer progress, Timings timings) {
-        FaceTracks tracks = new FaceTracks(tracking, selector.selectsByReference() || selector.mapsFaces() ? selector : null);
+        FaceTracks tracks = new FaceTracks(tracking, selector.identities() > 0 ? selector : null);
         ArrayDeque<FrameReader.IndexedFrame> waiting = new ArrayDeque<>();
         long[] emitted = {0};
         boolean more = true;

@@ -135,21 +135,14 @@ public final class FaceTracks {
             int r = Math.min(settings.radius(), Math.min(at, samples.length - 1 - at));
             smoothed = TrackSmoothing.average(List.of(samples).subList(at - r, at + r + 1), TrackSmoothing.weights(settings.radius(), r), raw);
         }
-        boolean matches = false;
         int mapping = -1;
         if (selector != null) {
             int reach = Math.min(at, settings.hysteresisFrames());
             double[] distances = new double[reach + 1];
-            if (selector.selectsByReference()) {
-                for (int k = 0; k <= reach; k++) {
-                    distances[k] = detected[at - k] ? selector.referenceDistance(samples[at - k]) : Double.NaN;
-                }
-                matches = ReferenceHysteresis.matches(distances, selector.referenceThreshold());
-            }
             double best = Double.MAX_VALUE;
-            for (int m = 0; m < selector.mappings(); m++) {
+            for (int m = 0; m < selector.identities(); m++) {
                 for (int k = 0; k <= reach; k++) {
-                    distances[k] = detected[at - k] ? selector.mappingDistance(samples[at - k], m) : Double.NaN;
+                    distances[k] = detected[at - k] ? selector.identityDistance(samples[at - k], m) : Double.NaN;
                 }
                 // a track near two people goes to the closer one, judged over the same frames as the hysteresis
                 double mean = java.util.Arrays.stream(distances).filter(d -> !Double.isNaN(d)).average().orElse(Double.MAX_VALUE);
@@ -158,8 +151,7 @@ public final class FaceTracks {
                     mapping = m;
                 }
             }
-            matches |= mapping >= 0;
         }
-        return new TrackedFace(id, smoothed, raw, gap, matches, mapping);
+        return new TrackedFace(id, smoothed, raw, gap, mapping >= 0, mapping);
     }
 }

@@ -9,8 +9,9 @@ import facefarm.worker.analysis.Face;
  * @param face             the face the processors get: smoothed over the track when smoothing is on, else {@code raw}
  * @param raw              the detection itself, or for a filled gap the face interpolated between the detections around it
  * @param interpolated     whether detection missed this frame and the gap was filled
- * @param matchesReference in reference mode, whether the track matches the reference face (with hysteresis)
- * @param mapping          with a face map, the mapped person the track matches (with hysteresis), or -1 for none
+ * @param matchesReference whether the track matches the reference face, or a mapped person (with hysteresis)
+ * @param mapping          the identity the track matches ({@code FaceSelector.identities}: with a face map, the mapped
+ *                         person; in reference mode, 0), or -1 for none
  */
 public record TrackedFace(long track, Face face, Face raw, boolean interpolated, boolean matchesReference, int mapping) {
     public TrackedFace(long track, Face face, Face raw, boolean interpolated, boolean matchesReference) {
