@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.FaceMapping;
+import facefarm.common.jobs.InputFile;
+import facefarm.common.messaging.Messages;
 import facefarm.common.uploads.UploadRequest;
 import facefarm.deploy.cli.CoordinatorClient;
 import facefarm.deploy.stack.FarmLayout;
@@ -42,8 +46,24 @@ class RetentionTest {
             String stray = client.startUpload(new UploadRequest("forgotten.mov", 100)).key();
             store.upload(SharedFiles.media("astronaut.png"), stray);
 
-            JobStatus job = client.follow(client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 64, "mkv")).id(),
-                    s -> { });
+            String submitted = client.submit(SharedFiles.media("face_2.mp4"), List.of(), new JobOptions(List.of("face_debugger"), 64, "mkv")).id();
+            // a photo a paused job's face map names: as old as the stray upload, but in use
+            String headshot = client.startUpload(new UploadRequest("headshot.png", 100)).key();
+            String paused = UUID.randomUUID().toString();
+            JobOptions mapped = new JobOptions(List.of("mesh_swapper"), 64, "mkv", new AnalysisOptions(null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, List.of(new FaceMapping(new InputFile(headshot, "headshot.png"), 0))));
+            try (Connection db = DriverManager.getConnection(farm.jdbcUrl(), "postgres", "postgres");
+                 PreparedStatement ps = db.prepareStatement("insert into jobs (id, state, target_name, target_key, source_keys, processors, output_format, "
+                         + "frames_total, fps_num, fps_den, width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, tenant, "
+                         + "options) select ?, 'PAUSED', target_name, target_key, source_keys, processors, output_format, frames_total, fps_num, fps_den, "
+                         + "width, height, video_codec, has_audio, chunk_frames, warmup, lookahead, probe_ms, tenant, ? from jobs where id = ?")) {
+                ps.setObject(1, UUID.fromString(paused));
+                ps.setString(2, Messages.JSON.writeValueAsString(mapped));
+                ps.setObject(3, UUID.fromString(submitted));
+                assertEquals(1, ps.executeUpdate());
+            }
+            store.upload(SharedFiles.media("astronaut.png"), headshot);
+            JobStatus job = client.follow(submitted, s -> { });
             assertEquals(JobState.DONE, job.state(), job.error());
             String folder = "tenants/default/jobs/" + job.id() + "/";
             assertTrue(!store.list(folder + "input/").isEmpty() && !store.list(folder + "output/").isEmpty(), "inputs and output are there at first");
@@ -53,6 +73,7 @@ class RetentionTest {
             await(() -> store.list(folder + "input/").isEmpty(), "the inputs go after 2 s");
             await(() -> store.list(folder + "output/").isEmpty(), "the output goes after 4 s");
             await(() -> !store.exists(stray), "the stray upload goes after 2 s");
+            assertTrue(store.exists(headshot), "the paused job's reference photo stays");
             CoordinatorClient.ApiException gone = org.junit.jupiter.api.Assertions.assertThrows(CoordinatorClient.ApiException.class,
                     () -> client.download(job.id(), dir.resolve("late.mkv")));
             assertEquals(410, gone.status(), gone.getMessage());

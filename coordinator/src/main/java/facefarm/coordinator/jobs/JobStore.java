@@ -695,13 +695,18 @@ public class JobStore {
         return db.query("select tenant from jobs union select tenant from api_tokens", ps -> { }, rs -> rs.getString(1));
     }
 
-    /** The input keys unfinished jobs read: uploads they refer to must stay, however old. */
+    /** The input keys unfinished jobs read (the face map's reference photos too): uploads they refer to must stay, however old. */
     public java.util.Set<String> liveInputKeys() {
         java.util.Set<String> keys = new java.util.HashSet<>();
-        db.query("select target_key, source_keys, audio_key from jobs where state not in " + TERMINAL, ps -> { }, rs -> {
+        db.query("select target_key, source_keys, audio_key, options from jobs where state not in " + TERMINAL, ps -> { }, rs -> {
             keys.add(rs.getString("target_key"));
             keys.addAll(split(rs.getString("source_keys")));
             keys.add(rs.getString("audio_key"));
+            String options = rs.getString("options");
+            JobOptions asked = options == null ? null : read(options, JobOptions.class);
+            if (asked != null && asked.analysis() != null && asked.analysis().mapsFaces()) {
+                asked.analysis().faceMap().stream().filter(m -> m.referenceImage() != null).forEach(m -> keys.add(m.referenceImage().key()));
+            }
             return null;
         });
         keys.remove(null);
