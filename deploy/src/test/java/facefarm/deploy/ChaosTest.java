@@ -58,7 +58,7 @@ class ChaosTest {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(home, 2)
                 .with(new LocalFarm.Lifecycle(false, true))
                 .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString(), "FARM_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
-                        "FARM_RETRY_BACKOFF", "3s"));
+                        "FARM_RETRY_BACKOFF", "3s")).withEnv(Videos.UNMARKED);
         Path target = SharedFiles.media("face_2.mp4");
         JobOptions options = new JobOptions(List.of("mesh_swapper"), 16, "mkv");
         List<Path> sources = List.of(SharedFiles.media("astronaut.png"));

@@ -84,7 +84,7 @@ class ContainerFarmTest {
                 "FARM_S3_ACCESS_KEY", S3_KEY, "FARM_S3_SECRET_KEY", S3_SECRET);
         coordinator = start(new GenericContainer<>(image("facefarm/coordinator:test")).withNetworkAliases("coordinator").withEnv(shared)
                 .withEnv(Map.of("FARM_DB_URL", "jdbc:postgresql://postgres:5432/facefarm", "FARM_DB_USER", "facefarm", "FARM_DB_PASSWORD", DB_PASSWORD,
-                        "FARM_ACCESS_BOOTSTRAP_TOKEN_HASH", TokenSecrets.hash(TOKEN), "FARM_HEARTBEAT_TIMEOUT", "10s",
+                        "FARM_ACCESS_BOOTSTRAP_TOKEN_HASH", TokenSecrets.hash(TOKEN), "FARM_HEARTBEAT_TIMEOUT", "10s", "FARM_PROVENANCE_WATERMARK", "false",
                         // studios reach S3 at the port published on this host, not by its name on the farm's network
                         "FARM_S3_PUBLIC_ENDPOINT", "http://127.0.0.1:" + s3.getMappedPort(9000)))
                 .withExposedPorts(8080).waitingFor(Wait.forHttp("/q/health/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(3))));

@@ -86,7 +86,7 @@ class FaceMapTest {
         assertTrue(report.contains("track 2: matches no face map entry (left untouched)"), report);
 
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2).withEnv(Map.of(
-                "FARM_MODEL_PATH", SharedFiles.modelsDir() + ":" + arcface, "FARM_OFFLINE", "1", "FARM_ACCEPT_LICENSES", "arcface_w600k_r50"));
+                "FARM_MODEL_PATH", SharedFiles.modelsDir() + ":" + arcface, "FARM_OFFLINE", "1", "FARM_ACCEPT_LICENSES", "arcface_w600k_r50")).withEnv(Videos.UNMARKED);
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             AnalysisOptions map = new AnalysisOptions(null, null, null, null, null, null, null, null, null, "left-right", null, null, null, null,

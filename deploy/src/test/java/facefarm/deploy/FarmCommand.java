@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs ./farm as a user does, with its own FARM_HOME under a test's folder, and the test models on FARM_MODEL_PATH. */
@@ -17,6 +18,11 @@ final class FarmCommand {
     }
 
     static Run run(Path dir, String modelPath, String... args) throws IOException, InterruptedException {
+        return run(dir, modelPath, Map.of(), args);
+    }
+
+    /** ./farm with more environment, which the farm it starts inherits (FARM_* settings of the coordinator and workers). */
+    static Run run(Path dir, String modelPath, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("farm.root"));
         List<String> command = new ArrayList<>(List.of(root.resolve("farm").toString()));
         command.addAll(List.of(args));
@@ -25,6 +31,7 @@ final class FarmCommand {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("FARM_HOME", dir.resolve("home").toString());
         builder.environment().put("FARM_MODEL_PATH", modelPath == null ? SharedFiles.modelsDir().toString() : modelPath);
+        builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(8, TimeUnit.MINUTES)) {
             process.destroyForcibly();

@@ -49,7 +49,7 @@ class FarmFailureTest {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2)
                 // the coordinator notices the silence (5 s) well before Kafka hands the dead worker's partitions on (20 s)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString())).withEnv(Videos.UNMARKED);
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             JobStatus job = client.follow(client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 100, "mkv")).id(), s -> { },
@@ -83,7 +83,7 @@ class FarmFailureTest {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-sigterm"), 2)
                 // neither the heartbeat timeout nor Kafka's session timeout can be what brings the chunk back in time
                 .withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60))
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString())).withEnv(Videos.UNMARKED);
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             JobStatus job = client.follow(client.submit(target, List.of(SharedFiles.media("astronaut.png")),
@@ -124,7 +124,7 @@ class FarmFailureTest {
     void aWorkerKilledDuringThePrepareTaskIsReplacedAndTheJobCompletes() throws Exception {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-prepare"), 1)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString())).withEnv(Videos.UNMARKED);
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             JobStatus job = client.submit(SharedFiles.media("face_4.mp4"), List.of(SharedFiles.media("astronaut.png")),

@@ -13,6 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import facefarm.common.provenance.WatermarkPayload;
+import facefarm.worker.provenance.WatermarkReading;
+import facefarm.worker.provenance.WatermarkScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +29,17 @@ class FarmRenderEndToEndTest {
 
     private FarmCommand.Run farm(String... args) throws IOException, InterruptedException {
         return FarmCommand.run(dir, null, args);
+    }
+
+    private FarmCommand.Run unmarked(String... args) throws IOException, InterruptedException {
+        return FarmCommand.run(dir, null, Videos.UNMARKED, args);
+    }
+
+    /** The job id ./farm render printed. */
+    private static UUID jobId(FarmCommand.Run run) {
+        Matcher job = Pattern.compile("farm: job ([0-9a-f-]{36}) submitted").matcher(run.stderr());
+        assertTrue(job.find(), run.stderr());
+        return UUID.fromString(job.group(1));
     }
 
     /** ./farm render of a clip from ../shared/media with astronaut.png as the source face. */
@@ -84,8 +101,15 @@ class FarmRenderEndToEndTest {
         FarmCommand.Run run = render("face_4.mp4", chunked, "--chunk-frames", "17", "--workers", "2");
         assertEquals(0, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("12 chunk(s), smoothing window 3, processors mesh_swapper,"), run.stderr());
+        // the output is marked by default, naming this farm and this job, and reads back without a bit error
+        WatermarkPayload payload = WatermarkPayload.of("facefarm", jobId(run));
+        WatermarkReading reading = WatermarkScan.scan(chunked, WatermarkScan.DEFAULT_FRAMES);
+        assertEquals(payload, reading.payload().orElseThrow(() -> new AssertionError("the render carries no watermark")));
+        assertEquals(0.0, reading.bitErrorRate());
+        // the one-chunk render, left unmarked, then marked here with the chunked job's payload, is the chunked render
         Path single = dir.resolve("single.mkv");
-        FarmCommand.Run one = render("face_4.mp4", single, "--chunk-frames", "100000", "--workers", "1");
+        FarmCommand.Run one = unmarked("render", "--target", target.toString(), "--source", SharedFiles.media("astronaut.png").toString(),
+                "--output", single.toString(), "--chunk-frames", "100000", "--workers", "1");
         assertEquals(0, one.exit(), one.stderr());
         assertTrue(one.stderr().contains("1 chunk(s), smoothing window 3,"), one.stderr());
 
@@ -93,15 +117,17 @@ class FarmRenderEndToEndTest {
         assertEquals("ffv1", output.videoCodec(), "an .mkv output is lossless");
         assertTrue(output.hasAudio(), "with the target's audio");
         assertEquals(VideoProbe.probe(target).frames(), output.frames());
+        assertFalse(WatermarkScan.scan(single, WatermarkScan.DEFAULT_FRAMES).found(), "a farm set to mark nothing marks nothing");
         List<byte[]> a = Videos.frames(chunked);
         List<byte[]> b = Videos.frames(single);
         List<byte[]> original = Videos.frames(target);
         assertEquals(199, a.size());
         assertEquals(a.size(), b.size());
+        List<byte[]> bMarked = Videos.marked(b, output.width(), output.height(), payload);
         int swapped = 0;
         for (int i = 0; i < a.size(); i++) {
-            assertArrayEquals(b.get(i), a.get(i), "frame " + i + " differs between the 12-chunk and the 1-chunk render");
-            swapped += java.util.Arrays.equals(original.get(i), a.get(i)) ? 0 : 1;
+            assertArrayEquals(bMarked.get(i), a.get(i), "frame " + i + " differs between the 12-chunk and the 1-chunk render");
+            swapped += java.util.Arrays.equals(original.get(i), b.get(i)) ? 0 : 1;
         }
         assertTrue(swapped > 150, "mesh_swapper changed " + swapped + " of 199 frames");
     }

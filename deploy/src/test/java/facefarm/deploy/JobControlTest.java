@@ -93,7 +93,7 @@ class JobControlTest {
     @Test
     void aPausedJobFinishesItsRunningChunkStartsNothingNewAndResumesToEveryFrameOnce() throws Exception {
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home-pause"), 1)
-                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString()));
+                .withEnv(Map.of("FARM_MODEL_PATH", SharedFiles.modelsDir().toString())).withEnv(Videos.UNMARKED);
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             JobOptions options = new JobOptions(List.of("face_debugger"), 32, "mkv");

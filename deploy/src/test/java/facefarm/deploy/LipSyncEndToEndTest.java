@@ -42,7 +42,7 @@ class LipSyncEndToEndTest {
     }
 
     private FarmCommand.Run farm(String... args) throws Exception {
-        return FarmCommand.run(dir, models + ":" + SharedFiles.modelsDir(), args);
+        return FarmCommand.run(dir, models + ":" + SharedFiles.modelsDir(), Videos.UNMARKED, args);
     }
 
     @Test

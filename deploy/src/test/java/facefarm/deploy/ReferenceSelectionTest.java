@@ -43,7 +43,7 @@ class ReferenceSelectionTest {
         Path target = SharedFiles.media("face_2.mp4");
         Path source = SharedFiles.media("astronaut.png");
         LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 2).withEnv(Map.of(
-                "FARM_MODEL_PATH", SharedFiles.modelsDir() + ":" + arcface, "FARM_OFFLINE", "1", "FARM_ACCEPT_LICENSES", "arcface_w600k_r50"));
+                "FARM_MODEL_PATH", SharedFiles.modelsDir() + ":" + arcface, "FARM_OFFLINE", "1", "FARM_ACCEPT_LICENSES", "arcface_w600k_r50")).withEnv(Videos.UNMARKED);
         try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { })) {
             CoordinatorClient client = farm.client();
             JobStatus selected = client.follow(client.submit(target, List.of(source), new JobOptions(List.of("face_debugger"), 32, "mkv")).id(), s -> { });

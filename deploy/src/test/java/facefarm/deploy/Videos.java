@@ -12,6 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import facefarm.common.provenance.WatermarkPayload;
+import facefarm.worker.provenance.WatermarkEmbedder;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -19,6 +24,28 @@ import org.bytedeco.javacv.Frame;
 /** Decoding helpers for assertions on rendered files. */
 final class Videos {
     private Videos() {
+    }
+
+    /**
+     * The farm setting that leaves outputs unmarked, for tests that compare a render's pixels with the target's, or
+     * with another job's render (whose watermark names another job).
+     */
+    static final Map<String, String> UNMARKED = Map.of("FARM_PROVENANCE_WATERMARK", "false");
+
+    /** BGR frames of the given size with the farm's watermark for that payload written in, as a worker writes it. */
+    static List<byte[]> marked(List<byte[]> frames, int width, int height, WatermarkPayload payload) {
+        WatermarkEmbedder embedder = new WatermarkEmbedder(payload);
+        List<byte[]> marked = new ArrayList<>();
+        for (byte[] frame : frames) {
+            try (Mat image = new Mat(height, width, opencv_core.CV_8UC3)) {
+                ((ByteBuffer) image.createBuffer()).put(frame);
+                embedder.mark(image);
+                byte[] bytes = new byte[frame.length];
+                ((ByteBuffer) image.createBuffer()).get(bytes);
+                marked.add(bytes);
+            }
+        }
+        return marked;
     }
 
     static List<byte[]> frames(Path video) {

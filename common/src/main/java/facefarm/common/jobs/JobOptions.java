@@ -1,5 +1,6 @@
 package facefarm.common.jobs;
 
+import facefarm.common.provenance.VisibleLabel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,10 +12,11 @@ import java.util.List;
  * lengths are reconciled ({@link AudioFit}); {@code fps} is the frame rate of a video made from a still image;
  * {@code videoBitrate} the H.264 bitrate of mp4 output (bits/s; default: a master's quality, see {@link VideoEncoding});
  * {@code scheduling} its priority and the worker tags it needs ({@link Scheduling}); {@code webhookUrl} where the job's
- * end is posted (besides the farm-wide webhook), on a host the operator allows.
+ * end is posted (besides the farm-wide webhook), on a host the operator allows; {@code label} a visible label on every
+ * output frame ({@link VisibleLabel}; the farm's policy may add one when it is left out).
  */
 public record JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
-                         String audioFit, Double fps, Long videoBitrate, Scheduling scheduling, String webhookUrl) {
+                         String audioFit, Double fps, Long videoBitrate, Scheduling scheduling, String webhookUrl, VisibleLabel label) {
     /** Longest webhook URL a job may name. */
     public static final int MAX_WEBHOOK_URL = 2000;
 
@@ -32,7 +34,12 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
                       String audioFit, Double fps, Long videoBitrate) {
-        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, null, null);
+        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, null, null, null);
+    }
+
+    public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat, AnalysisOptions analysis, ProcessorOptions processorOptions,
+                      String audioFit, Double fps, Long videoBitrate, Scheduling scheduling, String webhookUrl) {
+        this(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl, null);
     }
 
     public JobOptions(List<String> processors, Integer chunkFrames, String outputFormat) {
@@ -55,22 +62,22 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
     /** These options with the chunk size and the chain filled in where the studio left them out. */
     public JobOptions withDefaults(int defaultChunkFrames, List<String> defaultProcessors) {
         return new JobOptions(processors != null ? processors : defaultProcessors, chunkFrames != null ? chunkFrames : defaultChunkFrames,
-                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
+                outputFormat != null ? outputFormat : "mp4", analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl, label);
     }
 
     /** These options with another priority and required tags. */
     public JobOptions with(Scheduling scheduling) {
-        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
+        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl, label);
     }
 
     /** These options with other analysis options. */
     public JobOptions withAnalysis(AnalysisOptions options) {
-        return new JobOptions(processors, chunkFrames, outputFormat, options, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl);
+        return new JobOptions(processors, chunkFrames, outputFormat, options, processorOptions, audioFit, fps, videoBitrate, scheduling, webhookUrl, label);
     }
 
     /** These options with the job's own webhook. */
     public JobOptions withWebhook(String url) {
-        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, url);
+        return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, url, label);
     }
 
     /** The webhook's host, or null when the URL is not an absolute http(s) URL with one. */
@@ -120,6 +127,9 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         }
         problems.addAll(OptionRules.problems(analysis));
         problems.addAll(OptionRules.problems(processorOptions));
+        if (label != null) {
+            problems.addAll(label.problems());
+        }
         if (fps != null && !(fps >= MIN_FPS && fps <= MAX_FPS)) {
             problems.add("fps must be from " + MIN_FPS + " to " + (int) MAX_FPS + ", got " + fps);
         }

@@ -32,7 +32,17 @@ public record JobStatus(
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt,
-        Placement placement) {
+        Placement placement,
+        Provenance provenance) {
+
+    /**
+     * How the job's output says it is generated: the payload its watermark carries (16 hex digits; null when this farm
+     * marks nothing), the visible label on its frames (null: none), the tallest output the farm delivers for it (lines;
+     * 0: no cap) and the consent on record for each source face.
+     */
+    public record Provenance(String watermark, facefarm.common.provenance.VisibleLabel label, int maxHeight,
+                             List<facefarm.common.provenance.SourceConsent> consents) {
+    }
 
     /**
      * Who submitted the job, its priority and required worker tags, why it waits when no live worker can take its

@@ -5,6 +5,7 @@ import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.VideoEncoding;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
+import facefarm.common.provenance.FrameFinish;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ import java.util.Objects;
  * {@code assignedWorker} is the worker the coordinator chose (another worker that receives it after a rebalance hands
  * it back); {@code jobEpoch} counts the job's retries, so the fence of an earlier run does not stop this one. The
  * attempt's own log lines go to {@code logKey} when it ends, and a small JPEG of its last frame to {@code previewKey}.
+ * Every owned frame is finished as {@code finish} says (scaled to the farm's cap, labelled, watermarked) before it is encoded.
  */
 public record ChunkOffer(
         String jobId,
@@ -48,7 +50,8 @@ public record ChunkOffer(
         String assignedWorker,
         int jobEpoch,
         String logKey,
-        String previewKey) {
+        String previewKey,
+        FrameFinish finish) {
 
     /** An offer not aimed at a particular worker, of a job never retried. */
     public ChunkOffer(String jobId, int chunkIndex, String attemptId, int attemptNumber, FrameRange owned, FrameRange decoded, Keyframe seek,
@@ -56,7 +59,7 @@ public record ChunkOffer(
                       List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
                       ProcessorOptions processorOptions, String audioKey, long targetFrames, VideoEncoding encoding) {
         this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
-                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, audioKey, targetFrames, encoding, null, 0, null, null);
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, audioKey, targetFrames, encoding, null, 0, null, null, FrameFinish.NONE);
     }
 
     /** An offer for a job without new audio, whose frames are all the target's. */
@@ -65,7 +68,7 @@ public record ChunkOffer(
                       List<String> processors, String outputKey, AnalysisOptions analysis, float[] referenceEmbedding,
                       ProcessorOptions processorOptions) {
         this(jobId, chunkIndex, attemptId, attemptNumber, owned, decoded, seek, framesTotal, fpsNumerator, fpsDenominator, width, height, targetKey,
-                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0), null, 0, null, null);
+                sourceKeys, processors, outputKey, analysis, referenceEmbedding, processorOptions, null, framesTotal, new VideoEncoding("mkv", 0), null, 0, null, null, FrameFinish.NONE);
     }
 
     public ChunkOffer {
@@ -76,6 +79,7 @@ public record ChunkOffer(
         Objects.requireNonNull(targetKey, "targetKey");
         Objects.requireNonNull(outputKey, "outputKey");
         sourceKeys = List.copyOf(sourceKeys == null ? List.of() : sourceKeys);
+        finish = finish == null ? FrameFinish.NONE : finish;
         WorkRefs.requireIds(jobId, attemptId);
         WorkRefs.requireKeys(jobId, sourceKeys);
         WorkRefs.requireKeys(jobId, java.util.Arrays.asList(targetKey, outputKey, audioKey, logKey, previewKey));

@@ -2,7 +2,7 @@ package facefarm.common.messaging;
 
 /** Every message type on the farm's topics, with the payload record it carries and its schema version. */
 public enum MessageType {
-    CHUNK_OFFER(ChunkOffer.class, 8),
+    CHUNK_OFFER(ChunkOffer.class, 9),
     CHUNK_EVENT(ChunkEvent.class, 3),
     PREPARE_TASK(PrepareTask.class, 5),
     STITCH_TASK(StitchTask.class, 2),

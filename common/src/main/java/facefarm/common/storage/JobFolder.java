@@ -17,6 +17,11 @@ public record JobFolder(String tenant, String jobId) {
         return prefix() + "input/sources/" + index + "-" + ObjectKeys.safe(fileName);
     }
 
+    /** The copy of a source's consent document the farm keeps with the job (not swept with its inputs). */
+    public String consent(int sourceIndex, String fileName) {
+        return prefix() + "consent/" + sourceIndex + "-" + ObjectKeys.safe(fileName);
+    }
+
     public String audio(String fileName) {
         return prefix() + "input/audio/" + ObjectKeys.safe(fileName);
     }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
+import facefarm.common.provenance.FrameFinish;
+import facefarm.common.provenance.VisibleLabel;
+import facefarm.common.provenance.WatermarkPayload;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.ProcessorOptions;
 import java.util.List;
@@ -45,6 +48,13 @@ class MessagesTest {
         String json = Messages.encode("coordinator", JOB, offer());
         Envelope<ChunkOffer> envelope = Messages.decode(json, ChunkOffer.class);
         assertEquals(offer(), envelope.payload());
+        ChunkOffer o = offer();
+        ChunkOffer marked = new ChunkOffer(o.jobId(), o.chunkIndex(), o.attemptId(), o.attemptNumber(), o.owned(), o.decoded(), o.seek(), o.framesTotal(),
+                o.fpsNumerator(), o.fpsDenominator(), o.width(), o.height(), o.targetKey(), o.sourceKeys(), o.processors(), o.outputKey(), o.analysis(),
+                o.referenceEmbedding(), o.processorOptions(), o.audioKey(), o.targetFrames(), o.encoding(), o.assignedWorker(), o.jobEpoch(), o.logKey(),
+                o.previewKey(), new FrameFinish(720, new VisibleLabel("AI-generated", null, null), WatermarkPayload.of("studio-farm", java.util.UUID.fromString(JOB))));
+        assertEquals(marked.finish(), Messages.decode(Messages.encode("coordinator", JOB, marked), ChunkOffer.class).payload().finish());
+        assertEquals(FrameFinish.NONE, offer().finish(), "an offer without a finish takes none");
         assertEquals(MessageType.CHUNK_OFFER, envelope.type());
         assertEquals(JOB, envelope.jobId());
         assertEquals("coordinator", envelope.source());

@@ -301,6 +301,12 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** Copies an object within the bucket, on the server: its bytes never pass through this process. */
+    public void copy(String fromKey, String toKey) {
+        riding("cannot copy s3://" + bucket + "/" + fromKey + " to " + toKey, () -> client.copyObject(io.minio.CopyObjectArgs.builder().bucket(bucket)
+                .object(toKey).source(io.minio.SourceObject.builder().bucket(bucket).object(fromKey).build()).build()));
+    }
+
     public void delete(String key) {
         riding("cannot delete s3://" + bucket + "/" + key, () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());

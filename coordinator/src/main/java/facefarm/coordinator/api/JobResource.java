@@ -103,7 +103,8 @@ public class JobResource {
             + "\"audioFit\": \"pad\"|\"trim\"|\"extend\", \"fps\": 25}. Answers 202 with the job PREPARING: a worker probes the target, "
             + "checks the faces and plans the chunks; the job status says which check failed, if one does.")
     public Response submit(@RestForm("target") FileUpload target, @RestForm("source") List<FileUpload> sources,
-                           @RestForm("audio") FileUpload audio, @RestForm("options") @PartType(MediaType.TEXT_PLAIN) String options) {
+                           @RestForm("audio") FileUpload audio, @RestForm("options") @PartType(MediaType.TEXT_PLAIN) String options,
+                           @RestForm("consent") @PartType(MediaType.TEXT_PLAIN) List<String> consents) {
         JobOptions parsed = null;
         if (options != null && !options.isBlank()) {
             try {
@@ -116,7 +117,7 @@ public class JobResource {
         List<IngestService.Upload> sourceUploads = sources == null ? List.of()
                 : sources.stream().filter(Objects::nonNull).map(s -> new IngestService.Upload(s.uploadedFile(), s.fileName())).toList();
         IngestService.Upload audioUpload = audio == null ? null : new IngestService.Upload(audio.uploadedFile(), audio.fileName());
-        return accepted(ingest.submit(targetUpload, sourceUploads, audioUpload, parsed, caller.get()));
+        return accepted(ingest.submit(targetUpload, sourceUploads, consents == null ? List.of() : consents, audioUpload, parsed, caller.get()));
     }
 
     @POST

@@ -67,6 +67,43 @@ public interface FarmConfig {
 
     Notifications notifications();
 
+    Provenance provenance();
+
+    /** What the farm writes into its outputs so that they can be told apart from camera footage. */
+    interface Provenance {
+        /** The name the watermark's payload identifies this farm by (16 bits of its SHA-256). */
+        @WithDefault("facefarm")
+        String farmName();
+
+        /** Whether every output frame carries the invisible watermark naming this farm and the job. */
+        @WithDefault("true")
+        boolean watermark();
+
+        /** Whether every source face of every job needs a consent reference (a job without one is refused with 400). */
+        @WithDefault("false")
+        boolean consentRequired();
+
+        /** Tenants whose jobs need a consent reference for every source face, when it is not required farm-wide. */
+        Optional<List<String>> consentRequiredTenants();
+
+        /** Whether every output carries a visible label: the job's own, else {@link #labelText()} at the bottom right. */
+        @WithDefault("false")
+        boolean labelRequired();
+
+        /** Tenants whose outputs carry a visible label, when it is not required farm-wide. */
+        Optional<List<String>> labelRequiredTenants();
+
+        /** The label's text where the policy adds one. */
+        @WithDefault("AI-generated")
+        String labelText();
+
+        /** The tallest output this farm delivers, in lines: taller targets are scaled down, the aspect kept. Unset: none. */
+        Optional<Integer> maxOutputHeight();
+
+        /** Per-tenant caps, TENANT=LINES (studio-a=1080), in place of {@link #maxOutputHeight()}. */
+        Optional<List<String>> maxOutputHeightTenants();
+    }
+
     /**
      * Webhooks on a job's end (DONE, FAILED, CANCELLED): a JSON POST to {@code url}, signed with HMAC-SHA256 of the
      * body under {@code secret} (header X-Facefarm-Signature: sha256=HEX), retried with doubling backoff.

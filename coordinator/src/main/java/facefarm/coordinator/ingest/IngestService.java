@@ -1,6 +1,7 @@
 package facefarm.coordinator.ingest;
 
 import facefarm.common.jobs.InputFile;
+import facefarm.common.provenance.Consent;
 import facefarm.common.jobs.JobInputs;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.OptionRules;
@@ -42,13 +43,30 @@ public class IngestService {
     @Inject
     AfterCommit afterCommit;
 
+    @Inject
+    facefarm.coordinator.provenance.OutputPolicy policy;
+
     /** A file that came in a multipart request, on the coordinator's disk until it is stored. */
     public record Upload(Path file, String name) {
     }
 
     /** A job whose inputs came in the request: they are stored under the job's own folder first. */
     public UUID submit(Upload target, List<Upload> sources, Upload audio, JobOptions options, Caller caller) {
+        return submit(target, sources, List.of(), audio, options, caller);
+    }
+
+    /** @param consentIds the consent reference of each source, in order (or none at all) */
+    public UUID submit(Upload target, List<Upload> sources, List<String> consentIds, Upload audio, JobOptions options, Caller caller) {
         JobOptions opts = checked(options, sources.size(), target != null, audio != null);
+        if (!consentIds.isEmpty() && consentIds.size() != sources.size()) {
+            throw new BadInputException(400, "give one 'consent' part per 'source' part, in the same order (or none), got " + consentIds.size()
+                    + " for " + sources.size() + " source(s)");
+        }
+        List<Consent> consents = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            consents.add(consentIds.isEmpty() ? null : new Consent(consentIds.get(i), null, null));
+        }
+        consents = consents(sources.stream().map(Upload::name).toList(), consents, caller);
         // a reference photo is uploaded first and named by key, in a multipart request too
         referencePhotos(opts).forEach(file -> checkUploaded(file, caller));
         UUID id = UUID.randomUUID();
@@ -57,7 +75,7 @@ public class IngestService {
             InputFile targetFile = store(target, folder.target(target.name()));
             List<InputFile> sourceFiles = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
-                sourceFiles.add(store(sources.get(i), folder.source(i, sources.get(i).name())));
+                sourceFiles.add(store(sources.get(i), folder.source(i, sources.get(i).name())).withConsent(consents.get(i)));
             }
             InputFile audioFile = audio == null ? null : store(audio, folder.audio(audio.name()));
             return create(id, new JobInputs(targetFile, sourceFiles, audioFile), opts, caller);
@@ -74,16 +92,71 @@ public class IngestService {
     public UUID submit(JobInputs inputs, JobOptions options, Caller caller) {
         JobOptions opts = checked(options, inputs == null ? 0 : inputs.sources().size(), inputs != null && inputs.target() != null,
                 inputs != null && inputs.audio() != null);
+        if (inputs.target().consent() != null || inputs.audio() != null && inputs.audio().consent() != null) {
+            throw new BadInputException(400, "consent belongs to the source faces ('sources'), not to the target or the audio");
+        }
+        List<Consent> consents = consents(inputs.sources().stream().map(InputFile::name).toList(),
+                inputs.sources().stream().map(InputFile::consent).toList(), caller);
         List<InputFile> all = new ArrayList<>(inputs.sources());
         all.add(0, inputs.target());
         if (inputs.audio() != null) {
             all.add(inputs.audio());
         }
         all.addAll(referencePhotos(opts));
+        consents.stream().filter(c -> c != null && c.document() != null).forEach(c -> all.add(new InputFile(c.document(), null)));
         for (InputFile file : all) {
             checkUploaded(file, caller);
         }
-        return create(UUID.randomUUID(), inputs, opts, caller);
+        UUID id = UUID.randomUUID();
+        JobFolder folder = new JobFolder(caller.tenant(), id.toString());
+        List<InputFile> sources = new ArrayList<>();
+        try {
+            for (int i = 0; i < inputs.sources().size(); i++) {
+                sources.add(inputs.sources().get(i).withConsent(keptDocument(consents.get(i), folder, i)));
+            }
+            return create(id, new JobInputs(inputs.target(), sources, inputs.audio()), opts, caller);
+        } catch (RuntimeException e) {
+            removeQuietly(folder, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Each source's consent checked against the farm's policy (farm.provenance.consent-required, or
+     * -required-tenants), attested by the caller where the submission left that out.
+     */
+    private List<Consent> consents(List<String> sourceNames, List<Consent> given, Caller caller) {
+        boolean farmWide = config.provenance().consentRequired();
+        boolean required = policy.consentRequired(caller.tenant());
+        List<String> problems = new ArrayList<>();
+        List<Consent> consents = new ArrayList<>();
+        for (int i = 0; i < sourceNames.size(); i++) {
+            String label = "source " + i + " (" + sourceNames.get(i) + ")";
+            Consent consent = given.get(i);
+            if (consent == null && required) {
+                problems.add(label + " has no consent reference, which this farm requires" + (farmWide ? "" : " of tenant " + caller.tenant())
+                        + ": give each source its consent {\"id\": \"the release's reference\", \"document\": \"an upload's key\"}"
+                        + " (./farm render --consent ID[@FILE], one per --source, in order)");
+            } else if (consent != null) {
+                problems.addAll(consent.problems(label));
+                consent = consent.attestedBy() == null ? consent.withAttestedBy(caller.name()) : consent;
+            }
+            consents.add(consent);
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInputException(400, String.join("; ", problems));
+        }
+        return consents;
+    }
+
+    /** The consent with its document copied into the job's folder, where it stays as long as the job's record. */
+    private Consent keptDocument(Consent consent, JobFolder folder, int sourceIndex) {
+        if (consent == null || consent.document() == null) {
+            return consent;
+        }
+        String kept = folder.consent(sourceIndex, consent.document().substring(consent.document().lastIndexOf('/') + 1));
+        objects.copy(consent.document(), kept);
+        return consent.withDocument(kept);
     }
 
     /** The reference photos a job's face map names. */

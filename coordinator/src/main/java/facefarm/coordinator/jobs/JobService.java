@@ -14,6 +14,7 @@ import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.RetryPolicy;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
+import facefarm.coordinator.provenance.OutputPolicy;
 import facefarm.common.planning.ChunkPlan;
 import facefarm.coordinator.config.FarmConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,9 @@ public class JobService {
 
     @Inject
     FarmConfig config;
+
+    @Inject
+    OutputPolicy policy;
 
     @Inject
     MeterRegistry metrics;
@@ -679,11 +683,12 @@ public class JobService {
         }
     }
 
-    private static ChunkOffer offer(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId) {
+    private ChunkOffer offer(JobRow job, ChunkRow chunk, AttemptRow attempt, String workerId) {
         return new ChunkOffer(job.id().toString(), chunk.index(), attempt.id().toString(), attempt.number(), chunk.owned(), chunk.decoded(),
                 chunk.seek(), job.framesTotal(), job.fpsNumerator(), job.fpsDenominator(), job.width(), job.height(), job.targetKey(),
                 job.sourceKeys(), job.processors(), attempt.outputKey(), job.analysis().options(), job.analysis().referenceEmbedding(),
                 job.analysis().processorOptions(), job.audioKey(), job.targetFrames(), encoding(job), workerId, job.placement().epoch(),
-                job.folder().attemptLog(chunk.index(), attempt.id().toString()), job.folder().attemptPreview(chunk.index(), attempt.id().toString()));
+                job.folder().attemptLog(chunk.index(), attempt.id().toString()), job.folder().attemptPreview(chunk.index(), attempt.id().toString()),
+                policy.finish(job));
     }
 }

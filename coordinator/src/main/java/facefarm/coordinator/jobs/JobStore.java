@@ -243,21 +243,40 @@ public class JobStore {
 
     /** The newest jobs {@code caller} may see: all for an operator, the tenant's for a viewer, its own for a submitter. */
     public List<JobRow> jobs(int limit, Caller caller) {
-        String where = switch (caller.role()) {
+        return db.query("select * from jobs where " + visibleTo(caller) + " order by created_at desc limit ?", ps -> {
+            int i = bindCaller(ps, 1, caller);
+            ps.setInt(i, limit);
+        }, JobStore::jobRow);
+    }
+
+    /** The jobs {@code caller} may see whose id starts with {@code prefix} (hex digits and dashes only), at most 10. */
+    public List<JobRow> jobsWithIdPrefix(String prefix, Caller caller) {
+        if (!prefix.matches("[0-9a-f-]+")) {
+            throw new IllegalArgumentException("a job id prefix is hex digits and dashes, not '" + prefix + "'");
+        }
+        return db.query("select * from jobs where id::text like ? and " + visibleTo(caller) + " order by created_at desc limit 10", ps -> {
+            ps.setString(1, prefix + "%");
+            bindCaller(ps, 2, caller);
+        }, JobStore::jobRow);
+    }
+
+    private static String visibleTo(Caller caller) {
+        return switch (caller.role()) {
             case OPERATOR -> "true";
             case VIEWER -> "tenant = ?";
             case SUBMITTER -> "tenant = ? and submitted_by = ?";
         };
-        return db.query("select * from jobs where " + where + " order by created_at desc limit ?", ps -> {
-            int i = 1;
-            if (caller.role() != Role.OPERATOR) {
-                ps.setString(i++, caller.tenant());
-            }
-            if (caller.role() == Role.SUBMITTER) {
-                ps.setString(i++, caller.name());
-            }
-            ps.setInt(i, limit);
-        }, JobStore::jobRow);
+    }
+
+    /** Binds {@link #visibleTo}'s parameters from index {@code i}; returns the next free index. */
+    private static int bindCaller(java.sql.PreparedStatement ps, int i, Caller caller) throws java.sql.SQLException {
+        if (caller.role() != Role.OPERATOR) {
+            ps.setString(i++, caller.tenant());
+        }
+        if (caller.role() == Role.SUBMITTER) {
+            ps.setString(i++, caller.name());
+        }
+        return i;
     }
 
     public List<JobRow> jobsIn(JobState state) {

@@ -12,6 +12,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import facefarm.common.jobs.InputFile;
+import facefarm.common.provenance.SourceConsent;
+import facefarm.common.provenance.FrameFinish;
+import facefarm.coordinator.provenance.OutputPolicy;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +34,9 @@ public class JobViews {
 
     @Inject
     facefarm.coordinator.config.FarmConfig config;
+
+    @Inject
+    OutputPolicy policy;
 
     public Optional<JobStatus> status(UUID id) {
         return store.job(id).map(this::status);
@@ -52,7 +59,17 @@ public class JobViews {
         }
         return new JobStatus(job.id().toString(), job.state(), job.framesTotal(), done, job.fpsNumerator() + "/" + job.fpsDenominator(),
                 job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options() == null ? null : job.analysis().options().withoutIdentities(), job.analysis().processorOptions(), job.analysis().models(), error,
-                job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt(), placement(job));
+                job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt(), placement(job), provenance(job));
+    }
+
+    private JobStatus.Provenance provenance(JobRow job) {
+        FrameFinish finish = policy.finish(job);
+        List<InputFile> sources = job.submission().inputs().sources();
+        List<SourceConsent> consents = new java.util.ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            consents.add(new SourceConsent(i, sources.get(i).name(), sources.get(i).consent()));
+        }
+        return new JobStatus.Provenance(finish.watermark() == null ? null : finish.watermark().hex(), finish.label(), finish.maxHeight(), consents);
     }
 
     private JobStatus.Placement placement(JobRow job) {

@@ -35,6 +35,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import facefarm.common.provenance.FrameFinish;
+import facefarm.common.provenance.VisibleLabel;
+import facefarm.common.provenance.WatermarkPayload;
+import facefarm.worker.provenance.FrameFinisher;
+import facefarm.worker.provenance.WatermarkReader;
 import java.util.function.IntConsumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -86,6 +91,7 @@ final class BenchmarkCommand {
             if (source != null) {
                 swaps(faceFrames, faces, source);
             }
+            finishes(frames);
         } finally {
             frames.forEach(Mat::close);
         }
@@ -310,6 +316,29 @@ final class BenchmarkCommand {
                 }
             });
             out.printf(Locale.ROOT, "%-12s %-58s %12.1f%n", "swap", label, copies.size() / seconds);
+        } finally {
+            copies.forEach(Mat::close);
+        }
+    }
+
+    /** Frames per second of the output finish (watermark, label) on copies of the frames, and of reading the mark back. */
+    private void finishes(List<Mat> frames) {
+        out.printf(Locale.ROOT, "%n%-12s %-58s %12s%n", "stage", "finish", "frames/s");
+        WatermarkPayload payload = WatermarkPayload.of("benchmark", java.util.UUID.nameUUIDFromBytes(new byte[0]));
+        int width = frames.get(0).cols();
+        int height = frames.get(0).rows();
+        List<Mat> copies = new ArrayList<>(frames.size());
+        try (FrameFinisher marking = new FrameFinisher(new FrameFinish(0, null, payload), width, height);
+             FrameFinisher labelling = new FrameFinisher(new FrameFinish(0, new VisibleLabel("AI-generated", null, null), null), width, height)) {
+            frames.forEach(f -> copies.add(f.clone()));
+            out.printf(Locale.ROOT, "%-12s %-58s %12.1f%n", "finish", "invisible watermark (DWT-DCT, 96-bit word)",
+                    copies.size() / best(() -> copies.forEach(marking::finish)));
+            out.printf(Locale.ROOT, "%-12s %-58s %12.1f%n", "finish", "visible label", copies.size() / best(() -> copies.forEach(labelling::finish)));
+            out.printf(Locale.ROOT, "%-12s %-58s %12.1f%n", "provenance", "watermark read, whole frame (./farm provenance)", copies.size() / best(() -> {
+                WatermarkReader reader = new WatermarkReader();
+                copies.forEach(reader::add);
+                reader.read();
+            }));
         } finally {
             copies.forEach(Mat::close);
         }

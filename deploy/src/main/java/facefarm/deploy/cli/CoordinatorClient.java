@@ -68,6 +68,11 @@ public final class CoordinatorClient {
 
     /** @param audio new audio for the output (dubbing, talking heads), or null */
     public JobStatus submit(Path target, List<Path> sources, Path audio, JobOptions options) {
+        return submit(target, sources, List.of(), audio, options);
+    }
+
+    /** @param consents each source's consent reference, in order (or none) */
+    public JobStatus submit(Path target, List<Path> sources, List<String> consents, Path audio, JobOptions options) {
         String boundary = "facefarm-" + UUID.randomUUID();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         try {
@@ -75,6 +80,9 @@ public final class CoordinatorClient {
             parts.add(file(boundary, "target", target));
             for (Path source : sources) {
                 parts.add(file(boundary, "source", source));
+            }
+            for (String consent : consents) {
+                parts.add(text(boundary, "consent", consent));
             }
             if (audio != null) {
                 parts.add(file(boundary, "audio", audio));
@@ -123,6 +131,11 @@ public final class CoordinatorClient {
 
     private static String encode(String value) {
         return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** What the farm knows of a watermark's payload. */
+    public facefarm.common.provenance.WatermarkOrigin watermarkOrigin(String payloadHex) {
+        return Messages.JSON.convertValue(send(get("/api/v1/provenance/watermarks/" + payloadHex)), facefarm.common.provenance.WatermarkOrigin.class);
     }
 
     public JobStatus job(String id) {

@@ -3,6 +3,8 @@ package facefarm.deploy.cli;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
+import facefarm.common.provenance.Consent;
+import facefarm.common.provenance.VisibleLabel;
 import facefarm.common.jobs.JobSubmission;
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.JobOptions;
@@ -10,6 +12,7 @@ import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.Messages;
+import facefarm.worker.provenance.WatermarkScan;
 import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
@@ -38,13 +41,19 @@ public final class FarmCli {
               ./farm render --target VIDEO|IMAGE [--source IMAGE ...] [--audio FILE] --output FILE.mp4|FILE.mkv [--api URL]
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
                             [--audio-fit pad|trim|extend] [--fps 25] [--video-bitrate 20M] [--accept-license NAME ...]
-                            [--priority 0..100] [--require TAG,...] [--webhook URL]
+                            [--priority 0..100] [--require TAG,...] [--webhook URL] [--consent ID[@DOCUMENT] ...]
+                            [--label TEXT [--label-position bottom-right] [--label-opacity 0.8]]
                                            --source: the face to put on the target (needed by the swappers)
                                            --priority: higher runs first (default 50); --require: worker tags
                                              the job needs (pool=studio-a, gpu=a100, model=inswapper_128);
                                              --webhook: where the job's end is posted (a host the farm allows)
                                            --api: render on a deployed farm (Compose, Kubernetes) at URL, with
                                              the token in FARM_TOKEN, instead of the embedded one
+                                           --consent: the release of each --source's face, in order: the
+                                             studio's reference, and the signed document the farm keeps with the
+                                             job (a farm may require one per source)
+                                           --label: a visible label on every frame (a farm may add its own);
+                                             position top-left|top-right|bottom-left|bottom-right
                                            --video-bitrate: H.264 bitrate of an .mp4 (default: 0.3 bits per
                                              pixel per frame, about 19M at 1080p30); .mkv is lossless FFV1
                                            --audio: dub the target: lip-sync it to this voice, deliver it with it;
@@ -85,6 +94,10 @@ public final class FarmCli {
               ./farm token create --name NAME [--tenant T] [--role submitter|viewer|operator]
               ./farm token list | revoke NAME
                                            manage API tokens (the running farm, or --api URL with FARM_TOKEN)
+              ./farm provenance FILE [--frames 48] [--api URL]
+                                           read the farm's invisible watermark from a video (through re-encoding,
+                                             scaling and small crops): its payload and bit error rate, and what the
+                                             running farm (or --api URL, token in FARM_TOKEN) knows of its job
               ./farm dead-letters [--replay] [--kafka HOST:PORT]
                                            list the records nobody could process, with why; --replay sends each
                                            one not replayed before back to its topic (default: the running farm)
@@ -137,7 +150,11 @@ public final class FarmCli {
 
     public static void main(String[] args) {
         // the embedded servers are chatty at INFO; the CLI prints its own progress
-        for (String noisy : List.of("io.zonky", "org.gaul", "org.apache.kafka", "org.eclipse.jetty")) {
+        // JavaCV's notes ("Info: avformat_open_input rejected some options") go to java.util.logging, held at WARNING below
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
+        for (String noisy : List.of("io.zonky", "org.gaul", "org.apache.kafka", "org.eclipse.jetty", "org.bytedeco")) {
             java.util.logging.Logger logger = java.util.logging.Logger.getLogger(noisy);
             logger.setLevel(java.util.logging.Level.WARNING);
             QUIET.add(logger);
@@ -167,6 +184,7 @@ public final class FarmCli {
                 case "down" -> down(Options.parse(rest));
                 case "status" -> status(rest.isEmpty() ? null : rest.get(0));
                 case "dead-letters" -> deadLetters(Options.parse(rest));
+                case "provenance" -> provenance(rest);
                 case "token" -> token(rest);
                 case "cancel", "pause", "resume", "retry" -> control(args[0], Options.parse(rest.size() > 1 ? rest.subList(1, rest.size()) : List.of()),
                         rest.isEmpty() ? null : rest.get(0));
@@ -203,6 +221,10 @@ public final class FarmCli {
         List<Path> sources = new ArrayList<>(o.files("--source"));
         List<FaceMapArgument.Entry> faceMap = o.all("--face-map").stream().map(FaceMapArgument::parse).toList();
         FaceMapArgument.addSources(faceMap, sources);
+        List<ConsentArgument> consents = o.all("--consent").stream().map(ConsentArgument::parse).toList();
+        if (consents.size() > sources.size()) {
+            throw new UsageException("--consent is given " + consents.size() + " times for " + sources.size() + " source(s): one per --source, in order");
+        }
         Path audio = o.has("--audio") ? o.requireFile("--audio") : null;
         if (sources.isEmpty() && audio == null && !o.has("--processors")) {
             throw new UsageException("--source IMAGE is required for the default chain (a photo of the face to use), or --audio FILE to lip-sync the "
@@ -228,7 +250,7 @@ public final class FarmCli {
                 o.value("--fps").map(v -> (double) parseFloat("--fps", v)).orElse(null), o.value("--video-bitrate").map(FarmCli::bitrate).orElse(null),
                 new Scheduling(o.has("--priority") ? o.nonNegativeInt("--priority") : null,
                         o.value("--require").map(t -> Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()).orElse(null)),
-                o.value("--webhook").orElse(null));
+                o.value("--webhook").orElse(null), label(o));
         if (o.has("--api")) {
             // a deployed farm (Compose, Kubernetes): its API and a token the operator made for this studio
             String token = System.getenv("FARM_TOKEN");
@@ -237,25 +259,38 @@ public final class FarmCli {
             }
             String api = o.value("--api").orElseThrow();
             err.println("farm: rendering on " + api);
-            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, faceMap, audio, options, output), started);
+            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, consents, faceMap, audio, options, output), started);
         }
         Map<String, Object> running = readState();
         if (running != null) {
             // a farm started with ./farm up takes the job; its state is its own, so no second farm starts in the same home
             err.println("farm: rendering on the farm already up at " + running.get("api"));
-            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, faceMap, audio, options, output),
+            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, consents, faceMap, audio, options, output),
                     started);
         }
         try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
-            int result = renderOn(farm.client(), new Render(target, sources, faceMap, audio, options, output), started);
+            int result = renderOn(farm.client(), new Render(target, sources, consents, faceMap, audio, options, output), started);
             Runtime.getRuntime().removeShutdownHook(cleanup);
             return result;
         }
     }
 
-    private record Render(Path target, List<Path> sources, List<FaceMapArgument.Entry> faceMap, Path audio, JobOptions options, Path output) {
+    /** --label TEXT [--label-position CORNER] [--label-opacity 0.8]; the farm checks the values. */
+    private static VisibleLabel label(Options o) {
+        if (!o.has("--label")) {
+            if (o.has("--label-position") || o.has("--label-opacity")) {
+                throw new UsageException("--label-position and --label-opacity go with --label TEXT");
+            }
+            return null;
+        }
+        return new VisibleLabel(o.value("--label").orElseThrow(), o.value("--label-position").orElse(null),
+                o.value("--label-opacity").map(v -> (double) parseFloat("--label-opacity", v)).orElse(null));
+    }
+
+    private record Render(Path target, List<Path> sources, List<ConsentArgument> consents, List<FaceMapArgument.Entry> faceMap, Path audio, JobOptions options,
+                          Path output) {
     }
 
     private int renderOn(CoordinatorClient client, Render render, long started) {
@@ -263,7 +298,12 @@ public final class FarmCli {
         // every file goes straight to S3 in parts; the job then names them by key
         Uploader uploader = new Uploader(client);
         InputFile targetFile = upload(uploader, render.target());
-        List<InputFile> sourceFiles = render.sources().stream().map(s -> upload(uploader, s)).toList();
+        List<InputFile> sourceFiles = new ArrayList<>(render.sources().stream().map(s -> upload(uploader, s)).toList());
+        for (int i = 0; i < render.consents().size(); i++) {
+            ConsentArgument consent = render.consents().get(i);
+            String document = consent.document() == null ? null : upload(uploader, consent.document()).key();
+            sourceFiles.set(i, sourceFiles.get(i).withConsent(new Consent(consent.id(), document, null)));
+        }
         InputFile audioFile = render.audio() == null ? null : upload(uploader, render.audio());
         JobOptions options = render.options();
         if (!render.faceMap().isEmpty()) {
@@ -580,6 +620,20 @@ public final class FarmCli {
         Path state = LocalFarm.runDir(home, LocalFarm.Lifecycle.SERVICE);
         LocalFarm.deleteTree(state);
         out.println("wiped " + state);
+        return OK;
+    }
+
+    private int provenance(List<String> rest) {
+        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+            throw new UsageException("provenance needs the file to check: ./farm provenance FILE [--frames 48] [--api URL]");
+        }
+        Options o = Options.parse(rest.subList(1, rest.size()));
+        int frames = o.positiveInt("--frames", WatermarkScan.DEFAULT_FRAMES);
+        CoordinatorClient farm = null;
+        if (o.has("--api") || readState() != null) {
+            farm = operatorClient(o);
+        }
+        new ProvenanceCommand(out).run(Path.of(rest.get(0)), frames, farm);
         return OK;
     }
 

@@ -16,6 +16,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * be trusted it decodes from the first frame instead. Frames are BGR {@link Mat}s owned by the caller.
  */
 public final class FrameReader implements AutoCloseable {
+    static {
+        // FFmpeg's stream dumps otherwise go to stderr on every open, in the CLI too
+        FfmpegLog.quiet();
+    }
+
     private static final System.Logger LOG = System.getLogger(FrameReader.class.getName());
 
     private final FFmpegFrameGrabber grabber;

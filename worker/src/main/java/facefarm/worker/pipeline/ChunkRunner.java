@@ -17,6 +17,8 @@ import facefarm.worker.audio.MelWindows;
 import facefarm.worker.audio.VoiceExtractor;
 import facefarm.worker.media.HeldFrames;
 import facefarm.worker.media.ChunkEncoder;
+import facefarm.worker.provenance.FrameFinisher;
+import org.bytedeco.opencv.opencv_core.Mat;
 import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
@@ -229,13 +231,15 @@ public final class ChunkRunner implements AutoCloseable {
             long[] lastReport = {System.nanoTime()};
             byte[][] preview = {null};
             try (HeldFrames reader = new HeldFrames(target, offer.decoded(), offer.seek(), offer.targetFrames());
-                 ChunkEncoder writer = new ChunkEncoder(output, offer.width(), offer.height(), offer.fpsNumerator(), offer.fpsDenominator(),
+                 FrameFinisher finisher = new FrameFinisher(offer.finish(), offer.width(), offer.height());
+                 ChunkEncoder writer = new ChunkEncoder(output, finisher.width(), finisher.height(), offer.fpsNumerator(), offer.fpsDenominator(),
                          offer.encoding())) {
                 emitted = new ChunkPipeline(faceAnalyser, selector, TrackSettings.of(analysis.smoothingWindow()), processors, batchFrames)
                         .run(reader::next, processed, offer.owned(), (index, frame) -> {
-                            writer.write(frame);
+                            Mat finished = finisher.finish(frame);
+                            writer.write(finished);
                             if (index == offer.owned().end() - 1 && offer.previewKey() != null) {
-                                preview[0] = ChunkPreview.jpeg(frame);
+                                preview[0] = ChunkPreview.jpeg(finished);
                             }
                         }, done -> {
                     framesDone = done;

@@ -17,8 +17,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class WatermarkReader {
     /** The largest crop searched for, as a fraction of the width or the height. */
     public static final double MAX_CROP = 0.07;
-    /** Frames the framing search reads; the chosen framing then reads them all. */
+    /** Frames the framing search reads to rank the framings. */
     private static final int SEARCH_FRAMES = 3;
+    /** The best-ranked framings read over all frames; each try costs a chance of 2^-32 of a false mark. */
+    private static final int FINALISTS = 16;
 
     private final List<float[]> bands = new ArrayList<>();
 
@@ -39,21 +41,31 @@ public final class WatermarkReader {
         if (whole.payload().isPresent()) {
             return reading(whole.payload().getAsLong(), Framing.WHOLE);
         }
+        // a few frames rank every framing; the best few are then read over all frames, where the word is surer
         List<float[]> sample = sample();
         List<Axis> axes = Axis.grid();
-        Votes best = null;
-        Framing bestFraming = null;
+        List<Candidate> ranked = new ArrayList<>();
         for (Axis x : axes) {
             List<float[]> resampled = sample.stream().map(x::resampleColumns).toList();
             for (Axis y : axes) {
-                Votes votes = votesResampled(x, y, resampled);
-                if (votes.payload().isPresent() && (best == null || votes.agreement() > best.agreement())) {
-                    best = votes;
-                    bestFraming = new Framing(x.kept(), y.kept(), x.offset(), y.offset());
-                }
+                ranked.add(new Candidate(x, y, votesResampled(x, y, resampled).agreement()));
             }
         }
-        return best == null ? WatermarkReading.none(bands.size()) : reading(best.payload().getAsLong(), bestFraming);
+        ranked.sort((a, b) -> Double.compare(b.agreement(), a.agreement()));
+        Votes best = null;
+        Candidate chosen = null;
+        for (Candidate candidate : ranked.subList(0, Math.min(FINALISTS, ranked.size()))) {
+            Votes votes = votes(candidate.x(), candidate.y(), bands);
+            if (votes.payload().isPresent() && (best == null || votes.agreement() > best.agreement())) {
+                best = votes;
+                chosen = candidate;
+            }
+        }
+        return best == null ? WatermarkReading.none(bands.size())
+                : reading(best.payload().getAsLong(), new Framing(chosen.x().kept(), chosen.y().kept(), chosen.x().offset(), chosen.y().offset()));
+    }
+
+    private record Candidate(Axis x, Axis y, double agreement) {
     }
 
     private WatermarkReading reading(long payload, Framing framing) {
@@ -88,7 +100,7 @@ public final class WatermarkReader {
 
     /** Each block of each frame, resampled along x already, votes for its bit. */
     private static Votes votesResampled(Axis x, Axis y, List<float[]> frames) {
-        int[] ones = new int[WatermarkCode.BITS];
+        double[] score = new double[WatermarkCode.BITS];
         int[] count = new int[WatermarkCode.BITS];
         float[] block = new float[WatermarkGrid.BLOCK * WatermarkGrid.BLOCK];
         int size = WatermarkGrid.SIZE;
@@ -114,30 +126,34 @@ public final class WatermarkReader {
                             relation += value * WatermarkGrid.PAIR[k++];
                         }
                     }
+                    // a soft vote: a block far past the margin counts no more than one just at it
                     int bit = WatermarkGrid.bitOf(row, column);
                     count[bit]++;
-                    ones[bit] += relation > 0 ? 1 : 0;
+                    score[bit] += Math.max(-1, Math.min(1, relation / WatermarkEmbedder.MARGIN));
                 }
             }
         }
-        return Votes.of(ones, count);
+        return Votes.of(score, count);
     }
 
-    /** The majority word of a set of block votes, the share of votes that agree with it, and its payload if it checks out. */
+    /**
+     * The word the soft votes of a set of blocks make, how decided it is (the mean of each bit's |score| per vote, 1
+     * when every block is past the margin the same way), and its payload if it checks out.
+     */
     private record Votes(boolean[] word, double agreement, OptionalLong payload) {
-        static Votes of(int[] ones, int[] count) {
-            boolean[] word = new boolean[ones.length];
-            long agreeing = 0;
+        static Votes of(double[] score, int[] count) {
+            boolean[] word = new boolean[score.length];
+            double decided = 0;
             long total = 0;
-            for (int i = 0; i < ones.length; i++) {
+            for (int i = 0; i < score.length; i++) {
                 if (count[i] == 0) {
                     return new Votes(word, 0, OptionalLong.empty());
                 }
-                word[i] = 2 * ones[i] > count[i];
-                agreeing += Math.max(ones[i], count[i] - ones[i]);
+                word[i] = score[i] > 0;
+                decided += Math.abs(score[i]);
                 total += count[i];
             }
-            return new Votes(word, agreeing / (double) total, WatermarkCode.decode(word));
+            return new Votes(word, decided / total, WatermarkCode.decode(word));
         }
     }
 

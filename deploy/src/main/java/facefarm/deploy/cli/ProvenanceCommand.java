@@ -1,0 +1,65 @@
+package facefarm.deploy.cli;
+
+import facefarm.common.jobs.JobStatus;
+import facefarm.common.provenance.WatermarkOrigin;
+import facefarm.common.provenance.WatermarkPayload;
+import facefarm.worker.provenance.Framing;
+import facefarm.worker.provenance.WatermarkReading;
+import facefarm.worker.provenance.WatermarkScan;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * ./farm provenance FILE: reads the farm's invisible watermark from the file's first frames, here, and asks a farm
+ * (the running one, or --api URL) what the payload points to.
+ */
+final class ProvenanceCommand {
+    private final PrintStream out;
+
+    ProvenanceCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /**
+     * @param farm the farm to ask about the payload, or null when none is running
+     * @return whether a watermark was found
+     */
+    boolean run(Path file, int frames, CoordinatorClient farm) {
+        if (!Files.isRegularFile(file)) {
+            throw new FarmCli.UsageException("no such file: " + file);
+        }
+        WatermarkReading reading = WatermarkScan.scan(file, frames);
+        if (!reading.found()) {
+            out.println("watermark: none found in " + reading.frames() + " frame(s): this file was not marked by a facefarm, or too little of"
+                    + " the mark survived (it is read through re-encoding, half size and crops of up to 7 %)");
+            return false;
+        }
+        WatermarkPayload payload = reading.payload().get();
+        out.printf(Locale.ROOT, "watermark: payload %s (farm %04x, job %s...), bit error rate %.2f %% over %d frame(s)%s%n", payload.hex(),
+                payload.farm(), payload.jobIdPrefix(), 100 * reading.bitErrorRate(), reading.frames(), framing(reading.framing()));
+        if (farm == null) {
+            out.println("farm: not asked (no farm is running here; start one with ./farm up, or name one with --api URL and FARM_TOKEN)");
+            return true;
+        }
+        WatermarkOrigin origin = farm.watermarkOrigin(payload.hex());
+        if (!origin.thisFarm()) {
+            out.printf(Locale.ROOT, "farm: another farm (code %04x); this one is not it%n", origin.farmCode());
+        } else if (origin.jobs().isEmpty()) {
+            out.println("farm: this farm (" + origin.farmName() + "), but no job you may see starts with " + origin.jobIdPrefix()
+                    + " (deleted, or another tenant's)");
+        } else {
+            out.println("farm: this farm (" + origin.farmName() + ")");
+            for (JobStatus job : origin.jobs()) {
+                out.println("job: " + job.id() + " " + job.state() + ", submitted " + job.createdAt());
+            }
+        }
+        return true;
+    }
+
+    private static String framing(Framing framing) {
+        return framing.whole() ? "" : String.format(Locale.ROOT, ", from a copy cropped to %.0f %% x %.0f %% of the marked frame",
+                100 * framing.keptX(), 100 * framing.keptY());
+    }
+}

@@ -1,0 +1,123 @@
+package facefarm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import facefarm.common.jobs.InputFile;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.JobSubmission;
+import facefarm.common.provenance.Consent;
+import facefarm.common.provenance.SourceConsent;
+import facefarm.common.provenance.WatermarkOrigin;
+import facefarm.common.provenance.WatermarkPayload;
+import facefarm.deploy.cli.CoordinatorClient;
+import facefarm.deploy.cli.FarmCli;
+import facefarm.deploy.cli.Uploader;
+import facefarm.deploy.stack.FarmLayout;
+import facefarm.deploy.stack.LocalFarm;
+import facefarm.deploy.stack.S3Server;
+import facefarm.storage.ObjectStore;
+import facefarm.worker.SharedFiles;
+import facefarm.worker.media.VideoInfo;
+import facefarm.worker.media.VideoProbe;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Responsible output on the real farm: a farm that requires consent refuses a job without it (400, naming the
+ * source) and keeps the consent and its document with the job; every output frame carries the watermark naming
+ * the farm and the job; ./farm provenance reads it back from the delivered file and the farm says which job it was.
+ */
+class ProvenanceTest {
+    private static final String FARM_NAME = "provenance-test-farm";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void consentIsRequiredAndKeptAndTheOutputNamesItsJob() throws Exception {
+        // the embedded farm's token is of tenant 'default', whose outputs this farm labels and caps at 480 lines
+        LocalFarm.Settings settings = LocalFarm.Settings.defaults(dir.resolve("home"), 1).withEnv(Map.of("FARM_MODEL_PATH",
+                SharedFiles.modelsDir().toString(), "FARM_PROVENANCE_CONSENT_REQUIRED", "true", "FARM_PROVENANCE_FARM_NAME", FARM_NAME,
+                "FARM_PROVENANCE_LABEL_REQUIRED_TENANTS", "default", "FARM_PROVENANCE_MAX_OUTPUT_HEIGHT_TENANTS", "studio-b=1080,default=480"));
+        Path target = SharedFiles.media("face_2.mp4");
+        Path face = SharedFiles.media("astronaut.png");
+        JobOptions options = new JobOptions(List.of("face_debugger"), 64, "mp4");
+        try (LocalFarm farm = LocalFarm.start(FarmLayout.detect(), settings, line -> { });
+             ObjectStore store = new ObjectStore(farm.s3Endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY, "facefarm")) {
+            CoordinatorClient client = farm.client();
+
+            CoordinatorClient.ApiException refused = assertThrows(CoordinatorClient.ApiException.class,
+                    () -> client.submit(target, List.of(face), options));
+            assertEquals(400, refused.status());
+            assertTrue(refused.getMessage().contains("source 0 (astronaut.png) has no consent reference"), refused.getMessage());
+            CoordinatorClient.ApiException uneven = assertThrows(CoordinatorClient.ApiException.class,
+                    () -> client.submit(target, List.of(face), List.of("REL-1", "REL-2"), null, options));
+            assertEquals(400, uneven.status());
+            assertTrue(uneven.getMessage().contains("one 'consent' part per 'source' part"), uneven.getMessage());
+
+            Uploader uploader = new Uploader(client);
+            Path release = Files.writeString(dir.resolve("release-2026-014.txt"), "The undersigned authorises the use of their likeness.");
+            String document = uploader.upload(release, n -> { }).key();
+            InputFile source = uploader.upload(face, n -> { }).withConsent(new Consent("REL-2026-014", document, null));
+            JobStatus job = client.follow(client.submit(new JobSubmission(uploader.upload(target, n -> { }), List.of(source), null, options)).id(),
+                    s -> { });
+            assertEquals(JobState.DONE, job.state(), job.error());
+
+            WatermarkPayload payload = WatermarkPayload.of(FARM_NAME, UUID.fromString(job.id()));
+            assertEquals(payload.hex(), job.provenance().watermark());
+            SourceConsent consent = job.provenance().consents().get(0);
+            assertEquals("astronaut.png", consent.name());
+            assertEquals("REL-2026-014", consent.consent().id());
+            assertEquals("local-operator", consent.consent().attestedBy(), "the submitting token attests when the submission does not say");
+            assertTrue(consent.consent().document().startsWith("tenants/default/jobs/" + job.id() + "/consent/0-"), consent.consent().document());
+            assertTrue(store.exists(consent.consent().document()), "the document is kept with the job");
+            assertEquals("AI-generated", job.provenance().label().text(), "the policy's label, as the job gave none");
+            assertEquals(480, job.provenance().maxHeight());
+
+            Path output = dir.resolve("out.mp4");
+            client.download(job.id(), output);
+            VideoInfo delivered = VideoProbe.probe(output);
+            assertEquals(480, delivered.height(), "the tenant's cap");
+            assertEquals(Math.round(480.0 * VideoProbe.probe(target).width() / VideoProbe.probe(target).height() / 2) * 2, delivered.width());
+            assertEquals(125, delivered.frames());
+            String report = provenance(farm, output.toString());
+            assertTrue(report.contains("watermark: payload " + payload.hex()), report);
+            assertTrue(report.contains("bit error rate 0.00 %"), report);
+            assertTrue(report.contains("farm: this farm (" + FARM_NAME + ")"), report);
+            assertTrue(report.contains("job: " + job.id() + " DONE"), report);
+
+            String clean = provenance(farm, target.toString());
+            assertTrue(clean.startsWith("watermark: none found in 48 frame(s)"), clean);
+
+            WatermarkOrigin elsewhere = client.watermarkOrigin(WatermarkPayload.of("another-farm", UUID.fromString(job.id())).hex());
+            assertFalse(elsewhere.thisFarm());
+            assertTrue(elsewhere.jobs().isEmpty());
+            CoordinatorClient.ApiException malformed = assertThrows(CoordinatorClient.ApiException.class, () -> client.watermarkOrigin("not-a-payload"));
+            assertEquals(400, malformed.status());
+            assertTrue(malformed.getMessage().contains("16 hex digits"), malformed.getMessage());
+        }
+    }
+
+    /** What ./farm provenance FILE --api URL prints, with the farm's operator token. */
+    private String provenance(LocalFarm farm, String file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new FarmCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                dir.resolve("home"), FarmLayout.detect()).run(new String[] {"provenance", file, "--api", farm.apiUrl()});
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
