@@ -101,6 +101,12 @@ class ProvenanceTest {
 
             String clean = provenance(farm, target.toString());
             assertTrue(clean.startsWith("watermark: none found in 48 frame(s)"), clean);
+            ByteArrayOutputStream refusal = new ByteArrayOutputStream();
+            int exit = new FarmCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(refusal, true,
+                    StandardCharsets.UTF_8), dir.resolve("home"), FarmLayout.detect()).run(new String[] {"provenance", release.toString()});
+            assertEquals(2, exit, "a file that is not media is the user's mistake");
+            assertEquals("error: " + release + " is not a video or image this farm can decode, so it has no watermark to read\n",
+                    refusal.toString(StandardCharsets.UTF_8));
 
             WatermarkOrigin elsewhere = client.watermarkOrigin(WatermarkPayload.of("another-farm", UUID.fromString(job.id())).hex());
             assertFalse(elsewhere.thisFarm());

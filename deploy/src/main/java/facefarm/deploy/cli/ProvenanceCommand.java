@@ -3,6 +3,7 @@ package facefarm.deploy.cli;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.provenance.WatermarkOrigin;
 import facefarm.common.provenance.WatermarkPayload;
+import facefarm.worker.media.MediaException;
 import facefarm.worker.provenance.Framing;
 import facefarm.worker.provenance.WatermarkReading;
 import facefarm.worker.provenance.WatermarkScan;
@@ -30,7 +31,12 @@ final class ProvenanceCommand {
         if (!Files.isRegularFile(file)) {
             throw new FarmCli.UsageException("no such file: " + file);
         }
-        WatermarkReading reading = WatermarkScan.scan(file, frames);
+        WatermarkReading reading;
+        try {
+            reading = WatermarkScan.scan(file, frames);
+        } catch (MediaException e) {
+            throw new FarmCli.UsageException(file + " is not a video or image this farm can decode, so it has no watermark to read");
+        }
         if (!reading.found()) {
             out.println("watermark: none found in " + reading.frames() + " frame(s): this file was not marked by a facefarm, or too little of"
                     + " the mark survived (it is read through re-encoding, half size and crops of up to 7 %)");
