@@ -22,6 +22,8 @@ import facefarm.deploy.stack.LocalFarm;
 import facefarm.deploy.stack.S3Server;
 import facefarm.storage.ObjectStore;
 import facefarm.worker.SharedFiles;
+import facefarm.worker.provenance.c2pa.C2paReader;
+import com.fasterxml.jackson.databind.JsonNode;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Responsible output on the real farm: a farm that requires consent refuses a job without it (400, naming the
  * source) and keeps the consent and its document with the job; every output frame carries the watermark naming
- * the farm and the job; ./farm provenance reads it back from the delivered file and the farm says which job it was.
+ * the farm and the job, and the delivered MP4 carries signed Content Credentials an independent reader validates; ./farm provenance
+ * reads the mark back from the delivered file and the farm says which job it was.
  */
 class ProvenanceTest {
     private static final String FARM_NAME = "provenance-test-farm";
@@ -93,14 +96,26 @@ class ProvenanceTest {
             assertEquals(480, delivered.height(), "the tenant's cap");
             assertEquals(Math.round(480.0 * VideoProbe.probe(target).width() / VideoProbe.probe(target).height() / 2) * 2, delivered.width());
             assertEquals(125, delivered.frames());
+            // its Content Credentials, read by the C2PA SDK, trusting this farm's local root
+            JsonNode credentials = C2paReader.read(output, "video/mp4", LocalFarm.c2paDir(dir.resolve("home")).resolve("root.pem"));
+            assertEquals("Trusted", credentials.path("validation_state").asText(), credentials.toPrettyString());
+            JsonNode manifest = credentials.path("manifests").path(credentials.path("active_manifest").asText());
+            String record = manifest.path("assertions").toString();
+            assertTrue(record.contains("\"job\":\"" + job.id() + "\""), record);
+            assertTrue(record.contains("\"id\":\"REL-2026-014\"") && record.contains("\"attestedBy\":\"local-operator\""), record);
+            assertTrue(record.contains("compositeWithTrainedAlgorithmicMedia"), record);
+            assertTrue(record.contains("\"watermark\":\"" + payload.hex() + "\""), record);
             String report = provenance(farm, output.toString());
             assertTrue(report.contains("watermark: payload " + payload.hex()), report);
             assertTrue(report.contains("bit error rate 0.00 %"), report);
             assertTrue(report.contains("farm: this farm (" + FARM_NAME + ")"), report);
             assertTrue(report.contains("job: " + job.id() + " DONE"), report);
+            assertTrue(report.contains("content credentials: valid (signature, assertions and the file's hash check out)"), report);
+            assertTrue(report.contains("source astronaut.png: consent REL-2026-014, attested by local-operator"), report);
 
             String clean = provenance(farm, target.toString());
-            assertTrue(clean.startsWith("watermark: none found in 48 frame(s)"), clean);
+            assertTrue(clean.contains("content credentials: none"), clean);
+            assertTrue(clean.contains("watermark: none found in 48 frame(s)"), clean);
             ByteArrayOutputStream refusal = new ByteArrayOutputStream();
             int exit = new FarmCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(refusal, true,
                     StandardCharsets.UTF_8), dir.resolve("home"), FarmLayout.detect()).run(new String[] {"provenance", release.toString()});

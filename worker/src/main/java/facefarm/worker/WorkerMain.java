@@ -17,6 +17,7 @@ import facefarm.worker.messaging.TaskConsumer;
 import facefarm.worker.pipeline.ChunkRunner;
 import facefarm.worker.preparing.PrepareRunner;
 import facefarm.worker.stitching.StitchRunner;
+import facefarm.worker.provenance.c2pa.OutputSigner;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -75,7 +76,8 @@ public final class WorkerMain {
              FenceReader fences = new FenceReader(config.kafkaSettings(), config.workerId()).start(Duration.ofSeconds(30))) {
             ChunkRunner runner = new ChunkRunner(config.workerId(), store, models, config.workDir(), OrtRuntime.batchSize(), config.cacheBytes());
             PrepareRunner preparer = new PrepareRunner(config.workerId(), store, models, config.workDir());
-            StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir());
+            StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir(),
+                    new OutputSigner(store, OutputSigner.credentials(System.getenv(), config.workDir())));
             double[] lastFps = {0};
             TaskConsumer[] self = new TaskConsumer[1];
             AttemptLog attemptLog = AttemptLog.attach();

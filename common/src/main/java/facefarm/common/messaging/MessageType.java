@@ -5,7 +5,7 @@ public enum MessageType {
     CHUNK_OFFER(ChunkOffer.class, 9),
     CHUNK_EVENT(ChunkEvent.class, 3),
     PREPARE_TASK(PrepareTask.class, 5),
-    STITCH_TASK(StitchTask.class, 2),
+    STITCH_TASK(StitchTask.class, 3),
     TASK_EVENT(TaskEvent.class, 2),
     WORKER_HEARTBEAT(WorkerHeartbeat.class, 4),
     DEAD_LETTER(DeadLetter.class, 1),

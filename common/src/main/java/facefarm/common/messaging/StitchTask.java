@@ -11,7 +11,8 @@ import java.util.Objects;
  * video to within a frame. {@code jobEpoch} counts the job's retries.
  */
 public record StitchTask(String jobId, String attemptId, int attemptNumber, List<Part> chunks, String audioKey, boolean exactAudio, String outputKey,
-                         VideoEncoding encoding, long frames, int fpsNumerator, int fpsDenominator, int jobEpoch) {
+                         VideoEncoding encoding, long frames, int fpsNumerator, int fpsDenominator, int jobEpoch,
+                         facefarm.common.provenance.RenderRecord credentials) {
     /** One chunk's output and the frames it must hold. */
     public record Part(String key, long frames) {
     }

@@ -79,6 +79,10 @@ public interface FarmConfig {
         @WithDefault("true")
         boolean watermark();
 
+        /** Whether delivered MP4s carry signed C2PA Content Credentials (the workers sign with FARM_C2PA_KEY and FARM_C2PA_CHAIN). */
+        @WithDefault("true")
+        boolean credentials();
+
         /** Whether every source face of every job needs a consent reference (a job without one is refused with 400). */
         @WithDefault("false")
         boolean consentRequired();

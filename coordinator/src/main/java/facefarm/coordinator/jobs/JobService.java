@@ -644,7 +644,7 @@ public class JobService {
         List<StitchTask.Part> parts = store.chunks(job.id()).stream().map(c -> new StitchTask.Part(c.outputKey(), c.owned().length())).toList();
         return new StitchTask(job.id().toString(), task.id().toString(), task.number(), parts, job.audioSourceKey(), job.audioKey() != null,
                 job.folder().output(task.id().toString(), job.outputFormat()), encoding(job), job.framesTotal(), job.fpsNumerator(),
-                job.fpsDenominator(), job.placement().epoch());
+                job.fpsDenominator(), job.placement().epoch(), policy.renderRecord(job));
     }
 
     private static VideoEncoding encoding(JobRow job) {

@@ -1,6 +1,9 @@
 package facefarm.coordinator.provenance;
 
+import facefarm.common.jobs.InputFile;
 import facefarm.common.provenance.FrameFinish;
+import facefarm.common.provenance.RenderRecord;
+import facefarm.common.provenance.SourceConsent;
 import facefarm.common.provenance.VisibleLabel;
 import facefarm.common.provenance.WatermarkPayload;
 import facefarm.coordinator.config.FarmConfig;
@@ -52,6 +55,21 @@ public class OutputPolicy {
 
     public boolean consentRequired(String tenant) {
         return config.provenance().consentRequired() || config.provenance().consentRequiredTenants().orElse(List.of()).contains(tenant);
+    }
+
+    /** What the output's Content Credentials record of the job, or null when the farm writes none (farm.provenance.credentials). */
+    public RenderRecord renderRecord(JobRow job) {
+        if (!config.provenance().credentials()) {
+            return null;
+        }
+        FrameFinish finish = finish(job);
+        List<InputFile> sources = job.submission().inputs().sources();
+        List<SourceConsent> consents = new java.util.ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            consents.add(new SourceConsent(i, sources.get(i).name(), sources.get(i).consent()));
+        }
+        return new RenderRecord(job.id().toString(), config.provenance().farmName(), finish.watermark() == null ? null : finish.watermark().hex(),
+                job.processors(), job.analysis().models(), consents);
     }
 
     /** How every owned frame of the job is finished: the tenant's cap, the job's label (or the policy's), the watermark. */

@@ -5,6 +5,7 @@ import facefarm.common.provenance.WatermarkOrigin;
 import facefarm.common.provenance.WatermarkPayload;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.provenance.Framing;
+import facefarm.worker.provenance.c2pa.CredentialsCheck;
 import facefarm.worker.provenance.WatermarkReading;
 import facefarm.worker.provenance.WatermarkScan;
 import java.io.PrintStream;
@@ -37,6 +38,7 @@ final class ProvenanceCommand {
         } catch (MediaException e) {
             throw new FarmCli.UsageException(file + " is not a video or image this farm can decode, so it has no watermark to read");
         }
+        credentials(file);
         if (!reading.found()) {
             out.println("watermark: none found in " + reading.frames() + " frame(s): this file was not marked by a facefarm, or too little of"
                     + " the mark survived (it is read through re-encoding, half size and crops of up to 7 %)");
@@ -62,6 +64,49 @@ final class ProvenanceCommand {
             }
         }
         return true;
+    }
+
+    /** The C2PA Content Credentials line(s): present or not, valid or why not, who signed, what they say. */
+    private void credentials(Path file) {
+        try {
+            if (!CredentialsCheck.bmff(file)) {
+                out.println("content credentials: not read (this reader finds them in MP4 and MOV files)");
+                return;
+            }
+            CredentialsCheck.Report report = CredentialsCheck.check(file);
+            switch (report.status()) {
+                case NONE -> out.println("content credentials: none");
+                case INVALID -> out.println("content credentials: INVALID: " + report.problem());
+                case VALID -> {
+                    out.println("content credentials: valid (signature, assertions and the file's hash check out), signed by \"" + report.signer()
+                            + "\"" + (report.localKey() ? ", a farm's local key that no reader trusts unless given its root" : ", issued by \"" + report.issuer()
+                            + "\""));
+                    out.println("  says: " + (report.digitalSourceType() == null ? "no digital source type"
+                            : report.digitalSourceType().substring(report.digitalSourceType().lastIndexOf('/') + 1)) + describe(report.render()));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            out.println("content credentials: unreadable: " + e.getMessage());
+        }
+    }
+
+    private static String describe(java.util.Map<?, ?> render) {
+        if (render.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("; job " + render.get("job") + " of farm " + render.get("farm"));
+        if (render.get("models") instanceof java.util.List<?> models && !models.isEmpty()) {
+            text.append("; models ").append(String.join(", ", models.stream().map(m -> ((java.util.Map<?, ?>) m).get("id") + " ("
+                    + ((java.util.Map<?, ?>) m).get("license") + ")").toList()));
+        }
+        if (render.get("consents") instanceof java.util.List<?> consents) {
+            for (Object c : consents) {
+                java.util.Map<?, ?> consent = (java.util.Map<?, ?>) c;
+                text.append("; source ").append(consent.get("name")).append(consent.get("id") == null ? ": no consent on record"
+                        : ": consent " + consent.get("id") + ", attested by " + consent.get("attestedBy"));
+            }
+        }
+        return text.toString();
     }
 
     private static String framing(Framing framing) {

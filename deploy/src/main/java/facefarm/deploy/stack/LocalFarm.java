@@ -2,6 +2,7 @@ package facefarm.deploy.stack;
 
 import facefarm.common.access.TokenSecrets;
 import facefarm.common.messaging.Topics;
+import facefarm.worker.provenance.c2pa.SigningCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -297,6 +298,12 @@ public final class LocalFarm implements AutoCloseable {
         env.put("FARM_WORKER_ID", id);
         env.put("FARM_WORK_DIR", runDir().resolve("workers").resolve(id).toString());
         env.put("FARM_KAFKA_SESSION_TIMEOUT_MS", Long.toString(settings.workerSessionTimeout().toMillis()));
+        if (!env.containsKey("FARM_C2PA_KEY")) {
+            // every worker of this farm signs with the same local key, made once in FARM_HOME/c2pa
+            SigningCredentials.local(c2paDir(settings.home()), "facefarm");
+            env.put("FARM_C2PA_KEY", c2paDir(settings.home()).resolve("signing.key").toString());
+            env.put("FARM_C2PA_CHAIN", c2paDir(settings.home()).resolve("signing-chain.pem").toString());
+        }
         List<String> jvm = new ArrayList<>(jvmArgs("1g"));
         jvm.add("-Djava.util.logging.manager=facefarm.worker.WorkerLogManager");
         ChildProcess worker = ChildProcess.startJava(id, jvm, List.of("-cp", layout.workerClassPath(), "facefarm.worker.WorkerMain"), env,
@@ -348,6 +355,14 @@ public final class LocalFarm implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the workers", e);
         }
+    }
+
+    /**
+     * Where the embedded farm keeps its local C2PA signing key, chain and root (root.pem: the anchor a reader must be
+     * given to trust this farm's credentials; no one else trusts it).
+     */
+    public static Path c2paDir(Path home) {
+        return home.resolve("c2pa");
     }
 
     private Map<String, String> commonEnv() {
