@@ -306,41 +306,6 @@ public final class ObjectStore implements AutoCloseable {
         return riding("cannot read s3://" + bucket + "/" + key, () -> client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
-    /** The smallest part S3 takes in a multipart upload but the last. */
-    public static final long MIN_PART = 5L << 20;
-
-    /**
-     * Writes {@code toKey} as the object {@code fromKey} followed by {@code tail}: on the server (a multipart copy) when
-     * the object is large enough to be a part, else through memory.
-     */
-    public void concat(String fromKey, byte[] tail, String toKey) {
-        long size = size(fromKey);
-        if (size < 0) {
-            throw new StorageException("no object s3://" + bucket + "/" + fromKey + " to append to", null);
-        }
-        if (size < MIN_PART) {
-            byte[] head = riding("cannot read s3://" + bucket + "/" + fromKey, () -> {
-                try (java.io.InputStream in = client.getObject(io.minio.GetObjectArgs.builder().bucket(bucket).object(fromKey).build())) {
-                    return in.readAllBytes();
-                }
-            });
-            byte[] whole = java.util.Arrays.copyOf(head, head.length + tail.length);
-            System.arraycopy(tail, 0, whole, head.length, tail.length);
-            put(toKey, whole, "application/octet-stream");
-            return;
-        }
-        String tailKey = toKey + ".tail";
-        put(tailKey, tail, "application/octet-stream");
-        try {
-            riding("cannot join s3://" + bucket + "/" + fromKey + " and its tail into " + toKey, () -> client.composeObject(
-                    io.minio.ComposeObjectArgs.builder().bucket(bucket).object(toKey).sources(java.util.List.of(
-                            io.minio.SourceObject.builder().bucket(bucket).object(fromKey).build(),
-                            io.minio.SourceObject.builder().bucket(bucket).object(tailKey).build())).build()));
-        } finally {
-            delete(tailKey);
-        }
-    }
-
     /** Copies an object within the bucket, on the server: its bytes never pass through this process. */
     public void copy(String fromKey, String toKey) {
         riding("cannot copy s3://" + bucket + "/" + fromKey + " to " + toKey, () -> client.copyObject(io.minio.CopyObjectArgs.builder().bucket(bucket)
