@@ -107,7 +107,9 @@ class ProvenanceTest {
             assertTrue(record.contains("\"watermark\":\"" + payload.hex() + "\""), record);
             String report = provenance(farm, output.toString());
             assertTrue(report.contains("watermark: payload " + payload.hex()), report);
-            assertTrue(report.contains("bit error rate 0.00 %"), report);
+            // an H.264 output at 480 lines: a frame's word may lose a bit now and then; the lossless render reads with none (FarmRenderEndToEndTest)
+            java.util.regex.Matcher rate = java.util.regex.Pattern.compile("bit error rate ([0-9.]+) %").matcher(report);
+            assertTrue(rate.find() && Double.parseDouble(rate.group(1)) < 1.0, report);
             assertTrue(report.contains("farm: this farm (" + FARM_NAME + ")"), report);
             assertTrue(report.contains("job: " + job.id() + " DONE"), report);
             assertTrue(report.contains("content credentials: valid (signature, assertions and the file's hash check out)"), report);

@@ -59,7 +59,7 @@ public record SigningCredentials(PrivateKey key, List<X509Certificate> chain) {
              Reader chainReader = Files.newBufferedReader(chainFile); PEMParser certs = new PEMParser(chainReader)) {
             Object read = keys.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            PrivateKey key = read instanceof PEMKeyPair pair ? converter.getKeyPair(pair).getPrivate()
+            PrivateKey key = read instanceof PEMKeyPair pair ? converter.getPrivateKey(pair.getPrivateKeyInfo())
                     : read instanceof PrivateKeyInfo info ? converter.getPrivateKey(info) : null;
             if (key == null) {
                 throw new IllegalArgumentException(keyFile + " holds no PEM private key");
@@ -113,7 +113,8 @@ public record SigningCredentials(PrivateKey key, List<X509Certificate> chain) {
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(signer.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(rootCert));
             X509Certificate signerCert = sign(signerBuilder, root.getPrivate());
-            Files.writeString(key, pem(signer.getPrivate()));
+            // PKCS#8, which keeps the curve with the key (SEC1 as JcaPEMWriter writes it does not read back)
+            Files.writeString(key, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(signer.getPrivate(), null)));
             Files.writeString(chain, pem(signerCert) + pem(rootCert));
             Files.writeString(dir.resolve("root.pem"), pem(rootCert));
             return new SigningCredentials(signer.getPrivate(), List.of(signerCert, rootCert));

@@ -55,6 +55,16 @@ class ContentCredentialsTest {
     }
 
     @Test
+    void theLocalCredentialsAreReadBackFromTheirFiles() throws Exception {
+        SigningCredentials again = SigningCredentials.local(dir.resolve("c2pa"), "facefarm");
+        assertEquals(credentials.chain(), again.chain(), "made once, then read");
+        Path file = dir.resolve("reread.mp4");
+        Files.copy(SharedFiles.media("face_2.mp4"), file, StandardCopyOption.REPLACE_EXISTING);
+        Mp4Credentials.sign(file, new ContentCredentials("facefarm", "test"), RENDER, again);
+        assertEquals(CredentialsCheck.Status.VALID, CredentialsCheck.check(file).status());
+    }
+
+    @Test
     void theLocalKeyIsValidButTrustedByNoOne() throws Exception {
         JsonNode report = C2paReader.read(signedCopy("local.mp4"), "video/mp4", null);
         assertEquals("Valid", report.path("validation_state").asText(), report.toPrettyString());
