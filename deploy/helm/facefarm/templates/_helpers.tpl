@@ -39,3 +39,23 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 - {name: kafka-properties, mountPath: /etc/facefarm/kafka, readOnly: true}
 {{- end }}
 {{- end -}}
+
+{{- define "facefarm.c2paVolume" -}}
+{{- if .Values.c2pa.signingSecret }}
+- name: c2pa-signing
+  secret: {secretName: {{ .Values.c2pa.signingSecret }}}
+{{- end }}
+{{- end -}}
+
+{{- define "facefarm.c2paMount" -}}
+{{- if .Values.c2pa.signingSecret }}
+- {name: c2pa-signing, mountPath: /etc/facefarm/c2pa, readOnly: true}
+{{- end }}
+{{- end -}}
+
+{{- define "facefarm.c2paEnv" -}}
+{{- if .Values.c2pa.signingSecret }}
+- {name: FARM_C2PA_KEY, value: /etc/facefarm/c2pa/signing.key}
+- {name: FARM_C2PA_CHAIN, value: /etc/facefarm/c2pa/signing-chain.pem}
+{{- end }}
+{{- end -}}

@@ -68,6 +68,7 @@ class HelmChartTest {
         assertEquals("yunet_2023_mar,face_landmark_468", env(models, "FARM_PREFETCH_MODELS"), "the model cache is filled before the worker starts");
         assertTrue(worker.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/models") && Boolean.TRUE.equals(m.getReadOnly())));
         assertEquals("1", env(worker, "FARM_OFFLINE"), "workers read the cache; they download nothing");
+        assertTrue(worker.getEnv().stream().noneMatch(e -> e.getName().startsWith("FARM_C2PA_")), "no signing secret: workers sign with local keys");
 
         GenericKubernetesResource scaler = one(objects, GenericKubernetesResource.class, "farm-facefarm-worker-cpu");
         assertEquals("ScaledObject", scaler.getKind());
@@ -107,6 +108,18 @@ class HelmChartTest {
         assertEquals("facefarm-secrets", secret.getMetadata().getName());
         assertEquals("12", ((io.fabric8.kubernetes.api.model.ConfigMap) objects.stream().filter(o -> o.getKind().equals("ConfigMap")).findFirst()
                 .orElseThrow()).getData().get("FARM_KAFKA_PARTITIONS"));
+    }
+
+    @Test
+    void theFarmsSigningSecretIsMountedIntoEveryWorker() {
+        List<HasMetadata> objects = render(new Helm(CHART).template().withName("farm").set("c2pa.signingSecret", "farm-c2pa"));
+        PodSpec pod = one(objects, Deployment.class, "farm-facefarm-worker-cpu").getSpec().getTemplate().getSpec();
+        Container worker = pod.getContainers().get(0);
+        assertEquals("/etc/facefarm/c2pa/signing.key", env(worker, "FARM_C2PA_KEY"));
+        assertEquals("/etc/facefarm/c2pa/signing-chain.pem", env(worker, "FARM_C2PA_CHAIN"));
+        assertTrue(worker.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("c2pa-signing") && m.getMountPath().equals("/etc/facefarm/c2pa")
+                && Boolean.TRUE.equals(m.getReadOnly())));
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getName().equals("c2pa-signing") && v.getSecret().getSecretName().equals("farm-c2pa")));
     }
 
     @Test

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import facefarm.common.jobs.InputFile;
 import facefarm.common.provenance.SourceConsent;
 import facefarm.common.provenance.FrameFinish;
 import facefarm.coordinator.provenance.OutputPolicy;
@@ -64,12 +63,8 @@ public class JobViews {
 
     private JobStatus.Provenance provenance(JobRow job) {
         FrameFinish finish = policy.finish(job);
-        List<InputFile> sources = job.submission().inputs().sources();
-        List<SourceConsent> consents = new java.util.ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
-            consents.add(new SourceConsent(i, sources.get(i).name(), sources.get(i).consent()));
-        }
-        return new JobStatus.Provenance(finish.watermark() == null ? null : finish.watermark().hex(), finish.label(), finish.maxHeight(), consents);
+        return new JobStatus.Provenance(finish.watermark() == null ? null : finish.watermark().hex(), finish.label(), finish.maxHeight(),
+                SourceConsent.of(job.submission().inputs().sources()));
     }
 
     private JobStatus.Placement placement(JobRow job) {

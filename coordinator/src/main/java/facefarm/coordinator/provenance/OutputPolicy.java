@@ -1,6 +1,5 @@
 package facefarm.coordinator.provenance;
 
-import facefarm.common.jobs.InputFile;
 import facefarm.common.provenance.FrameFinish;
 import facefarm.common.provenance.RenderRecord;
 import facefarm.common.provenance.SourceConsent;
@@ -63,13 +62,8 @@ public class OutputPolicy {
             return null;
         }
         FrameFinish finish = finish(job);
-        List<InputFile> sources = job.submission().inputs().sources();
-        List<SourceConsent> consents = new java.util.ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
-            consents.add(new SourceConsent(i, sources.get(i).name(), sources.get(i).consent()));
-        }
         return new RenderRecord(job.id().toString(), config.provenance().farmName(), finish.watermark() == null ? null : finish.watermark().hex(),
-                job.processors(), job.analysis().models(), consents);
+                job.processors(), job.analysis().models(), SourceConsent.of(job.submission().inputs().sources()));
     }
 
     /** How every owned frame of the job is finished: the tenant's cap, the job's label (or the policy's), the watermark. */
