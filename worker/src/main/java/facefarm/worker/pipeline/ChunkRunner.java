@@ -76,13 +76,24 @@ public final class ChunkRunner implements AutoCloseable {
         this.batchFrames = batchFrames;
     }
 
-    /** Manifest ids of the models loaded now, for heartbeats. */
-    public synchronized List<String> modelsLoaded() {
+    /**
+     * Manifest ids of the models loaded now, for heartbeats. Read without the runner's lock: building a job's chain
+     * holds it while source images come from S3 (an outage is waited out for up to a minute) and models load, and a
+     * heartbeat that waited for it would let the coordinator time out a live worker's attempt (ChaosTest saw it).
+     */
+    public List<String> modelsLoaded() {
+        return modelsLoaded;
+    }
+
+    private volatile List<String> modelsLoaded = List.of();
+
+    /** Called with the lock held whenever the analyser or the chain changes. */
+    private void noteModels() {
         List<String> ids = new ArrayList<>(analyser == null ? List.of() : analyser.modelsLoaded());
         if (chainKey != null) {
             ids.addAll(ProcessorSettings.modelIds(new ProcessorSettings.Resolved(chainKey.processors(), chainKey.options())));
         }
-        return ids.stream().distinct().toList();
+        modelsLoaded = ids.stream().distinct().toList();
     }
 
     private synchronized FaceAnalyser analyser(AnalysisOptions resolved, List<String> processors) {
@@ -91,6 +102,7 @@ public final class ChunkRunner implements AutoCloseable {
             close();
             analyser = FaceAnalyser.create(resolved, models, resolved.needsIdentity(), key.mesh());
             analysisKey = key;
+            noteModels();
         }
         return analyser;
     }
@@ -119,6 +131,7 @@ public final class ChunkRunner implements AutoCloseable {
                 }
                 chain = ProcessorRegistry.createAll(offer.processors(), new ProcessorContext(models, options, sources, voice(offer, options)));
                 chainKey = key;
+                noteModels();
             } finally {
                 sources.forEach(source -> source.image().close());
             }
@@ -152,6 +165,7 @@ public final class ChunkRunner implements AutoCloseable {
         chain.forEach(FrameProcessor::close);
         chain = List.of();
         chainKey = null;
+        noteModels();
     }
 
     @Override
@@ -161,6 +175,7 @@ public final class ChunkRunner implements AutoCloseable {
             analyser.close();
             analyser = null;
             analysisKey = null;
+            noteModels();
         }
     }
 
