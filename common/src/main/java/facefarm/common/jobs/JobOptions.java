@@ -80,6 +80,14 @@ public record JobOptions(List<String> processors, Integer chunkFrames, String ou
         return new JobOptions(processors, chunkFrames, outputFormat, analysis, processorOptions, audioFit, fps, videoBitrate, scheduling, url, label);
     }
 
+    /** The reference photos the face map names (uploads the job reads), in its order; empty without a face map. */
+    public List<InputFile> referencePhotos() {
+        if (analysis == null || !analysis.mapsFaces()) {
+            return List.of();
+        }
+        return analysis.faceMap().stream().map(FaceMapping::referenceImage).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The webhook's host, or null when the URL is not an absolute http(s) URL with one. */
     public static String webhookHost(String url) {
         try {

@@ -27,9 +27,7 @@ public record PrepareTask(String jobId, String attemptId, int attemptNumber, Str
         java.util.List<String> keys = new java.util.ArrayList<>(inputs.sources().stream().map(f -> f.key()).toList());
         keys.add(inputs.target().key());
         keys.add(inputs.audio() == null ? null : inputs.audio().key());
-        if (options.analysis() != null && options.analysis().mapsFaces()) {
-            options.analysis().faceMap().stream().filter(m -> m.referenceImage() != null).forEach(m -> keys.add(m.referenceImage().key()));
-        }
+        options.referencePhotos().forEach(photo -> keys.add(photo.key()));
         WorkRefs.requireKeys(jobId, keys);
     }
 

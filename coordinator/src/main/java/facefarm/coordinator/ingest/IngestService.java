@@ -68,7 +68,7 @@ public class IngestService {
         }
         consents = consents(sources.stream().map(Upload::name).toList(), consents, caller);
         // a reference photo is uploaded first and named by key, in a multipart request too
-        referencePhotos(opts).forEach(file -> checkUploaded(file, caller));
+        opts.referencePhotos().forEach(file -> checkUploaded(file, caller));
         UUID id = UUID.randomUUID();
         JobFolder folder = new JobFolder(caller.tenant(), id.toString());
         try {
@@ -102,7 +102,7 @@ public class IngestService {
         if (inputs.audio() != null) {
             all.add(inputs.audio());
         }
-        all.addAll(referencePhotos(opts));
+        all.addAll(opts.referencePhotos());
         consents.stream().filter(c -> c != null && c.document() != null).forEach(c -> all.add(new InputFile(c.document(), null)));
         for (InputFile file : all) {
             checkUploaded(file, caller);
@@ -157,14 +157,6 @@ public class IngestService {
         String kept = folder.consent(sourceIndex, consent.document().substring(consent.document().lastIndexOf('/') + 1));
         objects.copy(consent.document(), kept);
         return consent.withDocument(kept);
-    }
-
-    /** The reference photos a job's face map names. */
-    private static List<InputFile> referencePhotos(JobOptions options) {
-        if (options.analysis() == null || !options.analysis().mapsFaces()) {
-            return List.of();
-        }
-        return options.analysis().faceMap().stream().filter(m -> m != null && m.referenceImage() != null).map(m -> m.referenceImage()).toList();
     }
 
     /** An input named by key: a safe key, the caller's tenant's (or any for an operator), in the bucket, not empty. */

@@ -723,8 +723,8 @@ public class JobStore {
             keys.add(rs.getString("audio_key"));
             String options = rs.getString("options");
             JobOptions asked = options == null ? null : read(options, JobOptions.class);
-            if (asked != null && asked.analysis() != null && asked.analysis().mapsFaces()) {
-                asked.analysis().faceMap().stream().filter(m -> m.referenceImage() != null).forEach(m -> keys.add(m.referenceImage().key()));
+            if (asked != null) {
+                asked.referencePhotos().forEach(photo -> keys.add(photo.key()));
             }
             return null;
         });
