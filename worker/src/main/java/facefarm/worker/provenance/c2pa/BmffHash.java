@@ -24,7 +24,7 @@ final class BmffHash {
     static final String LABEL = "c2pa.hash.bmff.v2";
     /** The usertype of the uuid box that holds a C2PA manifest store. */
     static final byte[] C2PA_UUID = HexFormat.of().parseHex("d8fec3d61b0e483c92975828877ec481");
-    private static final Set<String> EXCLUDED = Set.of("ftyp", "mfra");
+    static final Set<String> EXCLUDED = Set.of("ftyp", "mfra");
 
     private BmffHash() {
     }
