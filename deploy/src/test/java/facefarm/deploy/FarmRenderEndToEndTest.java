@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.provenance.WatermarkPayload;
+import facefarm.deploy.stack.LocalFarm;
 import facefarm.worker.SharedFiles;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
+import facefarm.worker.provenance.WatermarkReading;
+import facefarm.worker.provenance.WatermarkScan;
+import facefarm.worker.provenance.c2pa.C2paReader;
+import facefarm.worker.provenance.c2pa.CredentialsCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import facefarm.common.provenance.WatermarkPayload;
-import facefarm.worker.provenance.WatermarkReading;
-import facefarm.worker.provenance.WatermarkScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +110,17 @@ class FarmRenderEndToEndTest {
         WatermarkReading reading = WatermarkScan.scan(chunked, WatermarkScan.DEFAULT_FRAMES);
         assertEquals(payload, reading.payload().orElseThrow(() -> new AssertionError("the render carries no watermark")));
         assertEquals(0.0, reading.bitErrorRate());
+        // an mkv cannot hold Content Credentials: they come in a sidecar beside it, which the C2PA SDK validates
+        Path sidecar = dir.resolve("chunked.c2pa");
+        assertTrue(run.stdout().contains("content credentials: " + sidecar), run.stdout());
+        CredentialsCheck.Report credentials = CredentialsCheck.check(chunked);
+        assertEquals(CredentialsCheck.Status.VALID, credentials.status(), credentials.problem());
+        assertEquals("sidecar chunked.c2pa", credentials.location());
+        assertEquals(jobId(run).toString(), credentials.render().get("job"));
+        JsonNode sdk = C2paReader.readSidecar(sidecar, chunked, LocalFarm.c2paDir(dir.resolve("home")).resolve("root.pem"));
+        assertTrue(sdk.path("validation_results").path("activeManifest").path("success").toString().contains("claimSignature.validated"), sdk.toString());
+        assertTrue(sdk.path("validation_results").path("activeManifest").path("success").toString().contains("signingCredential.trusted"), sdk.toString());
+        assertEquals(sdk.path("sidecar").path("asset_sha256").asText(), sdk.path("sidecar").path("declared_sha256").asText(), sdk.toString());
         // the one-chunk render, left unmarked, then marked here with the chunked job's payload, is the chunked render
         Path single = dir.resolve("single.mkv");
         FarmCommand.Run one = unmarked("render", "--target", target.toString(), "--source", SharedFiles.media("astronaut.png").toString(),

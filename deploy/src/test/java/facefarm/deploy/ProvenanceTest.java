@@ -112,8 +112,37 @@ class ProvenanceTest {
             assertTrue(rate.find() && Double.parseDouble(rate.group(1)) < 1.0, report);
             assertTrue(report.contains("farm: this farm (" + FARM_NAME + ")"), report);
             assertTrue(report.contains("job: " + job.id() + " DONE"), report);
-            assertTrue(report.contains("content credentials: valid (signature, assertions and the file's hash check out)"), report);
+            assertTrue(report.contains("content credentials (embedded): valid (signature, assertions and the file's hash check out)"), report);
             assertTrue(report.contains("source astronaut.png: consent REL-2026-014, attested by local-operator"), report);
+
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> inside = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl()
+                    + "/api/v1/jobs/" + job.id() + "/output/credentials")).header("Authorization", "Bearer " + farm.token()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, inside.statusCode());
+            assertTrue(inside.body().contains("its Content Credentials are inside the mp4 file"), inside.body());
+            assertEquals(null, client.download(job.id(), dir.resolve("again.mp4")), "an mp4 has no sidecar");
+
+            // a lossless master cannot hold them: the API serves its sidecar, and the CLI fetches it beside the video
+            InputFile master = uploader.upload(face, n -> { }).withConsent(new Consent("REL-2026-014", null, "legal@studio"));
+            JobStatus lossless = client.follow(client.submit(new JobSubmission(uploader.upload(target, n -> { }), List.of(master), null,
+                    new JobOptions(List.of("face_debugger"), 64, "mkv"))).id(), s -> { });
+            assertEquals(JobState.DONE, lossless.state(), lossless.error());
+            java.net.http.HttpResponse<Void> redirect = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl()
+                    + "/api/v1/jobs/" + lossless.id() + "/output/credentials")).header("Authorization", "Bearer " + farm.token()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertEquals(303, redirect.statusCode());
+            assertTrue(redirect.headers().firstValue("Location").orElse("").contains("result.c2pa"), redirect.headers().toString());
+            Path mkv = dir.resolve("master.mkv");
+            assertEquals(dir.resolve("master.c2pa"), client.download(lossless.id(), mkv));
+            JsonNode sidecar = C2paReader.readSidecar(dir.resolve("master.c2pa"), mkv, LocalFarm.c2paDir(dir.resolve("home")).resolve("root.pem"));
+            assertEquals(sidecar.path("sidecar").path("asset_sha256").asText(), sidecar.path("sidecar").path("declared_sha256").asText(), sidecar.toString());
+            assertTrue(sidecar.path("validation_results").path("activeManifest").path("success").toString().contains("signingCredential.trusted"),
+                    sidecar.toString());
+            String masterReport = provenance(farm, mkv.toString());
+            assertTrue(masterReport.contains("content credentials (sidecar master.c2pa): valid"), masterReport);
+            assertTrue(masterReport.contains("source astronaut.png: consent REL-2026-014, attested by legal@studio"), masterReport);
+            assertTrue(masterReport.contains("job: " + lossless.id() + " DONE"), masterReport);
 
             String clean = provenance(farm, target.toString());
             assertTrue(clean.contains("content credentials: none"), clean);

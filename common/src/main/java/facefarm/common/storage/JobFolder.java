@@ -56,4 +56,14 @@ public record JobFolder(String tenant, String jobId) {
     public String output(String attemptId, String extension) {
         return prefix() + "output/" + attemptId + "/result." + extension;
     }
+
+    /**
+     * The key of the C2PA sidecar beside an output whose format cannot carry Content Credentials inside (the output's
+     * key with the extension {@code .c2pa}, as the C2PA specification names sidecars).
+     */
+    public static String credentialsSidecar(String outputKey) {
+        int slash = outputKey.lastIndexOf('/');
+        int dot = outputKey.lastIndexOf('.');
+        return (dot > slash ? outputKey.substring(0, dot) : outputKey) + ".c2pa";
+    }
 }

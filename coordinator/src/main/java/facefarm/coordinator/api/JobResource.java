@@ -5,6 +5,7 @@ import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobAction;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
+import facefarm.common.storage.JobFolder;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.messaging.Messages;
 import facefarm.coordinator.access.CurrentCaller;
@@ -242,8 +243,36 @@ public class JobResource {
         if (!hasOutput(job)) {
             return outputNotYet(job);
         }
-        return Response.ok(Map.of("url", presignedOutput(job), "bytes", job.sizes().output(),
-                "expiresAt", java.time.Instant.now().plus(config.access().outputUrlTtl()).toString())).build();
+        Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("url", presignedOutput(job), "bytes", job.sizes().output(),
+                "expiresAt", java.time.Instant.now().plus(config.access().outputUrlTtl()).toString()));
+        String sidecar = JobFolder.credentialsSidecar(job.outputKey());
+        if (objects.exists(sidecar)) {
+            answer.put("credentialsUrl", presignedSidecar(job, sidecar));
+        }
+        return Response.ok(answer).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}/output/credentials")
+    @Operation(summary = "303 to the finished video's C2PA sidecar (.c2pa), for outputs that cannot carry Content Credentials inside (mkv); "
+            + "404 when the output has them inside (mp4) or the farm writes none")
+    public Response outputCredentials(@PathParam("id") UUID id) {
+        JobRow job = visible(id);
+        if (!hasOutput(job)) {
+            return outputNotYet(job);
+        }
+        String sidecar = JobFolder.credentialsSidecar(job.outputKey());
+        if (!objects.exists(sidecar)) {
+            String why = "mp4".equals(job.outputFormat()) ? "its Content Credentials are inside the " + job.outputFormat() + " file"
+                    : "the farm wrote no Content Credentials for it (farm.provenance.credentials is off, or the job ended before they were made)";
+            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(Map.of("error", "job " + job.id() + " has no C2PA sidecar: " + why)).build();
+        }
+        return Response.seeOther(URI.create(presignedSidecar(job, sidecar))).build();
+    }
+
+    private String presignedSidecar(JobRow job, String sidecar) {
+        String name = job.targetName().replaceAll("\\.[^.]*$", "") + "-facefarm.c2pa";
+        return objects.presignedGet(sidecar, config.access().outputUrlTtl(), ContentDisposition.attachment(name));
     }
 
     /** S3 answers with the studio's file name (RFC 6266), so a browser saves it as the target's name, not the key's. */

@@ -248,10 +248,21 @@ public final class CoordinatorClient {
         return last;
     }
 
-    /** Downloads the finished video straight from S3 through a short-lived presigned URL (without the token). */
-    public void download(String id, Path output) {
-        String url = send(get("/api/v1/jobs/" + id + "/output/url")).path("url").asText();
-        fetch(HttpRequest.newBuilder(URI.create(url)).GET().build(), output);
+    /**
+     * Downloads the finished video straight from S3 through a short-lived presigned URL (without the token), and its
+     * C2PA sidecar beside it when its format keeps Content Credentials in one (the same name with .c2pa); returns the
+     * sidecar's path, or null.
+     */
+    public Path download(String id, Path output) {
+        JsonNode urls = send(get("/api/v1/jobs/" + id + "/output/url"));
+        fetch(HttpRequest.newBuilder(URI.create(urls.path("url").asText())).GET().build(), output);
+        if (!urls.hasNonNull("credentialsUrl")) {
+            return null;
+        }
+        String name = output.getFileName().toString();
+        Path sidecar = output.resolveSibling((name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name) + ".c2pa");
+        fetch(HttpRequest.newBuilder(URI.create(urls.path("credentialsUrl").asText())).GET().build(), sidecar);
+        return sidecar;
     }
 
     private void fetch(HttpRequest request, Path output) {

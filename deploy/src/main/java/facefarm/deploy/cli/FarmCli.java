@@ -325,9 +325,12 @@ public final class FarmCli {
         if (last.state() != JobState.DONE) {
             return failed(last);
         }
-        client.download(last.id(), render.output());
+        Path sidecar = client.download(last.id(), render.output());
         double wall = (System.nanoTime() - started) / 1e9;
         out.println(summary(last, render.output(), wall));
+        if (sidecar != null) {
+            out.println("content credentials: " + sidecar + " (C2PA sidecar: keep it beside the video; ./farm provenance checks both)");
+        }
         return OK;
     }
 

@@ -6,6 +6,7 @@ import facefarm.common.provenance.WatermarkPayload;
 import facefarm.worker.media.MediaException;
 import facefarm.worker.provenance.Framing;
 import facefarm.worker.provenance.c2pa.CredentialsCheck;
+import facefarm.worker.provenance.c2pa.SidecarCredentials;
 import facefarm.worker.provenance.WatermarkReading;
 import facefarm.worker.provenance.WatermarkScan;
 import java.io.PrintStream;
@@ -66,21 +67,19 @@ final class ProvenanceCommand {
         return true;
     }
 
-    /** The C2PA Content Credentials line(s): present or not, valid or why not, who signed, what they say. */
+    /** The C2PA Content Credentials line(s): present or not (in the file, or in its sidecar), valid or why not, who signed, what they say. */
     private void credentials(Path file) {
         try {
-            if (!CredentialsCheck.bmff(file)) {
-                out.println("content credentials: not read (this reader finds them in MP4 and MOV files)");
-                return;
-            }
             CredentialsCheck.Report report = CredentialsCheck.check(file);
             switch (report.status()) {
-                case NONE -> out.println("content credentials: none");
-                case INVALID -> out.println("content credentials: INVALID: " + report.problem());
+                case NONE -> out.println("content credentials: none" + (CredentialsCheck.bmff(file) ? ""
+                        : " (neither in the file nor in a sidecar " + SidecarCredentials.sidecarOf(file).getFileName() + " beside it)"));
+                case INVALID -> out.println("content credentials (" + report.location() + "): INVALID: " + report.problem());
                 case VALID -> {
-                    out.println("content credentials: valid (signature, assertions and the file's hash check out), signed by \"" + report.signer()
-                            + "\"" + (report.localKey() ? ", a farm's local key that no reader trusts unless given its root" : ", issued by \"" + report.issuer()
-                            + "\""));
+                    CredentialsCheck.Signer signer = report.signer();
+                    out.println("content credentials (" + report.location() + "): valid (signature, assertions and the file's hash check out), signed by \""
+                            + signer.name() + "\"" + (signer.localKey() ? ", a farm's local key that no reader trusts unless given its root"
+                            : ", issued by \"" + signer.issuer() + "\""));
                     out.println("  says: " + (report.digitalSourceType() == null ? "no digital source type"
                             : report.digitalSourceType().substring(report.digitalSourceType().lastIndexOf('/') + 1)) + describe(report.render()));
                 }

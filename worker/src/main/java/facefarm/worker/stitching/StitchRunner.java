@@ -45,17 +45,22 @@ public final class StitchRunner {
                     .map(p -> new StreamCopyStitcher.Part(store.presignedGet(p.key(), WorkerConfig.READ_URL_LIFETIME), p.frames())).toList();
             String audio = task.audioKey() == null ? null : store.presignedGet(task.audioKey(), WorkerConfig.READ_URL_LIFETIME);
             // the output streams into S3 as it is written: this worker's disk never holds it
-            // an MP4 with Content Credentials is streamed unsigned first: its C2PA box needs the hash of all of it
+            // an MP4 with Content Credentials is streamed unsigned first: its C2PA box needs the hash of all of it;
+            // other formats cannot carry them inside and get a sidecar
             boolean signs = task.credentials() != null && "mp4".equals(task.encoding().format());
+            boolean sidecar = task.credentials() != null && !signs;
             String streamedKey = signs ? task.outputKey() + ".unsigned" : task.outputKey();
             StreamingUpload upload = new StreamingUpload(store, streamedKey, StreamingUpload.PART);
             StreamCopyStitcher.Result result = StreamCopyStitcher.stitch(parts, audio, task.exactAudio(), new StreamCopyStitcher.Output(null, upload,
                     task.encoding().format(), task.frames(), task.fpsNumerator(), task.fpsDenominator()), scratch);
             long bytes = signs ? signer.sign(streamedKey, task.outputKey(), task.credentials()) : upload.size();
+            if (sidecar) {
+                signer.signSidecar(task.outputKey(), task.credentials());
+            }
             long ms = (System.nanoTime() - started) / 1_000_000L;
             LOG.log(Level.INFO, "worker={0} job={1} stitched {2} frames from {3} chunks into {4} bytes in {5} ms, streamed to S3 (audio {6}, content credentials {7})",
                     workerId, task.jobId(), result.frames(), parts.size(), bytes, ms, audio == null ? "none" : result.audioCopied() ? "copied" : "encoded",
-                    signs ? (signer.local() ? "signed with the local key" : "signed") : "none");
+                    signs || sidecar ? (sidecar ? "in a sidecar, " : "") + (signer.local() ? "signed with the local key" : "signed") : "none");
             return new TaskEvent(TaskEvent.Kind.COMPLETED, TaskEvent.Task.STITCH, task.jobId(), task.attemptId(), workerId, null,
                     new TaskEvent.Stitched(task.outputKey(), result.frames(), bytes, result.chunkBytes(), ms), null);
         } catch (RuntimeException | IOException | LinkageError e) {

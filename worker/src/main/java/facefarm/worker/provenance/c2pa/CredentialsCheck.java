@@ -19,28 +19,43 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The farm's own check of an MP4's Content Credentials, for ./farm provenance: the claim's signature against the
- * signing certificate in it, every assertion against the claim's hashed URIs, and the file against its BMFF hash.
- * It says who signed, not whether to trust them: that is the reader's trust list (a farm's local key is trusted by
- * no one else). Independent validation is the C2PA SDK's (the tests use it).
+ * The farm's own check of a file's Content Credentials, for ./farm provenance: embedded in an MP4 or MOV, or in a
+ * sidecar {@code .c2pa} beside any other file. The claim's signature is checked against the signing certificate in it,
+ * every assertion against the claim's hashed URIs, and the file against its hard binding (the BMFF hash, or a
+ * sidecar's data hash). It says who signed, not whether to trust them: that is the reader's trust list (a farm's local
+ * key is trusted by no one else). Independent validation is the C2PA SDK's (the tests use it).
  */
 public final class CredentialsCheck {
+    /** A sidecar larger than this is not a manifest store this farm wrote (its own are a few kilobytes). */
+    static final long MAX_SIDECAR_BYTES = 16L << 20;
+
     private CredentialsCheck() {
     }
 
     public enum Status { NONE, VALID, INVALID }
 
+    /** Who signed: the certificate's common name and issuer, and whether it is a farm's local key. */
+    public record Signer(String name, String issuer, boolean localKey) {
+    }
+
     /**
-     * @param problem why it is invalid (null when it is valid or absent)
-     * @param render the farm's own assertion ({@link ContentCredentials#RENDER_ASSERTION}), when present
+     * @param problem  why it is invalid (null when it is valid or absent)
+     * @param location where the credentials are: "embedded", or "sidecar NAME" (null when there are none)
+     * @param signer   null when the signature could not be read
+     * @param render   the farm's own assertion ({@link ContentCredentials#RENDER_ASSERTION}), when present
      */
-    public record Report(Status status, String problem, String signer, String issuer, boolean localKey, String digitalSourceType, Map<?, ?> render) {
+    public record Report(Status status, String problem, String location, Signer signer, String digitalSourceType, Map<?, ?> render) {
         static Report none() {
-            return new Report(Status.NONE, null, null, null, false, null, Map.of());
+            return new Report(Status.NONE, null, null, null, null, Map.of());
         }
     }
 
-    /** Whether the file is ISO BMFF (MP4, MOV), the only kind whose credentials this reader finds: it opens with an ftyp box. */
+    /** How a manifest's hard binding is checked against the file: the problem, or null when it matches. */
+    private interface Binding {
+        String problem(JumbfBox assertions) throws IOException;
+    }
+
+    /** Whether the file is ISO BMFF (MP4, MOV), whose credentials are inside it: it opens with an ftyp box. */
     public static boolean bmff(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] header = in.readNBytes(8);
@@ -48,33 +63,46 @@ public final class CredentialsCheck {
         }
     }
 
+    /** The credentials embedded in the file, else those of its sidecar (the same name with .c2pa), else none. */
     public static Report check(Path file) throws IOException {
-        BmffHash.Result first;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            first = BmffHash.of(in);
+        if (bmff(file)) {
+            BmffHash.Result first;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                first = BmffHash.of(in);
+            }
+            if (first.manifestStore() != null) {
+                return verify(first.manifestStore(), "embedded", assertions -> bmffProblem(assertions, first, file));
+            }
         }
-        if (first.manifestStore() == null) {
+        Path sidecar = SidecarCredentials.sidecarOf(file);
+        if (sidecar.equals(file) || !Files.isRegularFile(sidecar)) {
             return Report.none();
         }
-        JumbfBox store = JumbfBox.parse(first.manifestStore());
+        String location = "sidecar " + sidecar.getFileName();
+        if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
+            return invalid(location, "the sidecar is " + Files.size(sidecar) + " bytes, not a manifest store", null);
+        }
+        return verify(Files.readAllBytes(sidecar), location, assertions -> dataHashProblem(assertions, file));
+    }
+
+    private static Report verify(byte[] manifestStore, String location, Binding binding) throws IOException {
+        JumbfBox store = JumbfBox.parse(manifestStore);
         if (store.children().isEmpty()) {
-            return invalid("the manifest store holds no manifest", null, null, null);
+            return invalid(location, "the manifest store holds no manifest", null);
         }
         JumbfBox manifest = store.children().get(store.children().size() - 1);
         JumbfBox assertions = manifest.child("c2pa.assertions").orElse(null);
         JumbfBox claimBox = manifest.children().stream().filter(c -> c.label().startsWith("c2pa.claim")).findFirst().orElse(null);
         JumbfBox signatureBox = manifest.child("c2pa.signature").orElse(null);
         if (assertions == null || claimBox == null || signatureBox == null || claimBox.content() == null || signatureBox.content() == null) {
-            return invalid("the manifest lacks its assertions, claim or signature", null, null, null);
+            return invalid(location, "the manifest lacks its assertions, claim or signature", null);
         }
-        X509Certificate signer;
+        Signer signer;
         try {
-            signer = verifySignature(claimBox.content(), signatureBox.content());
+            signer = signer(verifySignature(claimBox.content(), signatureBox.content()));
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
-            return invalid("the claim's signature does not verify: " + e.getMessage(), null, null, null);
+            return invalid(location, "the claim's signature does not verify: " + e.getMessage(), null);
         }
-        String subject = name(signer.getSubjectX500Principal().getName());
-        String issuer = name(signer.getIssuerX500Principal().getName());
         Map<?, ?> claim = (Map<?, ?>) CborReader.decode(claimBox.content());
         Object references = claim.containsKey("created_assertions") ? claim.get("created_assertions") : claim.get("assertions");
         for (Object reference : (List<?>) references) {
@@ -83,15 +111,24 @@ public final class CredentialsCheck {
             String label = url.substring(url.lastIndexOf('/') + 1);
             JumbfBox assertion = assertions.child(label).orElse(null);
             if (assertion == null || !MessageDigest.isEqual(sha256(assertion.hashed()), (byte[]) uri.get("hash"))) {
-                return invalid("assertion " + label + " is missing or changed since it was signed", subject, issuer, signer);
+                return invalid(location, "assertion " + label + " is missing or changed since it was signed", signer);
             }
         }
+        String problem = binding.problem(assertions);
+        if (problem != null) {
+            return invalid(location, problem, signer);
+        }
+        return new Report(Status.VALID, null, location, signer, digitalSourceType(assertions), render(assertions));
+    }
+
+    /** An embedded manifest's BMFF hash against the file, reusing the first read's hash when the exclusions are this farm's. */
+    private static String bmffProblem(JumbfBox assertions, BmffHash.Result first, Path file) throws IOException {
         JumbfBox binding = assertions.children().stream().filter(a -> a.label().startsWith("c2pa.hash.bmff")).findFirst().orElse(null);
         if (binding == null) {
-            return invalid("no BMFF hard binding: the credentials are not bound to this file", subject, issuer, signer);
+            return "no BMFF hard binding: the credentials are not bound to this file";
         }
         if (!binding.label().equals(BmffHash.LABEL)) {
-            return invalid(binding.label() + " is not checked by this reader (use a C2PA SDK)", subject, issuer, signer);
+            return binding.label() + " is not checked by this reader (use a C2PA SDK)";
         }
         Map<?, ?> hash = (Map<?, ?>) CborReader.decode(binding.content());
         Set<String> excluded = new HashSet<>();
@@ -108,10 +145,27 @@ public final class CredentialsCheck {
                 computed = BmffHash.of(in, excluded).hash();
             }
         }
-        if (!MessageDigest.isEqual(computed, (byte[]) hash.get("hash"))) {
-            return invalid("the file's hash does not match its credentials: its pictures or sound changed after signing", subject, issuer, signer);
+        return MessageDigest.isEqual(computed, (byte[]) hash.get("hash")) ? null
+                : "the file's hash does not match its credentials: its pictures or sound changed after signing";
+    }
+
+    /** A sidecar's data hash against every byte of the file. */
+    private static String dataHashProblem(JumbfBox assertions, Path file) throws IOException {
+        JumbfBox binding = assertions.child(SidecarCredentials.LABEL).orElse(null);
+        if (binding == null) {
+            return "the sidecar has no data hash (" + SidecarCredentials.LABEL + "): its credentials are not bound to " + file.getFileName();
         }
-        return new Report(Status.VALID, null, subject, issuer, local(signer), digitalSourceType(assertions), render(assertions));
+        Map<?, ?> hash = (Map<?, ?>) CborReader.decode(binding.content());
+        Object alg = hash.get("alg");
+        if (!(alg == null || "sha256".equals(alg)) || !(hash.get("exclusions") == null || ((List<?>) hash.get("exclusions")).isEmpty())) {
+            return "the sidecar's data hash is not a SHA-256 of the whole file, which is all this reader checks (use a C2PA SDK)";
+        }
+        byte[] computed;
+        try (InputStream in = Files.newInputStream(file)) {
+            computed = SidecarCredentials.hash(in);
+        }
+        return MessageDigest.isEqual(computed, (byte[]) hash.get("hash")) ? null
+                : "the file's hash does not match its sidecar's credentials: it changed after signing, or the sidecar belongs to another file";
     }
 
     private static X509Certificate verifySignature(byte[] claim, byte[] coseBytes) throws GeneralSecurityException {
@@ -167,12 +221,13 @@ public final class CredentialsCheck {
         return assertions.child(ContentCredentials.RENDER_ASSERTION).map(a -> (Map<?, ?>) CborReader.decode(a.content())).orElse(Map.of());
     }
 
-    private static Report invalid(String problem, String subject, String issuer, X509Certificate signer) {
-        return new Report(Status.INVALID, problem, subject, issuer, signer != null && local(signer), null, Map.of());
+    private static Report invalid(String location, String problem, Signer signer) {
+        return new Report(Status.INVALID, problem, location, signer, null, Map.of());
     }
 
-    private static boolean local(X509Certificate signer) {
-        return signer.getSubjectX500Principal().getName().contains("local C2PA signer");
+    private static Signer signer(X509Certificate certificate) {
+        return new Signer(name(certificate.getSubjectX500Principal().getName()), name(certificate.getIssuerX500Principal().getName()),
+                certificate.getSubjectX500Principal().getName().contains("local C2PA signer"));
     }
 
     /** The common name of a distinguished name, or the whole name. */

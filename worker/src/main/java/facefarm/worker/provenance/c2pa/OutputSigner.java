@@ -83,6 +83,21 @@ public final class OutputSigner {
         }
     }
 
+    /**
+     * Writes the Content Credentials of the output at {@code outputKey}, a format that cannot carry them inside, as
+     * its sidecar ({@link facefarm.common.storage.JobFolder#credentialsSidecar}); the output is read back once to hash
+     * it. Returns the sidecar's key.
+     */
+    public String signSidecar(String outputKey, RenderRecord record) throws IOException {
+        byte[] manifestStore;
+        try (InputStream in = new BufferedInputStream(store.open(outputKey), 1 << 16)) {
+            manifestStore = SidecarCredentials.manifestStore(in, credentials, record, signer);
+        }
+        String key = facefarm.common.storage.JobFolder.credentialsSidecar(outputKey);
+        store.put(key, manifestStore, "application/c2pa");
+        return key;
+    }
+
     /** The unsigned file as it is read, uploaded again part by part as the output. */
     private final class Parts extends FilterInputStream {
         private final String key;

@@ -26,10 +26,26 @@ public final class C2paReader {
 
     /** The SDK's report on {@code file}: its manifests and validation; {@code anchors} (PEM roots) may be null. */
     public static JsonNode read(Path file, String mimeType, Path anchors) throws IOException, InterruptedException {
+        return run(file, mimeType, anchors, null);
+    }
+
+    /**
+     * The SDK's report on a sidecar's manifest store, read as application/c2pa, plus "sidecar": the data hash the SDK
+     * decoded from it ({@code declared_sha256}) and the asset's own SHA-256 by Node.js ({@code asset_sha256}). The SDK
+     * hashes what it reads, the sidecar itself, so its own data hash check fails by design.
+     */
+    public static JsonNode readSidecar(Path sidecar, Path asset, Path anchors) throws IOException, InterruptedException {
+        return run(sidecar, "application/c2pa", anchors, asset);
+    }
+
+    private static JsonNode run(Path file, String mimeType, Path anchors, Path asset) throws IOException, InterruptedException {
         Path dir = install();
         List<String> command = new ArrayList<>(List.of("node", dir.resolve("read.mjs").toString(), file.toAbsolutePath().toString(), mimeType));
-        if (anchors != null) {
-            command.add(anchors.toAbsolutePath().toString());
+        if (anchors != null || asset != null) {
+            command.add(anchors == null ? "" : anchors.toAbsolutePath().toString());
+        }
+        if (asset != null) {
+            command.add(asset.toAbsolutePath().toString());
         }
         Process node = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(node.getInputStream().readAllBytes());

@@ -91,8 +91,9 @@ class ContentCredentialsTest {
     void theFarmsOwnCheckAgreesWithTheSdk() throws Exception {
         CredentialsCheck.Report signed = CredentialsCheck.check(signedCopy("own-check.mp4"));
         assertEquals(CredentialsCheck.Status.VALID, signed.status(), signed.problem());
-        assertEquals("facefarm local C2PA signer (not publicly trusted)", signed.signer());
-        assertTrue(signed.localKey());
+        assertEquals("embedded", signed.location());
+        assertEquals("facefarm local C2PA signer (not publicly trusted)", signed.signer().name());
+        assertTrue(signed.signer().localKey());
         assertEquals(ContentCredentials.DIGITAL_SOURCE_TYPE, signed.digitalSourceType());
         assertEquals(RENDER.jobId(), signed.render().get("job"));
         assertEquals(CredentialsCheck.Status.NONE, CredentialsCheck.check(SharedFiles.media("face_2.mp4")).status());
@@ -106,6 +107,50 @@ class ContentCredentialsTest {
         CredentialsCheck.Report changed = CredentialsCheck.check(tampered);
         assertEquals(CredentialsCheck.Status.INVALID, changed.status());
         assertTrue(changed.problem().contains("hash does not match"), changed.problem());
+    }
+
+    /**
+     * A file that cannot hold credentials (an AVI here; a Matroska master in the farm) gets a sidecar. The SDK checks
+     * its signature and assertions and decodes its data hash, which must be the file's own SHA-256 (by Node.js); the
+     * SDK's own data hash check reads the sidecar itself, having no reader for the file, so that one fails by design.
+     */
+    @Test
+    void aSidecarBindsAFileThatCannotHoldCredentials() throws Exception {
+        Path master = dir.resolve("master.avi");
+        Files.copy(SharedFiles.media("Megamind.avi"), master, StandardCopyOption.REPLACE_EXISTING);
+        Path sidecar = SidecarCredentials.sidecarOf(master);
+        assertEquals("master.c2pa", sidecar.getFileName().toString());
+        try (var in = Files.newInputStream(master)) {
+            Files.write(sidecar, SidecarCredentials.manifestStore(in, new ContentCredentials("facefarm", "test"), RENDER, credentials));
+        }
+        JsonNode report = C2paReader.readSidecar(sidecar, master, dir.resolve("c2pa/root.pem"));
+        List<String> passed = codes(report.path("validation_results").path("activeManifest").path("success"));
+        assertTrue(passed.contains("claimSignature.validated") && passed.contains("signingCredential.trusted"), report.toPrettyString());
+        assertEquals(List.of("assertion.dataHash.mismatch"), codes(report.path("validation_results").path("activeManifest").path("failure")),
+                "only the SDK's hash of the sidecar itself fails: " + report.toPrettyString());
+        assertEquals(report.path("sidecar").path("asset_sha256").asText(), report.path("sidecar").path("declared_sha256").asText(),
+                "the manifest's data hash is the file's SHA-256");
+        assertEquals(0, report.path("sidecar").path("exclusions").asInt());
+        JsonNode manifest = report.path("manifests").path(report.path("active_manifest").asText());
+        assertEquals(ContentCredentials.DIGITAL_SOURCE_TYPE, assertion(manifest, "c2pa.actions.v2").path("actions").get(0).path("digitalSourceType").asText());
+        assertEquals("REL-2026-014", assertion(manifest, ContentCredentials.RENDER_ASSERTION).path("consents").get(0).path("id").asText());
+
+        CredentialsCheck.Report own = CredentialsCheck.check(master);
+        assertEquals(CredentialsCheck.Status.VALID, own.status(), own.problem());
+        assertEquals("sidecar master.c2pa", own.location());
+        assertEquals(RENDER.jobId(), own.render().get("job"));
+
+        try (RandomAccessFile raw = new RandomAccessFile(master.toFile(), "rw")) {
+            raw.seek(raw.length() / 2);
+            int b = raw.read();
+            raw.seek(raw.length() / 2);
+            raw.write(b ^ 0xff);
+        }
+        CredentialsCheck.Report changed = CredentialsCheck.check(master);
+        assertEquals(CredentialsCheck.Status.INVALID, changed.status());
+        assertTrue(changed.problem().contains("does not match its sidecar"), changed.problem());
+        JsonNode again = C2paReader.readSidecar(sidecar, master, dir.resolve("c2pa/root.pem"));
+        assertTrue(!again.path("sidecar").path("asset_sha256").asText().equals(again.path("sidecar").path("declared_sha256").asText()));
     }
 
     private static Path signedCopy(String name) throws Exception {
