@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.provenance.WatermarkPayload;
 import facefarm.deploy.stack.LocalFarm;
 import facefarm.worker.SharedFiles;
@@ -113,8 +114,8 @@ class FarmRenderEndToEndTest {
         // an mkv cannot hold Content Credentials: they come in a sidecar beside it, which the C2PA SDK validates
         Path sidecar = dir.resolve("chunked.c2pa");
         assertTrue(run.stdout().contains("content credentials: " + sidecar), run.stdout());
-        CredentialsCheck.Report credentials = CredentialsCheck.check(chunked);
-        assertEquals(CredentialsCheck.Status.VALID, credentials.status(), credentials.problem());
+        ProvenanceReport.Credentials credentials = CredentialsCheck.check(chunked);
+        assertEquals(ProvenanceReport.CredentialsStatus.VALID, credentials.status(), credentials.problem());
         assertEquals("sidecar chunked.c2pa", credentials.location());
         assertEquals(jobId(run).toString(), credentials.render().get("job"));
         JsonNode sdk = C2paReader.readSidecar(sidecar, chunked, LocalFarm.c2paDir(dir.resolve("home")).resolve("root.pem"));

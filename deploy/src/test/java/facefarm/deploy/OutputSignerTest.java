@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.jobs.ModelUse;
 import facefarm.common.provenance.RenderRecord;
 import facefarm.deploy.stack.Ports;
@@ -62,7 +63,7 @@ class OutputSignerTest {
             assertEquals(size, after.length);
             assertTrue(before.length > 2 * (5 << 20), "several parts: " + before.length);
             assertArrayEquals(before, Arrays.copyOf(after, before.length), "the signed output starts with the unsigned one, unchanged");
-            assertEquals(CredentialsCheck.Status.VALID, CredentialsCheck.check(signed).status());
+            assertEquals(ProvenanceReport.CredentialsStatus.VALID, CredentialsCheck.check(signed).status());
             JsonNode report = C2paReader.read(signed, "video/mp4", dir.resolve("c2pa/root.pem"));
             assertEquals("Trusted", report.path("validation_state").asText(), report.toPrettyString());
         }

@@ -144,6 +144,37 @@ class ProvenanceTest {
             assertTrue(masterReport.contains("source astronaut.png: consent REL-2026-014, attested by legal@studio"), masterReport);
             assertTrue(masterReport.contains("job: " + lossless.id() + " DONE"), masterReport);
 
+            // the same reads on one of the farm's workers: the file (and its sidecar) uploaded, a check queued, its report printed alike
+            String remote = provenance(farm, output.toString(), "--on-farm");
+            assertTrue(remote.startsWith("checked on the farm: check "), remote);
+            assertTrue(remote.contains("content credentials (embedded): valid"), remote);
+            assertTrue(remote.contains("watermark: payload " + payload.hex()), remote);
+            assertTrue(remote.contains("job: " + job.id() + " DONE"), remote);
+            String remoteMaster = provenance(farm, mkv.toString(), "--on-farm");
+            assertTrue(remoteMaster.contains("content credentials (sidecar master.c2pa): valid"), remoteMaster);
+            assertTrue(remoteMaster.contains("job: " + lossless.id() + " DONE"), remoteMaster);
+            ByteArrayOutputStream remoteRefusal = new ByteArrayOutputStream();
+            int remoteExit = new FarmCli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(remoteRefusal, true,
+                    StandardCharsets.UTF_8), dir.resolve("home"), FarmLayout.detect()).run(new String[] {"provenance", release.toString(), "--on-farm",
+                    "--api", farm.apiUrl()});
+            assertEquals(2, remoteExit, remoteRefusal.toString(StandardCharsets.UTF_8));
+            assertEquals("error: release-2026-014.txt is not a video or image this farm can decode, so it has no watermark to read\n",
+                    remoteRefusal.toString(StandardCharsets.UTF_8));
+            CoordinatorClient.ApiException foreign = assertThrows(CoordinatorClient.ApiException.class,
+                    () -> client.startProvenanceCheck("tenants/studio-b/uploads/x/clip.mp4", null, 48));
+            assertEquals(400, foreign.status());
+            assertTrue(foreign.getMessage().contains("is not one of tenant default's"), foreign.getMessage());
+            CoordinatorClient.ApiException missing = assertThrows(CoordinatorClient.ApiException.class,
+                    () -> client.startProvenanceCheck("tenants/default/uploads/nothing/here.mp4", null, 48));
+            assertEquals(400, missing.status());
+            assertTrue(missing.getMessage().contains("there is no object at tenants/default/uploads/nothing/here.mp4"), missing.getMessage());
+            CoordinatorClient.ApiException tooMany = assertThrows(CoordinatorClient.ApiException.class,
+                    () -> client.startProvenanceCheck(document, null, 100000));
+            assertEquals(400, tooMany.status());
+            CoordinatorClient.ApiException unknown = assertThrows(CoordinatorClient.ApiException.class,
+                    () -> client.provenanceCheck(UUID.randomUUID().toString()));
+            assertEquals(404, unknown.status());
+
             String clean = provenance(farm, target.toString());
             assertTrue(clean.contains("content credentials: none"), clean);
             assertTrue(clean.contains("watermark: none found in 48 frame(s)"), clean);
@@ -163,12 +194,14 @@ class ProvenanceTest {
         }
     }
 
-    /** What ./farm provenance FILE --api URL prints, with the farm's operator token. */
-    private String provenance(LocalFarm farm, String file) {
+    /** What ./farm provenance FILE --api URL [FLAGS] prints, with the farm's operator token. */
+    private String provenance(LocalFarm farm, String file, String... flags) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of("provenance", file, "--api", farm.apiUrl()));
+        args.addAll(List.of(flags));
         int exit = new FarmCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                dir.resolve("home"), FarmLayout.detect()).run(new String[] {"provenance", file, "--api", farm.apiUrl()});
+                dir.resolve("home"), FarmLayout.detect()).run(args.toArray(String[]::new));
         assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);
     }

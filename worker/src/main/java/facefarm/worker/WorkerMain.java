@@ -17,6 +17,7 @@ import facefarm.worker.messaging.TaskConsumer;
 import facefarm.worker.pipeline.ChunkRunner;
 import facefarm.worker.preparing.PrepareRunner;
 import facefarm.worker.stitching.StitchRunner;
+import facefarm.worker.provenance.ProvenanceCheckRunner;
 import facefarm.worker.provenance.c2pa.OutputSigner;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -78,6 +79,7 @@ public final class WorkerMain {
             PrepareRunner preparer = new PrepareRunner(config.workerId(), store, models, config.workDir());
             StitchRunner stitcher = new StitchRunner(config.workerId(), store, config.workDir(),
                     new OutputSigner(store, OutputSigner.credentials(System.getenv(), config.workDir())));
+            ProvenanceCheckRunner checker = new ProvenanceCheckRunner(config.workerId(), store, config.workDir());
             double[] lastFps = {0};
             TaskConsumer[] self = new TaskConsumer[1];
             AttemptLog attemptLog = AttemptLog.attach();
@@ -95,7 +97,7 @@ public final class WorkerMain {
                     lastFps[0] = result.framesPerSecond();
                 }
                 return result;
-            }, task -> preparer.run(task, publisher::taskEvent), task -> stitcher.run(task, publisher::taskEvent)), fences);
+            }, task -> preparer.run(task, publisher::taskEvent), task -> stitcher.run(task, publisher::taskEvent), checker::run), fences);
             self[0] = consumer;
             ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "heartbeat");

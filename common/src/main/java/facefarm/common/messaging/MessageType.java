@@ -9,7 +9,9 @@ public enum MessageType {
     TASK_EVENT(TaskEvent.class, 2),
     WORKER_HEARTBEAT(WorkerHeartbeat.class, 4),
     DEAD_LETTER(DeadLetter.class, 1),
-    FENCE(Fence.class, 2);
+    FENCE(Fence.class, 2),
+    PROVENANCE_CHECK(ProvenanceCheck.class, 1),
+    PROVENANCE_CHECK_RESULT(ProvenanceCheckResult.class, 1);
 
     private final Class<?> payloadType;
     private final int schemaVersion;

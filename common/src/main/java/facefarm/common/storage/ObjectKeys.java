@@ -45,6 +45,18 @@ public final class ObjectKeys {
         return null;
     }
 
+    /** Keys a tenant's own reads may name: anything under its prefix (its uploads, its jobs' outputs). */
+    public static String tenantKeyProblem(String tenant, String key) {
+        String plain = plainKeyProblem(key);
+        if (plain != null) {
+            return plain;
+        }
+        if (!key.startsWith(tenantPrefix(tenant))) {
+            return "object key '" + key + "' is not one of tenant " + tenant + "'s (" + tenantPrefix(tenant) + "...): upload the file first";
+        }
+        return null;
+    }
+
     /** The job id whose folder ({@code .../jobs/<id>/...}) holds the key, or null when it is in none. */
     static String jobFolderOf(String key) {
         String[] segments = key.split("/");

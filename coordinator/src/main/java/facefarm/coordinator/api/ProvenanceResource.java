@@ -1,39 +1,42 @@
 package facefarm.coordinator.api;
 
-import facefarm.common.jobs.JobStatus;
+import facefarm.common.provenance.ProvenanceCheckRequest;
+import facefarm.common.provenance.ProvenanceCheckStatus;
 import facefarm.common.provenance.WatermarkOrigin;
 import facefarm.common.provenance.WatermarkPayload;
 import facefarm.coordinator.access.CurrentCaller;
-import facefarm.coordinator.config.FarmConfig;
+import facefarm.coordinator.access.Role;
 import facefarm.coordinator.ingest.BadInputException;
-import facefarm.coordinator.jobs.JobStore;
-import facefarm.coordinator.jobs.JobViews;
+import facefarm.coordinator.provenance.ProvenanceChecks;
+import facefarm.coordinator.provenance.WatermarkOrigins;
 import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * Where a marked file came from. Reading the mark is media work, done where the file is (./farm provenance, or a
- * worker); this answers what the payload it read points to.
+ * Where a marked file came from. Reading a file is media work, done where the file is: by ./farm provenance, or by a
+ * worker for a stored file (checks); this answers what a payload points to, and queues and reports the checks.
  */
 @Path("/api/v1/provenance")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
 public class ProvenanceResource {
     @Inject
-    FarmConfig config;
+    WatermarkOrigins origins;
 
     @Inject
-    JobStore store;
-
-    @Inject
-    JobViews views;
+    ProvenanceChecks checks;
 
     @Inject
     CurrentCaller caller;
@@ -49,10 +52,26 @@ public class ProvenanceResource {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(400, e.getMessage() + "; ./farm provenance FILE reads it from a file");
         }
-        String farmName = config.provenance().farmName();
-        boolean thisFarm = payload.farm() == WatermarkPayload.farmCode(farmName);
-        List<JobStatus> jobs = !thisFarm ? List.of()
-                : store.jobsWithIdPrefix(payload.jobIdPrefix(), caller.get()).stream().map(views::status).toList();
-        return new WatermarkOrigin(payload.hex(), payload.farm(), thisFarm, thisFarm ? farmName : null, payload.jobIdPrefix(), jobs);
+        return origins.of(payload, caller.get());
+    }
+
+    @POST
+    @Path("/checks")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Role.SUBMITTER_NAME, Role.OPERATOR_NAME})
+    @Operation(summary = "Check a stored file's provenance on a worker (202): its watermark (payload, bit error rate, the jobs it points to) and "
+            + "its C2PA Content Credentials (inside it, or in the sidecar named by sidecarKey). key is an upload's key or a job's output key, "
+            + "of the caller's tenant; frames (1-600, default 48) how many of its first frames to read. Poll GET /checks/{id} for the report")
+    public Response check(ProvenanceCheckRequest request) {
+        ProvenanceCheckStatus status = checks.start(caller.get(), request);
+        return Response.accepted(status).location(URI.create("/api/v1/provenance/checks/" + status.id())).build();
+    }
+
+    @GET
+    @Path("/checks/{id}")
+    @Operation(summary = "A provenance check: QUEUED until a worker reports, then DONE with its report (and the jobs its watermark points to), "
+            + "or FAILED saying why")
+    public ProvenanceCheckStatus check(@PathParam("id") UUID id) {
+        return checks.status(caller.get(), id);
     }
 }

@@ -62,7 +62,7 @@ public class JobService {
      * leaves nothing behind; a stitched job keeps no chunks).
      */
     public record Followup(boolean dispatch, List<Record> tasks, String removePrefix) {
-        static final Followup NONE = new Followup(false, List.of(), null);
+        public static final Followup NONE = new Followup(false, List.of(), null);
         static final Followup DISPATCH = new Followup(true, List.of(), null);
 
         static Followup task(Record task) {

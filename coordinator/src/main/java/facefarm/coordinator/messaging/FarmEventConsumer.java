@@ -7,7 +7,9 @@ import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
 import facefarm.common.messaging.MessageType;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.ProvenanceCheckResult;
 import facefarm.common.messaging.TaskEvent;
+import facefarm.coordinator.provenance.ProvenanceChecks;
 import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.coordinator.jobs.AfterCommit;
 import facefarm.coordinator.jobs.JobService;
@@ -41,6 +43,9 @@ public class FarmEventConsumer {
     @Inject
     FarmChanges changes;
 
+    @Inject
+    ProvenanceChecks checks;
+
     /** Chunk events and prepare/stitch task events share the job-keyed events topic, so one job's events stay in order. */
     @Incoming(Channels.CHUNK_EVENTS)
     @Blocking(ordered = true)
@@ -65,7 +70,12 @@ public class FarmEventConsumer {
     }
 
     private JobService.Followup handle(String payload) {
-        if (Messages.typeOf(payload) == MessageType.TASK_EVENT) {
+        MessageType type = Messages.typeOf(payload);
+        if (type == MessageType.PROVENANCE_CHECK_RESULT) {
+            checks.onResult(Messages.decode(payload, ProvenanceCheckResult.class).payload());
+            return JobService.Followup.NONE;
+        }
+        if (type == MessageType.TASK_EVENT) {
             TaskEvent event = Messages.decode(payload, TaskEvent.class).payload();
             JobService.Followup followup = jobs.onTaskEvent(event);
             changes.job(event.jobId());

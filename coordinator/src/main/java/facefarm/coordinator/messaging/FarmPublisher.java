@@ -5,6 +5,7 @@ import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Fence;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.PrepareTask;
+import facefarm.common.messaging.ProvenanceCheck;
 import facefarm.common.messaging.StitchTask;
 import facefarm.common.messaging.Topics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -56,6 +57,11 @@ public class FarmPublisher {
     public void task(StitchTask task) {
         tasks.sendMessage(routed(Topics.TASKS, task.jobId() + "/stitch/" + task.attemptNumber(), Messages.encode(SOURCE, task.jobId(), task)))
                 .await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** A provenance check, keyed by itself, to the next worker in turn. */
+    public void task(ProvenanceCheck check) {
+        tasks.sendMessage(routed(Topics.TASKS, "check/" + check.checkId(), Messages.encode(SOURCE, null, check))).await().atMost(Duration.ofSeconds(30));
     }
 
     public void deadLetter(DeadLetter letter) {

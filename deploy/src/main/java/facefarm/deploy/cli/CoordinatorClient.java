@@ -138,6 +138,21 @@ public final class CoordinatorClient {
         return Messages.JSON.convertValue(send(get("/api/v1/provenance/watermarks/" + payloadHex)), facefarm.common.provenance.WatermarkOrigin.class);
     }
 
+    /** Asks a worker to read a stored file's provenance (its upload key; the sidecar's, or null); see {@link #provenanceCheck}. */
+    public facefarm.common.provenance.ProvenanceCheckStatus startProvenanceCheck(String key, String sidecarKey, int frames) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("key", key);
+        if (sidecarKey != null) {
+            body.put("sidecarKey", sidecarKey);
+        }
+        body.put("frames", frames);
+        return Messages.JSON.convertValue(send(post("/api/v1/provenance/checks", json(body))), facefarm.common.provenance.ProvenanceCheckStatus.class);
+    }
+
+    public facefarm.common.provenance.ProvenanceCheckStatus provenanceCheck(String id) {
+        return Messages.JSON.convertValue(send(get("/api/v1/provenance/checks/" + id)), facefarm.common.provenance.ProvenanceCheckStatus.class);
+    }
+
     public JobStatus job(String id) {
         return Messages.JSON.convertValue(send(get("/api/v1/jobs/" + id)), JobStatus.class);
     }

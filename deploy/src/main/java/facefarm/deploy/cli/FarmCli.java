@@ -3,6 +3,7 @@ package facefarm.deploy.cli;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
+import facefarm.common.messaging.ProvenanceCheck;
 import facefarm.common.provenance.Consent;
 import facefarm.common.provenance.VisibleLabel;
 import facefarm.common.jobs.JobSubmission;
@@ -94,10 +95,12 @@ public final class FarmCli {
               ./farm token create --name NAME [--tenant T] [--role submitter|viewer|operator]
               ./farm token list | revoke NAME
                                            manage API tokens (the running farm, or --api URL with FARM_TOKEN)
-              ./farm provenance FILE [--frames 48] [--api URL]
+              ./farm provenance FILE [--frames 48] [--on-farm] [--api URL]
                                            read the farm's invisible watermark from a video (through re-encoding,
                                              scaling and small crops): its payload and bit error rate, and what the
-                                             running farm (or --api URL, token in FARM_TOKEN) knows of its job
+                                             running farm (or --api URL, token in FARM_TOKEN) knows of its job; and
+                                             check its Content Credentials (inside it, or FILE's .c2pa sidecar).
+                                             --on-farm: upload it and let one of the farm's workers read it
               ./farm dead-letters [--replay] [--kafka HOST:PORT]
                                            list the records nobody could process, with why; --replay sends each
                                            one not replayed before back to its topic (default: the running farm)
@@ -628,15 +631,18 @@ public final class FarmCli {
 
     private int provenance(List<String> rest) {
         if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-            throw new UsageException("provenance needs the file to check: ./farm provenance FILE [--frames 48] [--api URL]");
+            throw new UsageException("provenance needs the file to check: ./farm provenance FILE [--frames 48] [--on-farm] [--api URL]");
         }
         Options o = Options.parse(rest.subList(1, rest.size()));
         int frames = o.positiveInt("--frames", WatermarkScan.DEFAULT_FRAMES);
+        if (frames > ProvenanceCheck.MAX_FRAMES) {
+            throw new UsageException("--frames reads at most " + ProvenanceCheck.MAX_FRAMES + " frames; the mark is found in a few dozen");
+        }
         CoordinatorClient farm = null;
         if (o.has("--api") || readState() != null) {
             farm = operatorClient(o);
         }
-        new ProvenanceCommand(out).run(Path.of(rest.get(0)), frames, farm);
+        new ProvenanceCommand(out).run(Path.of(rest.get(0)), frames, farm, o.has("--on-farm"));
         return OK;
     }
 
@@ -829,7 +835,7 @@ public final class FarmCli {
 
     /** --name value pairs (--source and --accept-license may repeat) and the flags that take no value. */
     record Options(Map<String, List<String>> values) {
-        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long", "--replay", "--purge");
+        static final java.util.Set<String> FLAGS = java.util.Set.of("--embedding", "--long", "--replay", "--purge", "--on-farm");
 
         static Options parse(List<String> args) {
             Map<String, List<String>> values = new java.util.LinkedHashMap<>();

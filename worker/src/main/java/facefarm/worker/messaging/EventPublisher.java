@@ -3,6 +3,7 @@ package facefarm.worker.messaging;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.Messages;
+import facefarm.common.messaging.ProvenanceCheckResult;
 import facefarm.common.messaging.TaskEvent;
 import facefarm.common.messaging.Topics;
 import facefarm.common.messaging.WorkerHeartbeat;
@@ -47,6 +48,11 @@ public final class EventPublisher implements AutoCloseable {
     /** Prepare and stitch progress and outcomes, keyed by job like chunk events, so one job's events stay in order. */
     public Future<RecordMetadata> taskEvent(TaskEvent event) {
         return producer.send(new ProducerRecord<>(Topics.CHUNK_EVENTS, event.jobId(), Messages.encode(workerId, event.jobId(), event)));
+    }
+
+    /** Keyed by the check: a check has no job. */
+    public void checkResultDurably(ProvenanceCheckResult result) {
+        await(producer.send(new ProducerRecord<>(Topics.CHUNK_EVENTS, result.checkId(), Messages.encode(workerId, null, result))));
     }
 
     public void taskEventDurably(TaskEvent event) {

@@ -7,6 +7,8 @@ import facefarm.common.messaging.InvalidMessageException;
 import facefarm.common.messaging.MessageType;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.PrepareTask;
+import facefarm.common.messaging.ProvenanceCheck;
+import facefarm.common.messaging.ProvenanceCheckResult;
 import facefarm.common.messaging.StitchTask;
 import facefarm.common.messaging.TaskEvent;
 import facefarm.common.messaging.Topics;
@@ -55,7 +57,8 @@ public final class TaskConsumer implements AutoCloseable {
     private volatile Current current;
 
     /** What runs each kind of work; each returns the event that reports its outcome. */
-    public record Runners(Function<ChunkOffer, ChunkEvent> chunks, Function<PrepareTask, TaskEvent> prepares, Function<StitchTask, TaskEvent> stitches) {
+    public record Runners(Function<ChunkOffer, ChunkEvent> chunks, Function<PrepareTask, TaskEvent> prepares, Function<StitchTask, TaskEvent> stitches,
+                          Function<ProvenanceCheck, ProvenanceCheckResult> checks) {
     }
 
     /** The work in hand, for heartbeats: a chunk names its index; a prepare or stitch task has none. */
@@ -202,6 +205,11 @@ public final class TaskConsumer implements AutoCloseable {
             }
             current = new Current(task.jobId(), null, task.attemptId());
             return work(task, runners.stitches(), publisher::taskEventDurably);
+        }
+        if (type == MessageType.PROVENANCE_CHECK) {
+            // a check belongs to no job: nothing fences it
+            ProvenanceCheck check = Messages.decode(json, ProvenanceCheck.class).payload();
+            return work(check, runners.checks(), publisher::checkResultDurably);
         }
         ChunkOffer offer = Messages.decode(json, ChunkOffer.class).payload();
         if (!fences.book().wanted(offer.jobId(), offer.jobEpoch(), offer.chunkIndex(), offer.attemptNumber())) {

@@ -1,5 +1,6 @@
 package facefarm.worker.provenance.c2pa;
 
+import facefarm.common.provenance.ProvenanceReport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,24 +33,6 @@ public final class CredentialsCheck {
     private CredentialsCheck() {
     }
 
-    public enum Status { NONE, VALID, INVALID }
-
-    /** Who signed: the certificate's common name and issuer, and whether it is a farm's local key. */
-    public record Signer(String name, String issuer, boolean localKey) {
-    }
-
-    /**
-     * @param problem  why it is invalid (null when it is valid or absent)
-     * @param location where the credentials are: "embedded", or "sidecar NAME" (null when there are none)
-     * @param signer   null when the signature could not be read
-     * @param render   the farm's own assertion ({@link ContentCredentials#RENDER_ASSERTION}), when present
-     */
-    public record Report(Status status, String problem, String location, Signer signer, String digitalSourceType, Map<?, ?> render) {
-        static Report none() {
-            return new Report(Status.NONE, null, null, null, null, Map.of());
-        }
-    }
-
     /** How a manifest's hard binding is checked against the file: the problem, or null when it matches. */
     private interface Binding {
         String problem(JumbfBox assertions) throws IOException;
@@ -64,7 +47,7 @@ public final class CredentialsCheck {
     }
 
     /** The credentials embedded in the file, else those of its sidecar (the same name with .c2pa), else none. */
-    public static Report check(Path file) throws IOException {
+    public static ProvenanceReport.Credentials check(Path file) throws IOException {
         if (bmff(file)) {
             BmffHash.Result first;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -76,7 +59,7 @@ public final class CredentialsCheck {
         }
         Path sidecar = SidecarCredentials.sidecarOf(file);
         if (sidecar.equals(file) || !Files.isRegularFile(sidecar)) {
-            return Report.none();
+            return ProvenanceReport.Credentials.NONE;
         }
         String location = "sidecar " + sidecar.getFileName();
         if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
@@ -85,7 +68,7 @@ public final class CredentialsCheck {
         return verify(Files.readAllBytes(sidecar), location, assertions -> dataHashProblem(assertions, file));
     }
 
-    private static Report verify(byte[] manifestStore, String location, Binding binding) throws IOException {
+    private static ProvenanceReport.Credentials verify(byte[] manifestStore, String location, Binding binding) throws IOException {
         JumbfBox store = JumbfBox.parse(manifestStore);
         if (store.children().isEmpty()) {
             return invalid(location, "the manifest store holds no manifest", null);
@@ -97,7 +80,7 @@ public final class CredentialsCheck {
         if (assertions == null || claimBox == null || signatureBox == null || claimBox.content() == null || signatureBox.content() == null) {
             return invalid(location, "the manifest lacks its assertions, claim or signature", null);
         }
-        Signer signer;
+        ProvenanceReport.Signer signer;
         try {
             signer = signer(verifySignature(claimBox.content(), signatureBox.content()));
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
@@ -118,7 +101,8 @@ public final class CredentialsCheck {
         if (problem != null) {
             return invalid(location, problem, signer);
         }
-        return new Report(Status.VALID, null, location, signer, digitalSourceType(assertions), render(assertions));
+        return new ProvenanceReport.Credentials(ProvenanceReport.CredentialsStatus.VALID, null, location, signer, digitalSourceType(assertions),
+                render(assertions));
     }
 
     /** An embedded manifest's BMFF hash against the file, reusing the first read's hash when the exclusions are this farm's. */
@@ -217,16 +201,19 @@ public final class CredentialsCheck {
         }).orElse(null);
     }
 
-    private static Map<?, ?> render(JumbfBox assertions) {
-        return assertions.child(ContentCredentials.RENDER_ASSERTION).map(a -> (Map<?, ?>) CborReader.decode(a.content())).orElse(Map.of());
+    private static Map<String, Object> render(JumbfBox assertions) {
+        Map<String, Object> render = new java.util.LinkedHashMap<>();
+        assertions.child(ContentCredentials.RENDER_ASSERTION).ifPresent(a -> ((Map<?, ?>) CborReader.decode(a.content()))
+                .forEach((key, value) -> render.put(String.valueOf(key), value)));
+        return render;
     }
 
-    private static Report invalid(String location, String problem, Signer signer) {
-        return new Report(Status.INVALID, problem, location, signer, null, Map.of());
+    private static ProvenanceReport.Credentials invalid(String location, String problem, ProvenanceReport.Signer signer) {
+        return new ProvenanceReport.Credentials(ProvenanceReport.CredentialsStatus.INVALID, problem, location, signer, null, Map.of());
     }
 
-    private static Signer signer(X509Certificate certificate) {
-        return new Signer(name(certificate.getSubjectX500Principal().getName()), name(certificate.getIssuerX500Principal().getName()),
+    private static ProvenanceReport.Signer signer(X509Certificate certificate) {
+        return new ProvenanceReport.Signer(name(certificate.getSubjectX500Principal().getName()), name(certificate.getIssuerX500Principal().getName()),
                 certificate.getSubjectX500Principal().getName().contains("local C2PA signer"));
     }
 

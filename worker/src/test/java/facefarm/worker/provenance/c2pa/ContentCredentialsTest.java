@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.jobs.ModelUse;
 import facefarm.common.provenance.Consent;
 import facefarm.common.provenance.RenderRecord;
@@ -61,7 +62,7 @@ class ContentCredentialsTest {
         Path file = dir.resolve("reread.mp4");
         Files.copy(SharedFiles.media("face_2.mp4"), file, StandardCopyOption.REPLACE_EXISTING);
         Mp4Credentials.sign(file, new ContentCredentials("facefarm", "test"), RENDER, again);
-        assertEquals(CredentialsCheck.Status.VALID, CredentialsCheck.check(file).status());
+        assertEquals(ProvenanceReport.CredentialsStatus.VALID, CredentialsCheck.check(file).status());
     }
 
     @Test
@@ -89,14 +90,14 @@ class ContentCredentialsTest {
 
     @Test
     void theFarmsOwnCheckAgreesWithTheSdk() throws Exception {
-        CredentialsCheck.Report signed = CredentialsCheck.check(signedCopy("own-check.mp4"));
-        assertEquals(CredentialsCheck.Status.VALID, signed.status(), signed.problem());
+        ProvenanceReport.Credentials signed = CredentialsCheck.check(signedCopy("own-check.mp4"));
+        assertEquals(ProvenanceReport.CredentialsStatus.VALID, signed.status(), signed.problem());
         assertEquals("embedded", signed.location());
         assertEquals("facefarm local C2PA signer (not publicly trusted)", signed.signer().name());
         assertTrue(signed.signer().localKey());
         assertEquals(ContentCredentials.DIGITAL_SOURCE_TYPE, signed.digitalSourceType());
         assertEquals(RENDER.jobId(), signed.render().get("job"));
-        assertEquals(CredentialsCheck.Status.NONE, CredentialsCheck.check(SharedFiles.media("face_2.mp4")).status());
+        assertEquals(ProvenanceReport.CredentialsStatus.NONE, CredentialsCheck.check(SharedFiles.media("face_2.mp4")).status());
         Path tampered = signedCopy("own-check-tampered.mp4");
         try (RandomAccessFile raw = new RandomAccessFile(tampered.toFile(), "rw")) {
             raw.seek(raw.length() / 2);
@@ -104,8 +105,8 @@ class ContentCredentialsTest {
             raw.seek(raw.length() / 2);
             raw.write(b ^ 0xff);
         }
-        CredentialsCheck.Report changed = CredentialsCheck.check(tampered);
-        assertEquals(CredentialsCheck.Status.INVALID, changed.status());
+        ProvenanceReport.Credentials changed = CredentialsCheck.check(tampered);
+        assertEquals(ProvenanceReport.CredentialsStatus.INVALID, changed.status());
         assertTrue(changed.problem().contains("hash does not match"), changed.problem());
     }
 
@@ -135,8 +136,8 @@ class ContentCredentialsTest {
         assertEquals(ContentCredentials.DIGITAL_SOURCE_TYPE, assertion(manifest, "c2pa.actions.v2").path("actions").get(0).path("digitalSourceType").asText());
         assertEquals("REL-2026-014", assertion(manifest, ContentCredentials.RENDER_ASSERTION).path("consents").get(0).path("id").asText());
 
-        CredentialsCheck.Report own = CredentialsCheck.check(master);
-        assertEquals(CredentialsCheck.Status.VALID, own.status(), own.problem());
+        ProvenanceReport.Credentials own = CredentialsCheck.check(master);
+        assertEquals(ProvenanceReport.CredentialsStatus.VALID, own.status(), own.problem());
         assertEquals("sidecar master.c2pa", own.location());
         assertEquals(RENDER.jobId(), own.render().get("job"));
 
@@ -146,8 +147,8 @@ class ContentCredentialsTest {
             raw.seek(raw.length() / 2);
             raw.write(b ^ 0xff);
         }
-        CredentialsCheck.Report changed = CredentialsCheck.check(master);
-        assertEquals(CredentialsCheck.Status.INVALID, changed.status());
+        ProvenanceReport.Credentials changed = CredentialsCheck.check(master);
+        assertEquals(ProvenanceReport.CredentialsStatus.INVALID, changed.status());
         assertTrue(changed.problem().contains("does not match its sidecar"), changed.problem());
         JsonNode again = C2paReader.readSidecar(sidecar, master, dir.resolve("c2pa/root.pem"));
         assertTrue(!again.path("sidecar").path("asset_sha256").asText().equals(again.path("sidecar").path("declared_sha256").asText()));
