@@ -171,6 +171,12 @@ class ProvenanceTest {
             CoordinatorClient.ApiException tooMany = assertThrows(CoordinatorClient.ApiException.class,
                     () -> client.startProvenanceCheck(document, null, 100000));
             assertEquals(400, tooMany.status());
+            java.net.http.HttpResponse<String> badBody = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl()
+                    + "/api/v1/provenance/checks")).header("Authorization", "Bearer " + farm.token()).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"key\": \"" + document + "\", \"frames\": \"lots\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, badBody.statusCode());
+            assertTrue(badBody.body().contains("the body is not a provenance check"), badBody.body());
             CoordinatorClient.ApiException unknown = assertThrows(CoordinatorClient.ApiException.class,
                     () -> client.provenanceCheck(UUID.randomUUID().toString()));
             assertEquals(404, unknown.status());

@@ -1,5 +1,7 @@
 package facefarm.coordinator.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import facefarm.common.messaging.Messages;
 import facefarm.common.provenance.ProvenanceCheckRequest;
 import facefarm.common.provenance.ProvenanceCheckStatus;
 import facefarm.common.provenance.WatermarkOrigin;
@@ -62,7 +64,14 @@ public class ProvenanceResource {
     @Operation(summary = "Check a stored file's provenance on a worker (202): its watermark (payload, bit error rate, the jobs it points to) and "
             + "its C2PA Content Credentials (inside it, or in the sidecar named by sidecarKey). key is an upload's key or a job's output key, "
             + "of the caller's tenant; frames (1-600, default 48) how many of its first frames to read. Poll GET /checks/{id} for the report")
-    public Response check(ProvenanceCheckRequest request) {
+    public Response check(String body) {
+        ProvenanceCheckRequest request;
+        try {
+            request = body == null || body.isBlank() ? null : Messages.JSON.readValue(body, ProvenanceCheckRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(400, "the body is not a provenance check {\"key\": \"tenants/...\", \"sidecarKey\": ..., \"frames\": 48}: "
+                    + e.getOriginalMessage());
+        }
         ProvenanceCheckStatus status = checks.start(caller.get(), request);
         return Response.accepted(status).location(URI.create("/api/v1/provenance/checks/" + status.id())).build();
     }
