@@ -44,6 +44,20 @@ class ComposeFileTest {
         assertEquals("gpu", gpu.path("profiles").path(0).asText(), "the GPU worker runs only with --profile gpu");
         assertEquals("tensorrt,cuda,cpu", gpu.path("environment").path("FARM_EXECUTION_PROVIDERS").asText());
         assertEquals("kafka:9092", gpu.path("environment").path("FARM_KAFKA_BOOTSTRAP").asText(), "the GPU worker shares the workers' settings");
+        assertTrue(services.path("worker").path("volumes").toString().contains("/etc/facefarm/c2pa"), "the signing key's folder is mounted: "
+                + services.path("worker").path("volumes"));
+        assertTrue(services.path("worker").path("volumes").toString().contains(ROOT.resolve("deploy/c2pa").toString()), "from deploy/c2pa by default");
+        assertEquals("", services.path("worker").path("environment").path("FARM_C2PA_KEY").asText(), "unset: a local key");
+        Map<String, String> signing = new HashMap<>(SECRETS);
+        signing.put("FARM_C2PA_KEY", "/etc/facefarm/c2pa/signing.key");
+        signing.put("FARM_C2PA_CHAIN", "/etc/facefarm/c2pa/signing-chain.pem");
+        Result signed = compose(signing, "--profile", "gpu", "config");
+        assertEquals(0, signed.exit(), signed.err());
+        JsonNode signedServices = new ObjectMapper(new YAMLFactory()).readTree(signed.out()).path("services");
+        for (String worker : List.of("worker", "worker-gpu")) {
+            assertEquals("/etc/facefarm/c2pa/signing.key", signedServices.path(worker).path("environment").path("FARM_C2PA_KEY").asText(), worker);
+            assertEquals("/etc/facefarm/c2pa/signing-chain.pem", signedServices.path(worker).path("environment").path("FARM_C2PA_CHAIN").asText(), worker);
+        }
         assertEquals(SECRETS.get("FARM_ACCESS_BOOTSTRAP_TOKEN_HASH"),
                 services.path("coordinator").path("environment").path("FARM_ACCESS_BOOTSTRAP_TOKEN_HASH").asText());
     }
@@ -68,6 +82,8 @@ class ComposeFileTest {
         for (String name : SECRETS.keySet()) {
             builder.environment().remove(name);
         }
+        builder.environment().remove("FARM_C2PA_KEY");
+        builder.environment().remove("FARM_C2PA_CHAIN");
         builder.environment().putAll(env);
         Path err = Files.createTempFile("compose", ".err");
         Process process = builder.redirectError(err.toFile()).start();
