@@ -76,13 +76,7 @@ class ContentCredentialsTest {
     @Test
     void aChangedPictureNoLongerMatchesItsCredentials() throws Exception {
         Path file = signedCopy("tampered.mp4");
-        try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw")) {
-            long middle = raw.length() / 2;
-            raw.seek(middle);
-            int b = raw.read();
-            raw.seek(middle);
-            raw.write(b ^ 0xff);
-        }
+        flipMiddleByte(file);
         JsonNode report = C2paReader.read(file, "video/mp4", dir.resolve("c2pa/root.pem"));
         assertTrue(codes(report.path("validation_status")).contains("assertion.bmffHash.mismatch"), report.path("validation_status").toString());
         assertEquals("Invalid", report.path("validation_state").asText());
@@ -99,12 +93,7 @@ class ContentCredentialsTest {
         assertEquals(RENDER.jobId(), signed.render().get("job"));
         assertEquals(ProvenanceReport.CredentialsStatus.NONE, CredentialsCheck.check(SharedFiles.media("face_2.mp4")).status());
         Path tampered = signedCopy("own-check-tampered.mp4");
-        try (RandomAccessFile raw = new RandomAccessFile(tampered.toFile(), "rw")) {
-            raw.seek(raw.length() / 2);
-            int b = raw.read();
-            raw.seek(raw.length() / 2);
-            raw.write(b ^ 0xff);
-        }
+        flipMiddleByte(tampered);
         ProvenanceReport.Credentials changed = CredentialsCheck.check(tampered);
         assertEquals(ProvenanceReport.CredentialsStatus.INVALID, changed.status());
         assertTrue(changed.problem().contains("hash does not match"), changed.problem());
@@ -141,17 +130,22 @@ class ContentCredentialsTest {
         assertEquals("sidecar master.c2pa", own.location());
         assertEquals(RENDER.jobId(), own.render().get("job"));
 
-        try (RandomAccessFile raw = new RandomAccessFile(master.toFile(), "rw")) {
-            raw.seek(raw.length() / 2);
-            int b = raw.read();
-            raw.seek(raw.length() / 2);
-            raw.write(b ^ 0xff);
-        }
+        flipMiddleByte(master);
         ProvenanceReport.Credentials changed = CredentialsCheck.check(master);
         assertEquals(ProvenanceReport.CredentialsStatus.INVALID, changed.status());
         assertTrue(changed.problem().contains("does not match its sidecar"), changed.problem());
         JsonNode again = C2paReader.readSidecar(sidecar, master, dir.resolve("c2pa/root.pem"));
         assertTrue(!again.path("sidecar").path("asset_sha256").asText().equals(again.path("sidecar").path("declared_sha256").asText()));
+    }
+
+    /** One changed byte in the middle of the file: in its pictures. */
+    private static void flipMiddleByte(Path file) throws Exception {
+        try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw")) {
+            raw.seek(raw.length() / 2);
+            int b = raw.read();
+            raw.seek(raw.length() / 2);
+            raw.write(b ^ 0xff);
+        }
     }
 
     private static Path signedCopy(String name) throws Exception {
