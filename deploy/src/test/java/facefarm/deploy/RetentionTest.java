@@ -69,6 +69,8 @@ class RetentionTest {
             assertTrue(!store.list(folder + "input/").isEmpty() && !store.list(folder + "output/").isEmpty(), "inputs and output are there at first");
             Path early = dir.resolve("early.mkv");
             client.download(job.id(), early);
+            // a provenance check's record goes with the outputs
+            String check = client.startProvenanceCheck(headshot, null, 1).id();
 
             await(() -> store.list(folder + "input/").isEmpty(), "the inputs go after 2 s");
             await(() -> store.list(folder + "output/").isEmpty(), "the output goes after 4 s");
@@ -78,6 +80,14 @@ class RetentionTest {
                     () -> client.download(job.id(), dir.resolve("late.mkv")));
             assertEquals(410, gone.status(), gone.getMessage());
             assertTrue(gone.getMessage().contains("farm.retention.outputs"), gone.getMessage());
+            await(() -> {
+                try {
+                    client.provenanceCheck(check);
+                    return false;
+                } catch (CoordinatorClient.ApiException e) {
+                    return e.status() == 404;
+                }
+            }, "the provenance check's record goes after 4 s");
 
             // a failed job's chunks
             String failedChunk = folder.replace(job.id(), UUID.randomUUID().toString()) + "chunks/0/attempt.mkv";

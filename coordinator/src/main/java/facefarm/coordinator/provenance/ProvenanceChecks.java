@@ -108,6 +108,11 @@ public class ProvenanceChecks {
         }
     }
 
+    /** Forgets checks asked for longer ago than {@code age}; returns how many. */
+    public int deleteOlderThan(Duration age) {
+        return db.update("delete from provenance_checks where created_at < ?", Timestamp.from(Instant.now().minus(age)));
+    }
+
     private int finish(String checkId, String workerId, ProvenanceReport report, String error) {
         String json;
         try {

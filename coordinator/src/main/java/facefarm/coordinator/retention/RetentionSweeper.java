@@ -4,6 +4,7 @@ import facefarm.common.storage.JobFolder;
 import facefarm.common.storage.ObjectKeys;
 import facefarm.coordinator.config.FarmConfig;
 import facefarm.coordinator.jobs.JobStore;
+import facefarm.coordinator.provenance.ProvenanceChecks;
 import facefarm.coordinator.scheduling.DutyLock;
 import facefarm.storage.ObjectStore;
 import facefarm.storage.StorageException;
@@ -17,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes what is past its retention (farm.retention.*): finished jobs' own inputs, their outputs, failed jobs'
- * chunks, and uploads no unfinished job refers to. It works on any S3 server (lifecycle rules are not on all of
+ * chunks, uploads no unfinished job refers to, and provenance checks' records (as old as an output may get). It works on any S3 server (lifecycle rules are not on all of
  * them), on the coordinator holding the duty lock, in small batches, and records what it removed.
  */
 @ApplicationScoped
@@ -37,6 +38,9 @@ public class RetentionSweeper {
     @Inject
     DutyLock duty;
 
+    @Inject
+    ProvenanceChecks provenanceChecks;
+
     @Scheduled(every = "${farm.retention.sweep-interval}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         if (!duty.held()) {
@@ -48,6 +52,10 @@ public class RetentionSweeper {
             sweep(JobStore.Sweep.OUTPUTS, retention.outputs(), "output/");
             sweep(JobStore.Sweep.FAILED_CHUNKS, retention.failedChunks(), "chunks/");
             sweepUploads(retention.uploads());
+            int checks = provenanceChecks.deleteOlderThan(retention.outputs());
+            if (checks > 0) {
+                LOG.infof("%d provenance check(s) older than %s deleted (farm.retention.outputs)", checks, retention.outputs());
+            }
         } catch (StorageException e) {
             LOG.warnf("retention sweep stopped (%s); it goes on at the next round", e.getMessage());
         }

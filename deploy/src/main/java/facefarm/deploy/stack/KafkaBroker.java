@@ -58,7 +58,7 @@ public final class KafkaBroker implements AutoCloseable {
         Path config = dir.resolve("server.properties");
         boolean formatted = Files.isRegularFile(dir.resolve("data").resolve("meta.properties")) && Files.isRegularFile(config);
         try {
-            int[] ports = formatted ? earlierPorts(config) : new int[] {Ports.free(), Ports.free()};
+            int[] ports = formatted ? earlierPorts(config) : Ports.free(2);
             int port = ports[0];
             int controllerPort = ports[1];
             if (formatted && (Ports.isOpen(port) || Ports.isOpen(controllerPort))) {
