@@ -17,13 +17,12 @@ public record Face(
         List<Point> alignment,
         float[] embedding,
         float[] embeddingNorm,
-        List<Point> mesh) {
+        DenseMesh mesh) {
 
     public Face {
         landmark5 = List.copyOf(landmark5);
         landmark68 = landmark68 == null ? null : List.copyOf(landmark68);
         alignment = alignment == null ? landmark5 : List.copyOf(alignment);
-        mesh = mesh == null ? null : List.copyOf(mesh);
     }
 
     public static Face detected(Box box, float score, List<Point> landmark5) {
@@ -38,8 +37,8 @@ public record Face(
         return new Face(box, score, landmark5, landmark68, landmarkScore, alignment, raw, normalised, mesh);
     }
 
-    public Face withMesh(List<Point> points468) {
-        return new Face(box, score, landmark5, landmark68, landmarkScore, alignment, embedding, embeddingNorm, points468);
+    public Face withMesh(DenseMesh dense) {
+        return new Face(box, score, landmark5, landmark68, landmarkScore, alignment, embedding, embeddingNorm, dense);
     }
 
     public Face mapped(java.util.function.UnaryOperator<Point> f) {
@@ -48,6 +47,6 @@ public record Face(
         Point b = f.apply(new Point(box.x2(), box.y2()));
         Box mappedBox = new Box(Math.min(a.x(), b.x()), Math.min(a.y(), b.y()), Math.max(a.x(), b.x()), Math.max(a.y(), b.y()));
         return new Face(mappedBox, score, five, landmark68 == null ? null : landmark68.stream().map(f).toList(), landmarkScore,
-                alignment.stream().map(f).toList(), embedding, embeddingNorm, mesh == null ? null : mesh.stream().map(f).toList());
+                alignment.stream().map(f).toList(), embedding, embeddingNorm, mesh == null ? null : mesh.mapped(f));
     }
 }

@@ -128,7 +128,8 @@ public final class FaceAnalyser implements AutoCloseable {
                 List<FaceMesh468.Mesh> meshes = mesh.run(faceFrames, faces);
                 List<Face> meshed = new ArrayList<>(faces.size());
                 for (int i = 0; i < faces.size(); i++) {
-                    meshed.add(faces.get(i).withMesh(meshes.get(i).points()));
+                    List<Point> points = meshes.get(i).points();
+                    meshed.add(faces.get(i).withMesh(DenseMesh.of(points, EyeOpening.of(faceFrames.get(i), points))));
                 }
                 faces = meshed;
             }

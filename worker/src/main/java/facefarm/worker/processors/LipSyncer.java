@@ -98,7 +98,7 @@ public final class LipSyncer implements FrameProcessor {
             return face.landmark68();
         }
         if (face.mesh() != null) {
-            return Landmarks.sixtyEightFromMesh(face.mesh());
+            return Landmarks.sixtyEightFromMesh(face.mesh().points());
         }
         throw new IllegalStateException("lip sync needs 68 landmarks of each face: install a 68-point landmarker (2dfan4, peppa_wutz) or FaceMesh");
     }

@@ -1,9 +1,11 @@
 package facefarm.worker.processors;
 
+import facefarm.worker.analysis.EyeOpening;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceMesh468;
+import facefarm.worker.analysis.Geometry;
+import facefarm.worker.analysis.MeshRegions;
 import facefarm.worker.analysis.Point;
-import facefarm.worker.processors.meshswap.Geometry;
 import facefarm.worker.processors.meshswap.LocalColourMatch;
 import facefarm.worker.processors.meshswap.MeshWarp;
 import facefarm.worker.processors.meshswap.MultiBandBlend;
@@ -96,23 +98,31 @@ public final class MeshSwapper implements FrameProcessor {
         }
         MeshWarp warp = warps.get(source);
         List<Face> unmeshed = faces.stream().filter(face -> face.mesh() == null).toList();
-        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh(), warp));
+        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh().points(), warp, face.mesh().relativeEyeOpening()));
         if (unmeshed.isEmpty()) {
             return;
         }
         List<Mat> frames = new ArrayList<>(unmeshed.size());
         unmeshed.forEach(face -> frames.add(frame));
         for (FaceMesh468.Mesh target : mesh.run(frames, unmeshed)) {
-            swap(frame, target.points(), warp);
+            swap(frame, target.points(), warp, EyeOpening.relative(EyeOpening.of(frame, target.points()), Double.NaN));
         }
     }
 
-    /** Replaces the face whose mesh is {@code targetPoints} in {@code frame} with the first source's face. */
+    /**
+     * Replaces the face whose mesh is {@code targetPoints} in {@code frame} with the first source's face, its eyes
+     * judged on this frame alone ({@link EyeOpening#TYPICAL_OPEN}).
+     */
     public void swap(Mat frame, List<Point> targetPoints) {
-        swap(frame, targetPoints, warps.get(0));
+        swap(frame, targetPoints, warps.get(0), EyeOpening.relative(EyeOpening.of(frame, targetPoints), Double.NaN));
     }
 
-    private void swap(Mat frame, List<Point> targetPoints, MeshWarp warp) {
+    /** As {@link #swap(Mat, List)}, with the eyes' opening relative to the track's open eyes ({@code DenseMesh}). */
+    public void swap(Mat frame, List<Point> targetPoints, double relativeEyeOpening) {
+        swap(frame, targetPoints, warps.get(0), relativeEyeOpening);
+    }
+
+    private void swap(Mat frame, List<Point> targetPoints, MeshWarp warp, double relativeEyeOpening) {
         Rect box = bounds(targetPoints, frame.cols(), frame.rows(), BOX_MARGIN);
         if (box == null) {
             return;
@@ -122,7 +132,7 @@ public final class MeshSwapper implements FrameProcessor {
             if (opencv_core.countNonZero(coverage) < 16) {
                 return;
             }
-            try (SwapMask mask = SwapMask.of(targetPoints, box, coverage)) {
+            try (SwapMask mask = SwapMask.of(targetPoints, box, coverage, relativeEyeOpening)) {
                 if (opencv_core.countNonZero(mask.support()) < 16) {
                     return;
                 }
@@ -192,6 +202,7 @@ public final class MeshSwapper implements FrameProcessor {
     @Override
     public void close() {
         mesh.close();
+        warps.forEach(MeshWarp::close);
         sources.forEach(s -> s.image().close());
     }
 }

@@ -143,7 +143,7 @@ public final class ProcessorRegistry {
             context.firstSource();
             List<MeshSwapper.Source> sources = new ArrayList<>();
             for (ProcessorContext.SourceFace source : context.sources()) {
-                List<facefarm.worker.analysis.Point> points = source.face().mesh() != null ? source.face().mesh() : mesh.run(source.image(), source.face()).points();
+                List<facefarm.worker.analysis.Point> points = source.face().mesh() != null ? source.face().mesh().points() : mesh.run(source.image(), source.face()).points();
                 sources.add(new MeshSwapper.Source(source.image().clone(), points));
             }
             return new MeshSwapper(mesh, sources, MeshSwapper.Blend.byName(context.options().meshSwapperBlend()));

@@ -134,6 +134,11 @@ public final class FaceTracks {
         if (settings.on()) {
             int r = Math.min(settings.radius(), Math.min(at, samples.length - 1 - at));
             smoothed = TrackSmoothing.average(List.of(samples).subList(at - r, at + r + 1), TrackSmoothing.weights(settings.radius(), r), raw);
+            if (smoothed.mesh() != null) {
+                // the same stretch the hysteresis and smoothing read: exact across chunk seams
+                double open = TrackSmoothing.openEyes(samples, at - settings.hysteresisFrames(), at + settings.radius());
+                smoothed = smoothed.withMesh(smoothed.mesh().withOpenEyes(open));
+            }
         }
         int mapping = -1;
         if (selector != null) {

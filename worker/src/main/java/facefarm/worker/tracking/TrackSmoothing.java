@@ -1,6 +1,7 @@
 package facefarm.worker.tracking;
 
 import facefarm.worker.analysis.Box;
+import facefarm.worker.analysis.DenseMesh;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.Point;
 import java.util.ArrayList;
@@ -41,17 +42,46 @@ public final class TrackSmoothing {
         Face nearer = fraction <= 0.5 ? a : b;
         return new Face(box(pair, w), Math.min(a.score(), b.score()), points(pair, w, Face::landmark5), points(pair, w, Face::landmark68),
                 Math.min(a.landmarkScore(), b.landmarkScore()), points(pair, w, Face::alignment), nearer.embedding(), nearer.embeddingNorm(),
-                points(pair, w, Face::mesh));
+                mesh(pair, w));
+    }
+
+    /** The meshes' points and eye readings in the same proportions; null when either face lacks one. */
+    private static DenseMesh mesh(List<Face> pair, double[] w) {
+        List<Point> points = points(pair, w, TrackSmoothing::meshPoints);
+        if (points == null) {
+            return null;
+        }
+        return DenseMesh.of(points, w[0] * pair.get(0).mesh().eyeOpening() + w[1] * pair.get(1).mesh().eyeOpening());
+    }
+
+    private static List<Point> meshPoints(Face face) {
+        return face.mesh() == null ? null : face.mesh().points();
+    }
+
+    /**
+     * The highest eye reading among {@code samples} (a track's faces in frame order, null where it has none): a
+     * blink lasts a few frames, so a stretch of some 10 frames around one holds open eyes too.
+     */
+    public static double openEyes(Face[] samples, int from, int to) {
+        double open = Double.NaN;
+        for (int i = Math.max(0, from); i <= Math.min(samples.length - 1, to); i++) {
+            Face face = samples[i];
+            double reading = face == null || face.mesh() == null ? Double.NaN : face.mesh().eyeOpening();
+            if (!Double.isNaN(reading) && (Double.isNaN(open) || reading > open)) {
+                open = reading;
+            }
+        }
+        return open;
     }
 
     /** {@code centre} with each point set averaged over {@code samples} (in frame order) with {@code weights}. */
     public static Face average(List<Face> samples, double[] weights, Face centre) {
         List<Point> landmark68 = points(samples, weights, Face::landmark68);
-        List<Point> mesh = points(samples, weights, Face::mesh);
+        List<Point> mesh = points(samples, weights, TrackSmoothing::meshPoints);
         return new Face(box(samples, weights), centre.score(), points(samples, weights, Face::landmark5),
                 centre.landmark68() == null ? null : landmark68 == null ? centre.landmark68() : landmark68, centre.landmarkScore(),
                 points(samples, weights, Face::alignment), centre.embedding(), centre.embeddingNorm(),
-                centre.mesh() == null ? null : mesh == null ? centre.mesh() : mesh);
+                centre.mesh() == null ? null : mesh == null ? centre.mesh() : centre.mesh().withPoints(mesh));
     }
 
     private static Box box(List<Face> faces, double[] w) {

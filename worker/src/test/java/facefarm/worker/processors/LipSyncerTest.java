@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import facefarm.worker.SharedFiles;
+import facefarm.worker.analysis.DenseMesh;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceWarp;
@@ -48,7 +49,7 @@ class LipSyncerTest {
         RealFace real = RealFace.firstFrameOfFace2();
         frame = real.frame();
         try (FaceMesh468 mesh = new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx"))) {
-            face = real.face().withMesh(mesh.run(frame, real.face()).points());
+            face = real.face().withMesh(DenseMesh.of(mesh.run(frame, real.face()).points(), Double.NaN));
         }
         voice = MelWindows.of(AudioTrack.read(SharedFiles.media("espeak_en_hello_16k.wav")), 25, 1);
     }
@@ -104,7 +105,7 @@ class LipSyncerTest {
     /** Worked out here from the contract: ffhq_512 crop, the 68 points' box warped to 96 (area), BGR / 255, rows 48+ hidden in copy 1. */
     static float[] expectedTarget() {
         double[] matrix = FaceWarp.matrix(face.alignment(), WarpTemplate.FFHQ_512, 512);
-        List<Point> points = FaceWarp.apply(matrix, Landmarks.sixtyEightFromMesh(face.mesh()));
+        List<Point> points = FaceWarp.apply(matrix, Landmarks.sixtyEightFromMesh(face.mesh().points()));
         float x1 = (float) points.stream().mapToDouble(Point::x).min().orElseThrow();
         float x2 = (float) points.stream().mapToDouble(Point::x).max().orElseThrow();
         float y1 = (float) points.stream().mapToDouble(Point::y).min().orElseThrow();
@@ -137,7 +138,7 @@ class LipSyncerTest {
     void onlyTheLowerFaceOfTheFrameChanges() {
         try (LipSyncer syncer = wav2lip(0.5f); Mat synced = frame.clone()) {
             syncer.process(10, synced, List.of(face));
-            List<Point> lowerFace = Arrays.stream(FaceMasks.AREAS.get("lower-face")).mapToObj(Landmarks.sixtyEightFromMesh(face.mesh())::get).toList();
+            List<Point> lowerFace = Arrays.stream(FaceMasks.AREAS.get("lower-face")).mapToObj(Landmarks.sixtyEightFromMesh(face.mesh().points())::get).toList();
             int[] counts = changedInsideAndOutside(frame, synced, lowerFace, 2);
             assertEquals(0, counts[1], "pixels changed more than 2 px outside the lower face's hull");
             assertTrue(counts[0] > 0.5 * counts[2], "the mouth was redrawn: " + counts[0] + " of " + counts[2] + " pixels inside the lower face changed");

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import facefarm.common.jobs.FaceMapping;
 import facefarm.common.planning.Overlap;
 import facefarm.worker.analysis.Box;
+import facefarm.worker.analysis.DenseMesh;
+import facefarm.worker.analysis.EyeOpening;
 import facefarm.worker.analysis.Face;
-import facefarm.common.jobs.FaceMapping;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.analysis.Point;
 import java.util.ArrayList;
@@ -204,6 +206,43 @@ class FaceTracksTest {
                         assertEquals(faces(whole.get(t)), faces(part.get(t - start)), "window " + settings.window() + ", chunks of " + chunk + ", frame " + t);
                         assertEquals(matches(whole.get(t)), matches(part.get(t - start)), "reference matches, frame " + t);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBlinkIsJudgedAgainstTheTracksOpenEyesTheSameInEveryChunking() {
+        // open eyes read 0.75-0.85 in the pixels; blinks of 1, 3 and 5 frames read 0.3
+        Random random = new Random(5);
+        List<Integer> blinks = List.of(20, 40, 41, 42, 70, 71, 72, 73, 74);
+        List<List<Face>> frames = new ArrayList<>();
+        for (int t = 0; t < 100; t++) {
+            Face face = face(100 + t, 100);
+            double reading = blinks.contains(t) ? 0.3 : 0.75 + 0.1 * random.nextDouble();
+            frames.add(List.of(face.withMesh(DenseMesh.of(face.landmark5(), reading))));
+        }
+        TrackSettings settings = TrackSettings.of(null);
+        List<List<TrackedFace>> whole = track(frames, settings, null);
+        for (int t = 0; t < frames.size(); t++) {
+            double relative = whole.get(t).get(0).face().mesh().relativeEyeOpening();
+            if (blinks.contains(t)) {
+                assertTrue(relative < 0.42, "frame " + t + " blinks: " + relative);
+            } else {
+                assertTrue(relative > 0.85 && relative <= 1, "frame " + t + " is open: " + relative);
+            }
+        }
+        List<List<TrackedFace>> alone = track(frames, TrackSettings.OFF, null);
+        assertEquals(0.3 / EyeOpening.TYPICAL_OPEN, alone.get(41).get(0).face().mesh().relativeEyeOpening(), 1e-9,
+                "with no track, a frame is judged against a typical open reading");
+        Overlap overlap = settings.overlap();
+        for (int chunk : new int[] {1, 7, 17}) {
+            for (int start = 0; start < frames.size(); start += chunk) {
+                int end = Math.min(frames.size(), start + chunk);
+                List<List<TrackedFace>> part = trackRange(frames, Math.max(0, start - overlap.past()), Math.min(frames.size(), end + overlap.future()),
+                        start, end, settings, null);
+                for (int t = start; t < end; t++) {
+                    assertEquals(faces(whole.get(t)), faces(part.get(t - start)), "chunks of " + chunk + ", frame " + t);
                 }
             }
         }

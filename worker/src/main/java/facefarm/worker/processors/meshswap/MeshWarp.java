@@ -1,5 +1,7 @@
 package facefarm.worker.processors.meshswap;
 
+import facefarm.worker.analysis.Geometry;
+import facefarm.worker.analysis.MeshRegions;
 import facefarm.worker.analysis.Point;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -22,7 +24,7 @@ import org.bytedeco.opencv.opencv_imgproc.Vec6fVector;
  * The source face's mesh, triangulated once (Delaunay), and its piecewise-affine warp onto a target mesh: every target
  * pixel looks its triangle's source point up, so the source's texture follows the target's pose and expression.
  */
-public final class MeshWarp {
+public final class MeshWarp implements AutoCloseable {
     private static final boolean[] INNER_LIPS = new boolean[468];
 
     static {
@@ -31,17 +33,19 @@ public final class MeshWarp {
 
     private final Mat source;
     private final List<Point> sourcePoints;
+    private final Mat sourceFace;
     private final int[][] triangles;
 
     public MeshWarp(Mat source, List<Point> sourcePoints) {
         this.source = source;
         this.sourcePoints = List.copyOf(sourcePoints);
+        this.sourceFace = SourceFaceMask.of(source, sourcePoints);
         this.triangles = triangulate(sourcePoints);
     }
 
     /**
      * The source warped into {@code box} of a frame whose face has the mesh {@code target} ({@code warped}, BGR), and
-     * which of the box's pixels a triangle covers ({@code coverage}, 255 or 0).
+     * which of the box's pixels a triangle covers with the source's face ({@code coverage}, 255 or 0).
      */
     public void warp(List<Point> target, Rect box, Mat warped, Mat coverage) {
         int width = box.width();
@@ -85,13 +89,15 @@ public final class MeshWarp {
                     inside[i] = (byte) 255;
                 }
             }
-            try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1)) {
+            try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1);
+                 Mat face = new Mat(); Mat triangle = new Mat(height, width, opencv_core.CV_8UC1)) {
                 ((FloatBuffer) mx.createBuffer()).put(mapX);
                 ((FloatBuffer) my.createBuffer()).put(mapY);
                 opencv_imgproc.remap(source, warped, mx, my, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
+                opencv_imgproc.remap(sourceFace, face, mx, my, opencv_imgproc.INTER_NEAREST, opencv_core.BORDER_CONSTANT, new Scalar(0));
+                ((ByteBuffer) triangle.createBuffer()).put(inside);
+                opencv_core.bitwise_and(triangle, face, coverage);
             }
-            coverage.create(height, width, opencv_core.CV_8UC1);
-            ((ByteBuffer) coverage.createBuffer()).put(inside);
         }
     }
 
@@ -147,6 +153,11 @@ public final class MeshWarp {
             }
         }
         return out.toArray(int[][]::new);
+    }
+
+    @Override
+    public void close() {
+        sourceFace.close();
     }
 
     private static long key(float x, float y) {

@@ -1,5 +1,7 @@
 package facefarm.worker.processors.meshswap;
 
+import facefarm.worker.analysis.Geometry;
+import facefarm.worker.analysis.MeshRegions;
 import facefarm.worker.analysis.Point;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -16,9 +18,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Where the source's face replaces the target's, as a soft weight per pixel of the face's box. The source gives the
  * skin, brows, nose, cheeks and chin inside the face's outline; the target keeps what carries its performance: the
- * mouth (lips, teeth, tongue and the dark of an open mouth) and the eyes with their lids (so a blink stays a blink),
- * plus the forehead and hairline above the brows. Kept regions are sized from stable distances (mouth width, eye
- * width), not from how open they are, so the mask does not breathe as the actor speaks or blinks.
+ * mouth (lips, teeth, tongue and the dark of an open mouth), the eyes (and their lids through a blink, so a blink
+ * stays a blink), plus the forehead and hairline above the brows. Kept regions are sized from stable distances (mouth
+ * width, eye width), not from how open the mesh says they are, so the mask does not breathe as the actor speaks.
  *
  * @param alpha   CV_32FC1 in [0, 1]: how much of the source each pixel takes
  * @param outline CV_8UC1: the face's swapped area without the kept regions' holes (255 where alpha would be over
@@ -30,12 +32,16 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
     /** How far around the lips the target's mouth is kept, in mouth widths. */
     static final double MOUTH_MARGIN = 0.12;
     /**
-     * The kept eye's half-width and half-height, in eye widths (corner to corner): the lids of an open eye. FaceMesh
-     * (this model) does not see blinks, so a blink can only come from the target's own pixels; larger ellipses keep
-     * more of the blink and cost identity (measured in MeshSwapperPerformanceTest).
+     * How far around the lid margins the target's eye is kept, in eye widths: with the eyes open, the eye itself (the
+     * source's lids and the skin around them carry identity); through a blink, the target's lids too, since FaceMesh
+     * (this model) keeps its lids open and a blink can only come from the target's pixels. Between the two by how
+     * far the eyes' opening has fallen below the track's open eyes (measured in MeshSwapperPerformanceTest).
      */
-    static final double EYE_HALF_WIDTH = 0.65;
-    static final double EYE_HALF_HEIGHT = 0.35;
+    static final double EYE_MARGIN_OPEN = 0.10;
+    static final double EYE_MARGIN_CLOSED = 0.25;
+    /** Eye openings, relative to the track's open eyes, where the margin starts to grow and where it is full. */
+    static final double OPENING_FULL = 0.9;
+    static final double OPENING_BLINK = 0.7;
     /**
      * The swap fades back to the target between these heights above the eyes, in eye-to-lower-brow heights: the
      * source's brows are in (they carry identity and cover the target's), its fringe and hairline are not.
@@ -48,8 +54,28 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
     /** The fade around kept regions, in eye-corner distances. */
     static final double KEPT_FADE = 0.03;
 
-    /** The mask for a target face with mesh {@code target}, in {@code box}, given the warp's triangle coverage. */
+    /** The mask with the eyes' opening unknown (kept as through a blink). */
     public static SwapMask of(List<Point> target, Rect box, Mat coverage) {
+        return of(target, box, coverage, Double.NaN);
+    }
+
+    /**
+     * How much of a blink the eyes show, from their opening relative to the track's open eyes: 0 open, 1 closed
+     * (smoothstep between the two thresholds); 1 when unknown, so a blink is never lost.
+     */
+    static double closure(double relativeOpening) {
+        if (Double.isNaN(relativeOpening)) {
+            return 1;
+        }
+        double t = Math.min(1, Math.max(0, (OPENING_FULL - relativeOpening) / (OPENING_FULL - OPENING_BLINK)));
+        return t * t * (3 - 2 * t);
+    }
+
+    /**
+     * The mask for a target face with mesh {@code target}, in {@code box}, given the warp's triangle coverage and the
+     * eyes' opening relative to the track's open eyes ({@code DenseMesh.relativeEyeOpening}; NaN when unknown).
+     */
+    public static SwapMask of(List<Point> target, Rect box, Mat coverage, double relativeEyeOpening) {
         int width = box.width();
         int height = box.height();
         double eyeSpan = Math.max(8, eyeSpan(target));
@@ -57,7 +83,7 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
         Mat alpha = new Mat();
         Mat outline = new Mat();
         try (Mat kept = new Mat(height, width, opencv_core.CV_8UC1, new Scalar(0)); Mat keptSoft = new Mat(); Mat inner = new Mat()) {
-            paintKept(target, box, kept);
+            paintKept(target, box, kept, closure(relativeEyeOpening));
             // the hull's own edge: pulled in a little so the blend fades out inside the face, never past its outline
             int edge = odd(2 * OUTLINE_INSET * eyeSpan);
             try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(edge, edge))) {
@@ -97,7 +123,7 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
     }
 
     /** The target's mouth and eyes, filled with 255. */
-    private static void paintKept(List<Point> target, Rect box, Mat kept) {
+    private static void paintKept(List<Point> target, Rect box, Mat kept, double closure) {
         Point mouthLeft = target.get(MeshRegions.LIPS_OUTER[0]);
         Point mouthRight = target.get(MeshRegions.LIPS_OUTER[10]);
         double mouthWidth = Geometry.distance(mouthLeft, mouthRight);
@@ -108,20 +134,23 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
         try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(grow, grow))) {
             opencv_imgproc.dilate(kept, kept, kernel);
         }
-        eye(target, MeshRegions.EYE_CORNERS[0], MeshRegions.EYE_CORNERS[1], MeshRegions.RIGHT_EYE, box, kept);
-        eye(target, MeshRegions.EYE_CORNERS[2], MeshRegions.EYE_CORNERS[3], MeshRegions.LEFT_EYE, box, kept);
+        eye(target, MeshRegions.EYE_CORNERS[0], MeshRegions.EYE_CORNERS[1], MeshRegions.RIGHT_EYE, box, kept, closure);
+        eye(target, MeshRegions.EYE_CORNERS[2], MeshRegions.EYE_CORNERS[3], MeshRegions.LEFT_EYE, box, kept, closure);
     }
 
-    /** An ellipse along the eye's corners, as tall as an open eye with its lids whether the eye is open or not. */
-    private static void eye(List<Point> target, int cornerA, int cornerB, int[] contour, Rect box, Mat kept) {
-        Point a = target.get(cornerA);
-        Point b = target.get(cornerB);
-        Point centre = Geometry.mean(target, contour);
-        double width = Geometry.distance(a, b);
-        double angle = Math.toDegrees(Math.atan2(b.y() - a.y(), b.x() - a.x()));
-        opencv_imgproc.ellipse(kept, new org.bytedeco.opencv.opencv_core.Point(Math.round(centre.x() - box.x()), Math.round(centre.y() - box.y())),
-                new Size((int) Math.round(EYE_HALF_WIDTH * width), (int) Math.round(EYE_HALF_HEIGHT * width)), angle, 0, 360,
-                new Scalar(255), -1, opencv_imgproc.LINE_8, 0);
+    /** The eye's opening between its lid margins, grown by a margin sized from the eye's width. */
+    private static void eye(List<Point> target, int cornerA, int cornerB, int[] contour, Rect box, Mat kept, double closure) {
+        double width = Geometry.distance(target.get(cornerA), target.get(cornerB));
+        double margin = EYE_MARGIN_OPEN + closure * (EYE_MARGIN_CLOSED - EYE_MARGIN_OPEN);
+        try (Mat eye = new Mat(kept.rows(), kept.cols(), opencv_core.CV_8UC1, new Scalar(0)); Mat lids = polygon(target, contour, box);
+             MatVector contours = new MatVector(lids)) {
+            opencv_imgproc.fillPoly(eye, contours, new Scalar(255));
+            int grow = odd(2 * margin * width);
+            try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(grow, grow))) {
+                opencv_imgproc.dilate(eye, eye, kernel);
+            }
+            opencv_core.bitwise_or(kept, eye, kept);
+        }
     }
 
     /**

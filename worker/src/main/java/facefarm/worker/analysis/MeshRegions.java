@@ -1,4 +1,4 @@
-package facefarm.worker.processors.meshswap;
+package facefarm.worker.analysis;
 
 /** Named contours of MediaPipe's 468-point face mesh (the canonical face model's indices). */
 public final class MeshRegions {

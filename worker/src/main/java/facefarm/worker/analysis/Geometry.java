@@ -1,6 +1,5 @@
-package facefarm.worker.processors.meshswap;
+package facefarm.worker.analysis;
 
-import facefarm.worker.analysis.Point;
 import java.util.List;
 
 /** Small plane geometry over mesh points. */
@@ -8,7 +7,7 @@ public final class Geometry {
     private Geometry() {
     }
 
-    static Point mean(List<Point> points, int... indices) {
+    public static Point mean(List<Point> points, int... indices) {
         float x = 0;
         float y = 0;
         for (int i : indices) {

@@ -1,0 +1,67 @@
+package facefarm.worker.processors.meshswap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import facefarm.worker.SharedFiles;
+import facefarm.worker.analysis.DetectorModel;
+import facefarm.worker.analysis.FaceDetection;
+import facefarm.worker.analysis.FaceMesh468;
+import facefarm.worker.analysis.MeshRegions;
+import facefarm.worker.analysis.OnnxFaceDetector;
+import facefarm.worker.analysis.Point;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+
+/** The source photo's face, without the background and hair its mesh's convex hull takes in, on astronaut.png. */
+class SourceFaceMaskTest {
+
+    @Test
+    void theHullsBackgroundIsCutAwayAndTheFeaturesStay() {
+        try (FaceDetection detection = new FaceDetection(
+                List.of(new OnnxFaceDetector(DetectorModel.YUNET, SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)),
+                FaceDetection.Options.DEFAULT);
+             FaceMesh468 mesh = new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx"));
+             Mat source = opencv_imgcodecs.imread(SharedFiles.media("astronaut.png").toString())) {
+            List<Point> points = mesh.run(source, detection.detect(source).get(0)).points();
+            try (Mat face = SourceFaceMask.of(source, points); Mat hull = hull(points, source)) {
+                int kept = opencv_core.countNonZero(face);
+                int hullArea = opencv_core.countNonZero(hull);
+                assertTrue(kept < 0.99 * hullArea && kept > 0.8 * hullArea, "some of the hull is cut away, not the face: " + kept + " of " + hullArea);
+                try (Mat outside = new Mat()) {
+                    opencv_core.bitwise_not(hull, outside);
+                    opencv_core.bitwise_and(outside, face, outside);
+                    assertEquals(0, opencv_core.countNonZero(outside), "nothing outside the hull");
+                }
+                // eyes, brows and lips are not skin-coloured, but skin surrounds them
+                int[] features = Stream.of(MeshRegions.RIGHT_EYE, MeshRegions.LEFT_EYE, MeshRegions.LIPS_INNER, MeshRegions.BROWS_LOWER)
+                        .flatMapToInt(IntStream::of).toArray();
+                for (int i : features) {
+                    Point p = points.get(i);
+                    assertTrue((face.ptr(Math.round(p.y()), Math.round(p.x())).get() & 0xff) == 255, "mesh point " + i + " is in the face");
+                }
+            }
+        }
+    }
+
+    private static Mat hull(List<Point> points, Mat source) {
+        Mat hull = new Mat(source.rows(), source.cols(), opencv_core.CV_8UC1, new Scalar(0));
+        try (Mat all = new Mat(points.size(), 1, opencv_core.CV_32SC2); Mat corners = new Mat()) {
+            java.nio.IntBuffer buffer = all.createBuffer();
+            points.forEach(p -> buffer.put(Math.round(p.x())).put(Math.round(p.y())));
+            opencv_imgproc.convexHull(all, corners);
+            try (MatVector contours = new MatVector(corners)) {
+                opencv_imgproc.fillPoly(hull, contours, new Scalar(255));
+            }
+        }
+        return hull;
+    }
+}
