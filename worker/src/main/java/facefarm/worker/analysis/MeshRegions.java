@@ -23,6 +23,12 @@ public final class MeshRegions {
     /** The lower edges of both brows. */
     public static final int[] BROWS_LOWER = {46, 53, 52, 65, 55, 285, 295, 282, 283, 276};
 
+    /** The subject's right brow (image left), upper edge then lower edge back: closed. */
+    public static final int[] RIGHT_BROW = {70, 63, 105, 66, 107, 55, 65, 52, 53, 46};
+
+    /** The subject's left brow (image right). */
+    public static final int[] LEFT_BROW = {300, 293, 334, 296, 336, 285, 295, 282, 283, 276};
+
     /** The upper and lower lip's middle points. */
     public static final int[] MOUTH_CENTRE = {13, 14};
 }

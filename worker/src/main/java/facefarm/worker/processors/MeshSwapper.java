@@ -1,7 +1,9 @@
 package facefarm.worker.processors;
 
+import facefarm.worker.analysis.DenseMesh;
 import facefarm.worker.analysis.EyeOpening;
 import facefarm.worker.analysis.Face;
+import facefarm.worker.analysis.FaceLight;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.Geometry;
 import facefarm.worker.analysis.MeshRegions;
@@ -48,8 +50,6 @@ public final class MeshSwapper implements FrameProcessor {
         }
     }
 
-    /** The local colour match's reach, in eye-corner distances: wider than skin detail, narrower than the face. */
-    private static final double COLOUR_REACH = 0.4;
     /** Pixels around the mesh's extent that the swap's box takes in. */
     public static final int BOX_MARGIN = 4;
 
@@ -98,14 +98,14 @@ public final class MeshSwapper implements FrameProcessor {
         }
         MeshWarp warp = warps.get(source);
         List<Face> unmeshed = faces.stream().filter(face -> face.mesh() == null).toList();
-        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh().points(), warp, face.mesh().relativeEyeOpening()));
+        faces.stream().filter(face -> face.mesh() != null).forEach(face -> swap(frame, face.mesh(), warp));
         if (unmeshed.isEmpty()) {
             return;
         }
         List<Mat> frames = new ArrayList<>(unmeshed.size());
         unmeshed.forEach(face -> frames.add(frame));
         for (FaceMesh468.Mesh target : mesh.run(frames, unmeshed)) {
-            swap(frame, target.points(), warp, EyeOpening.relative(EyeOpening.of(frame, target.points()), Double.NaN));
+            swap(frame, target.points(), warp);
         }
     }
 
@@ -114,15 +114,18 @@ public final class MeshSwapper implements FrameProcessor {
      * judged on this frame alone ({@link EyeOpening#TYPICAL_OPEN}).
      */
     public void swap(Mat frame, List<Point> targetPoints) {
-        swap(frame, targetPoints, warps.get(0), EyeOpening.relative(EyeOpening.of(frame, targetPoints), Double.NaN));
+        swap(frame, targetPoints, warps.get(0));
     }
 
-    /** As {@link #swap(Mat, List)}, with the eyes' opening relative to the track's open eyes ({@code DenseMesh}). */
-    public void swap(Mat frame, List<Point> targetPoints, double relativeEyeOpening) {
-        swap(frame, targetPoints, warps.get(0), relativeEyeOpening);
+    /** A face found without analysis: its eyes and light read from this frame alone. */
+    private void swap(Mat frame, List<Point> targetPoints, MeshWarp warp) {
+        swap(frame, DenseMesh.of(targetPoints, EyeOpening.of(frame, targetPoints), FaceLight.sample(frame, targetPoints)), warp);
     }
 
-    private void swap(Mat frame, List<Point> targetPoints, MeshWarp warp, double relativeEyeOpening) {
+    /** Swaps the face with the mesh {@code target} (its eyes judged and its light smoothed along its track, if any). */
+    private void swap(Mat frame, DenseMesh target, MeshWarp warp) {
+        List<Point> targetPoints = target.points();
+        float[] light = target.light() != null ? target.light() : FaceLight.sample(frame, targetPoints);
         Rect box = bounds(targetPoints, frame.cols(), frame.rows(), BOX_MARGIN);
         if (box == null) {
             return;
@@ -132,11 +135,14 @@ public final class MeshSwapper implements FrameProcessor {
             if (opencv_core.countNonZero(coverage) < 16) {
                 return;
             }
-            try (SwapMask mask = SwapMask.of(targetPoints, box, coverage, relativeEyeOpening)) {
+            try (SwapMask mask = SwapMask.of(targetPoints, box, coverage, target.relativeEyeOpening())) {
                 if (opencv_core.countNonZero(mask.support()) < 16) {
                     return;
                 }
-                LocalColourMatch.apply(warped, region, mask.support(), Math.max(2, COLOUR_REACH * SwapMask.eyeSpan(targetPoints)));
+                if (light != null) {
+                    float[] targetMean = warp.interpolate(targetPoints, box, light, 3);
+                    LocalColourMatch.apply(warped, targetMean, mask.support(), Math.max(2, FaceLight.REACH * SwapMask.eyeSpan(targetPoints)));
+                }
                 switch (blend) {
                     case MULTIBAND -> multiband(warped, region, mask.alpha());
                     case FEATHERED -> feather(warped, region, mask.alpha());

@@ -51,7 +51,30 @@ public final class TrackSmoothing {
         if (points == null) {
             return null;
         }
-        return DenseMesh.of(points, w[0] * pair.get(0).mesh().eyeOpening() + w[1] * pair.get(1).mesh().eyeOpening());
+        return DenseMesh.of(points, w[0] * pair.get(0).mesh().eyeOpening() + w[1] * pair.get(1).mesh().eyeOpening(), light(pair, w));
+    }
+
+    /** The weighted mean of the meshes' light samples; null when a face lacks them. */
+    private static float[] light(List<Face> faces, double[] w) {
+        float[] first = faces.get(0).mesh() == null ? null : faces.get(0).mesh().light();
+        if (first == null) {
+            return null;
+        }
+        double[] sum = new double[first.length];
+        for (int i = 0; i < faces.size(); i++) {
+            float[] light = faces.get(i).mesh() == null ? null : faces.get(i).mesh().light();
+            if (light == null || light.length != first.length) {
+                return null;
+            }
+            for (int k = 0; k < sum.length; k++) {
+                sum[k] += w[i] * light[k];
+            }
+        }
+        float[] out = new float[sum.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = (float) sum[k];
+        }
+        return out;
     }
 
     private static List<Point> meshPoints(Face face) {
@@ -81,7 +104,11 @@ public final class TrackSmoothing {
         return new Face(box(samples, weights), centre.score(), points(samples, weights, Face::landmark5),
                 centre.landmark68() == null ? null : landmark68 == null ? centre.landmark68() : landmark68, centre.landmarkScore(),
                 points(samples, weights, Face::alignment), centre.embedding(), centre.embeddingNorm(),
-                centre.mesh() == null ? null : mesh == null ? centre.mesh() : centre.mesh().withPoints(mesh));
+                centre.mesh() == null ? null : mesh == null ? centre.mesh() : smoothedMesh(centre.mesh(), mesh, light(samples, weights)));
+    }
+
+    private static DenseMesh smoothedMesh(DenseMesh centre, List<Point> points, float[] light) {
+        return centre.withPoints(points).withLight(light == null ? centre.light() : light);
     }
 
     private static Box box(List<Face> faces, double[] w) {

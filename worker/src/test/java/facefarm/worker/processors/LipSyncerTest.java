@@ -49,7 +49,7 @@ class LipSyncerTest {
         RealFace real = RealFace.firstFrameOfFace2();
         frame = real.frame();
         try (FaceMesh468 mesh = new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx"))) {
-            face = real.face().withMesh(DenseMesh.of(mesh.run(frame, real.face()).points(), Double.NaN));
+            face = real.face().withMesh(DenseMesh.of(mesh.run(frame, real.face()).points(), Double.NaN, null));
         }
         voice = MelWindows.of(AudioTrack.read(SharedFiles.media("espeak_en_hello_16k.wav")), 25, 1);
     }

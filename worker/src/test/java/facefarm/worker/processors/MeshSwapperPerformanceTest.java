@@ -11,6 +11,7 @@ import facefarm.worker.analysis.DetectorModel;
 import facefarm.worker.analysis.EyeOpening;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceDetection;
+import facefarm.worker.analysis.FaceLight;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceRecognizer;
 import facefarm.worker.analysis.OnnxFaceDetector;
@@ -171,7 +172,7 @@ class MeshSwapperPerformanceTest {
                 List<Face> faces = detection.detect(frame);
                 assertEquals(1, faces.size(), clip + ": one face in frame " + next.index());
                 List<Point> points = mesh.run(frame, faces.get(0)).points();
-                tracks.add(next.index(), List.of(faces.get(0).withMesh(DenseMesh.of(points, EyeOpening.of(frame, points)))));
+                tracks.add(next.index(), List.of(faces.get(0).withMesh(DenseMesh.of(points, EyeOpening.of(frame, points), FaceLight.sample(frame, points)))));
                 pending.addLast(frame);
                 for (; tracks.ready(resolved, false); resolved++) {
                     judge.frame(resolved, pending.removeFirst(), tracks.resolve(resolved), swapper);

@@ -212,15 +212,19 @@ class FaceTracksTest {
     }
 
     @Test
-    void aBlinkIsJudgedAgainstTheTracksOpenEyesTheSameInEveryChunking() {
-        // open eyes read 0.75-0.85 in the pixels; blinks of 1, 3 and 5 frames read 0.3
+    void aBlinkIsJudgedAgainstTheTracksOpenEyesAndTheLightIsSmoothedTheSameInEveryChunking() {
+        // open eyes read 0.75-0.85 in the pixels; blinks of 1, 3 and 5 frames read 0.3; the light is noisy around 120
         Random random = new Random(5);
         List<Integer> blinks = List.of(20, 40, 41, 42, 70, 71, 72, 73, 74);
         List<List<Face>> frames = new ArrayList<>();
         for (int t = 0; t < 100; t++) {
             Face face = face(100 + t, 100);
             double reading = blinks.contains(t) ? 0.3 : 0.75 + 0.1 * random.nextDouble();
-            frames.add(List.of(face.withMesh(DenseMesh.of(face.landmark5(), reading))));
+            float[] light = new float[15];
+            for (int k = 0; k < light.length; k++) {
+                light[k] = (float) (120 + 10 * random.nextGaussian());
+            }
+            frames.add(List.of(face.withMesh(DenseMesh.of(face.landmark5(), reading, light))));
         }
         TrackSettings settings = TrackSettings.of(null);
         List<List<TrackedFace>> whole = track(frames, settings, null);
@@ -232,6 +236,13 @@ class FaceTracksTest {
                 assertTrue(relative > 0.85 && relative <= 1, "frame " + t + " is open: " + relative);
             }
         }
+        double rawNoise = 0;
+        double smoothedNoise = 0;
+        for (int t = 10; t < 90; t++) {
+            rawNoise += Math.abs(frames.get(t).get(0).mesh().light()[0] - 120);
+            smoothedNoise += Math.abs(whole.get(t).get(0).face().mesh().light()[0] - 120);
+        }
+        assertTrue(smoothedNoise < 0.6 * rawNoise, "the light is smoothed along the track: " + smoothedNoise + " against " + rawNoise);
         List<List<TrackedFace>> alone = track(frames, TrackSettings.OFF, null);
         assertEquals(0.3 / EyeOpening.TYPICAL_OPEN, alone.get(41).get(0).face().mesh().relativeEyeOpening(), 1e-9,
                 "with no track, a frame is judged against a typical open reading");

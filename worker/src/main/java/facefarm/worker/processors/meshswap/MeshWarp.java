@@ -51,54 +51,98 @@ public final class MeshWarp implements AutoCloseable {
         int width = box.width();
         int height = box.height();
         double[][] inverse = new double[triangles.length][];
-        try (Mat ids = new Mat(height, width, opencv_core.CV_32SC1, new Scalar(0))) {
+        for (int t = 0; t < triangles.length; t++) {
+            int[] tri = triangles[t];
+            inverse[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]),
+                    sourcePoints.get(tri[0]), sourcePoints.get(tri[1]), sourcePoints.get(tri[2]));
+        }
+        int[] id = triangleIds(target, box, inverse);
+        int pixels = width * height;
+        float[] mapX = new float[pixels];
+        float[] mapY = new float[pixels];
+        byte[] inside = new byte[pixels];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                double[] m = id[i] == 0 ? null : inverse[id[i] - 1];
+                if (m == null) {
+                    mapX[i] = -1;
+                    mapY[i] = -1;
+                    continue;
+                }
+                double fx = x + box.x();
+                double fy = y + box.y();
+                mapX[i] = (float) (m[0] * fx + m[1] * fy + m[2]);
+                mapY[i] = (float) (m[3] * fx + m[4] * fy + m[5]);
+                inside[i] = (byte) 255;
+            }
+        }
+        try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1);
+             Mat face = new Mat(); Mat triangle = new Mat(height, width, opencv_core.CV_8UC1)) {
+            ((FloatBuffer) mx.createBuffer()).put(mapX);
+            ((FloatBuffer) my.createBuffer()).put(mapY);
+            opencv_imgproc.remap(source, warped, mx, my, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
+            opencv_imgproc.remap(sourceFace, face, mx, my, opencv_imgproc.INTER_NEAREST, opencv_core.BORDER_CONSTANT, new Scalar(0));
+            ((ByteBuffer) triangle.createBuffer()).put(inside);
+            opencv_core.bitwise_and(triangle, face, coverage);
+        }
+    }
+
+    /**
+     * Which triangle (1-based; 0 for none) covers each pixel of {@code box} on the target mesh, leaving out those whose
+     * map is null (degenerate).
+     */
+    private int[] triangleIds(List<Point> target, Rect box, double[][] maps) {
+        int[] id = new int[box.width() * box.height()];
+        try (Mat ids = new Mat(box.height(), box.width(), opencv_core.CV_32SC1, new Scalar(0))) {
             for (int t = 0; t < triangles.length; t++) {
-                int[] tri = triangles[t];
-                inverse[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]),
-                        sourcePoints.get(tri[0]), sourcePoints.get(tri[1]), sourcePoints.get(tri[2]));
-                if (inverse[t] == null) {
+                if (maps[t] == null) {
                     continue;
                 }
                 try (Mat polygon = new Mat(3, 1, opencv_core.CV_32SC2)) {
                     IntBuffer buffer = polygon.createBuffer();
-                    for (int v : tri) {
+                    for (int v : triangles[t]) {
                         buffer.put(Math.round(target.get(v).x() - box.x())).put(Math.round(target.get(v).y() - box.y()));
                     }
                     opencv_imgproc.fillConvexPoly(ids, polygon, new Scalar(t + 1), opencv_imgproc.LINE_8, 0);
                 }
             }
-            int pixels = width * height;
-            int[] id = new int[pixels];
             ((IntBuffer) ids.createBuffer()).get(id);
-            float[] mapX = new float[pixels];
-            float[] mapY = new float[pixels];
-            byte[] inside = new byte[pixels];
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int i = y * width + x;
-                    double[] m = id[i] == 0 ? null : inverse[id[i] - 1];
-                    if (m == null) {
-                        mapX[i] = -1;
-                        mapY[i] = -1;
-                        continue;
-                    }
-                    double fx = x + box.x();
-                    double fy = y + box.y();
-                    mapX[i] = (float) (m[0] * fx + m[1] * fy + m[2]);
-                    mapY[i] = (float) (m[3] * fx + m[4] * fy + m[5]);
-                    inside[i] = (byte) 255;
-                }
+        }
+        return id;
+    }
+
+    /**
+     * Values given at the mesh's points ({@code channels} per point), interpolated linearly over the target mesh's
+     * triangles at each pixel of {@code box}; NaN where no triangle covers the pixel.
+     */
+    public float[] interpolate(List<Point> target, Rect box, float[] values, int channels) {
+        double[][] barycentric = new double[triangles.length][];
+        for (int t = 0; t < triangles.length; t++) {
+            int[] tri = triangles[t];
+            // the map from a pixel to its first two barycentric weights: the affine map onto (1,0), (0,1), (0,0)
+            barycentric[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]), new Point(1, 0), new Point(0, 1), new Point(0, 0));
+        }
+        int[] id = triangleIds(target, box, barycentric);
+        int width = box.width();
+        float[] out = new float[id.length * channels];
+        for (int i = 0; i < id.length; i++) {
+            if (id[i] == 0) {
+                java.util.Arrays.fill(out, i * channels, (i + 1) * channels, Float.NaN);
+                continue;
             }
-            try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1);
-                 Mat face = new Mat(); Mat triangle = new Mat(height, width, opencv_core.CV_8UC1)) {
-                ((FloatBuffer) mx.createBuffer()).put(mapX);
-                ((FloatBuffer) my.createBuffer()).put(mapY);
-                opencv_imgproc.remap(source, warped, mx, my, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
-                opencv_imgproc.remap(sourceFace, face, mx, my, opencv_imgproc.INTER_NEAREST, opencv_core.BORDER_CONSTANT, new Scalar(0));
-                ((ByteBuffer) triangle.createBuffer()).put(inside);
-                opencv_core.bitwise_and(triangle, face, coverage);
+            double[] m = barycentric[id[i] - 1];
+            int[] tri = triangles[id[i] - 1];
+            double fx = i % width + box.x();
+            double fy = i / width + box.y();
+            double a = Math.min(1, Math.max(0, m[0] * fx + m[1] * fy + m[2]));
+            double b = Math.min(1 - a, Math.max(0, m[3] * fx + m[4] * fy + m[5]));
+            double c = 1 - a - b;
+            for (int ch = 0; ch < channels; ch++) {
+                out[i * channels + ch] = (float) (a * values[tri[0] * channels + ch] + b * values[tri[1] * channels + ch] + c * values[tri[2] * channels + ch]);
             }
         }
+        return out;
     }
 
     /**

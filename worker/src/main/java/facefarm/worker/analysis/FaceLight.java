@@ -1,0 +1,123 @@
+package facefarm.worker.analysis;
+
+import java.nio.IntBuffer;
+import java.util.List;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * The light on a face, as the local mean colour of its skin at each of its mesh's points: a Gaussian of
+ * {@link #REACH} eye spans over the face's skin (its hull without eyes, lips and brows, whose colours are not the
+ * light's). Read per frame in analysis, so tracking can smooth it along the face's track like the points, and a swap
+ * that takes the scene's light from it does not flicker with noise or compression from frame to frame.
+ */
+public final class FaceLight {
+    /** The neighbourhood of a mean, in eye-corner distances: wider than skin detail, narrower than the face. */
+    public static final double REACH = 0.4;
+    /** What is left out of the skin: eyes grown by this many eye widths, lips by this many mouth widths. */
+    static final double EYE_MARGIN = 0.25;
+    static final double MOUTH_MARGIN = 0.12;
+    /** And brows by this many eye-corner distances. */
+    static final double BROW_MARGIN = 0.04;
+    private static final float MIN_WEIGHT = 1e-3f;
+
+    private FaceLight() {
+    }
+
+    /**
+     * The mean B, G, R of the skin around each point (3 values per point, in point order), or null when the face is
+     * too small or outside the frame.
+     */
+    public static float[] sample(Mat frame, List<Point> points) {
+        double eyeSpan = Geometry.distance(points.get(MeshRegions.EYE_CORNERS[0]), points.get(MeshRegions.EYE_CORNERS[3]));
+        if (eyeSpan < 8) {
+            return null;
+        }
+        double sigma = REACH * eyeSpan;
+        float[] e = Geometry.extent(points);
+        int margin = (int) Math.ceil(sigma);
+        int x1 = Math.max(0, (int) Math.floor(e[0]) - margin);
+        int y1 = Math.max(0, (int) Math.floor(e[1]) - margin);
+        int x2 = Math.min(frame.cols(), (int) Math.ceil(e[2]) + margin + 1);
+        int y2 = Math.min(frame.rows(), (int) Math.ceil(e[3]) + margin + 1);
+        if (x2 - x1 < 8 || y2 - y1 < 8) {
+            return null;
+        }
+        Rect box = new Rect(x1, y1, x2 - x1, y2 - y1);
+        try (Mat region = new Mat(frame, box); Mat skin = skin(points, box, eyeSpan); Mat weight = new Mat(); Mat colour = new Mat(); Mat weight3 = new Mat()) {
+            skin.convertTo(weight, opencv_core.CV_32F, 1 / 255.0, 0);
+            region.convertTo(colour, opencv_core.CV_32F);
+            try (MatVector channels = new MatVector(weight, weight, weight)) {
+                opencv_core.merge(channels, weight3);
+            }
+            opencv_core.multiply(colour, weight3, colour);
+            LowPass.apply(colour, sigma);
+            LowPass.apply(weight, sigma);
+            int width = box.width();
+            float[] w = new float[width * box.height()];
+            float[] c = new float[w.length * 3];
+            weight.getFloatBuffer().get(w);
+            colour.getFloatBuffer().get(c);
+            float[] out = new float[points.size() * 3];
+            for (int p = 0; p < points.size(); p++) {
+                int x = Math.min(width - 1, Math.max(0, Math.round(points.get(p).x()) - x1));
+                int y = Math.min(box.height() - 1, Math.max(0, Math.round(points.get(p).y()) - y1));
+                int i = y * width + x;
+                float k = Math.max(MIN_WEIGHT, w[i]);
+                for (int ch = 0; ch < 3; ch++) {
+                    out[3 * p + ch] = c[3 * i + ch] / k;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** 255 on the face's skin in {@code box}: the points' hull without the eyes, lips and brows, each grown by a margin. */
+    static Mat skin(List<Point> points, Rect box, double eyeSpan) {
+        Mat skin = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0));
+        try (Mat all = polygon(points, null, box); Mat hull = new Mat(); Mat holes = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0))) {
+            opencv_imgproc.convexHull(all, hull);
+            try (MatVector contours = new MatVector(hull)) {
+                opencv_imgproc.fillPoly(skin, contours, new Scalar(255));
+            }
+            int[] corners = MeshRegions.EYE_CORNERS;
+            double mouthWidth = Geometry.distance(points.get(MeshRegions.LIPS_OUTER[0]), points.get(MeshRegions.LIPS_OUTER[10]));
+            grownFill(points, MeshRegions.RIGHT_EYE, box, holes, EYE_MARGIN * Geometry.distance(points.get(corners[0]), points.get(corners[1])));
+            grownFill(points, MeshRegions.LEFT_EYE, box, holes, EYE_MARGIN * Geometry.distance(points.get(corners[2]), points.get(corners[3])));
+            grownFill(points, MeshRegions.LIPS_OUTER, box, holes, MOUTH_MARGIN * mouthWidth);
+            grownFill(points, MeshRegions.RIGHT_BROW, box, holes, BROW_MARGIN * eyeSpan);
+            grownFill(points, MeshRegions.LEFT_BROW, box, holes, BROW_MARGIN * eyeSpan);
+            opencv_core.subtract(skin, holes, skin);
+        }
+        return skin;
+    }
+
+    private static void grownFill(List<Point> points, int[] contour, Rect box, Mat into, double by) {
+        try (Mat part = new Mat(into.rows(), into.cols(), opencv_core.CV_8UC1, new Scalar(0)); Mat polygon = polygon(points, contour, box);
+             MatVector contours = new MatVector(polygon)) {
+            opencv_imgproc.fillPoly(part, contours, new Scalar(255));
+            int size = Math.max(1, (int) Math.round(2 * by)) | 1;
+            try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(size, size))) {
+                opencv_imgproc.dilate(part, part, kernel);
+            }
+            opencv_core.bitwise_or(into, part, into);
+        }
+    }
+
+    /** The points named by {@code indices} (all of them when null), relative to the box, as a CV_32SC2 contour. */
+    private static Mat polygon(List<Point> points, int[] indices, Rect box) {
+        int n = indices == null ? points.size() : indices.length;
+        Mat polygon = new Mat(n, 1, opencv_core.CV_32SC2);
+        IntBuffer buffer = polygon.createBuffer();
+        for (int k = 0; k < n; k++) {
+            Point p = points.get(indices == null ? k : indices[k]);
+            buffer.put(Math.round(p.x() - box.x())).put(Math.round(p.y() - box.y()));
+        }
+        return polygon;
+    }
+}
