@@ -49,15 +49,8 @@ public final class FaceLight {
             return null;
         }
         Rect box = new Rect(x1, y1, x2 - x1, y2 - y1);
-        try (Mat region = new Mat(frame, box); Mat skin = skin(points, box, eyeSpan); Mat weight = new Mat(); Mat colour = new Mat(); Mat weight3 = new Mat()) {
-            skin.convertTo(weight, opencv_core.CV_32F, 1 / 255.0, 0);
-            region.convertTo(colour, opencv_core.CV_32F);
-            try (MatVector channels = new MatVector(weight, weight, weight)) {
-                opencv_core.merge(channels, weight3);
-            }
-            opencv_core.multiply(colour, weight3, colour);
-            LowPass.apply(colour, sigma);
-            LowPass.apply(weight, sigma);
+        try (Mat region = new Mat(frame, box); Mat skin = skin(points, box, eyeSpan); Mat weight = new Mat(); Mat colour = new Mat()) {
+            LowPass.masked(region, skin, sigma, colour, weight);
             int width = box.width();
             float[] w = new float[width * box.height()];
             float[] c = new float[w.length * 3];

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.worker.SharedFiles;
+import facefarm.worker.MeshedFace;
 import java.util.List;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
@@ -16,12 +15,9 @@ class FaceLightTest {
 
     @Test
     void theSkinsLightAtEveryPointWithoutTheEyesDarkAndFollowingAChangeOfLight() {
-        try (FaceDetection detection = new FaceDetection(
-                List.of(new OnnxFaceDetector(DetectorModel.YUNET, SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)),
-                FaceDetection.Options.DEFAULT);
-             FaceMesh468 mesh = new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx"));
-             Mat photo = opencv_imgcodecs.imread(SharedFiles.media("astronaut.png").toString()); Mat darker = new Mat()) {
-            List<Point> points = mesh.run(photo, detection.detect(photo).get(0)).points();
+        try (MeshedFace face = MeshedFace.astronaut(); Mat darker = new Mat()) {
+            Mat photo = face.image();
+            List<Point> points = face.points();
             float[] light = FaceLight.sample(photo, points);
             assertEquals(468 * 3, light.length);
             // the right eye's upper lid middle (159) against the right cheek (50): the eye's sclera, iris and lashes are left out

@@ -3,7 +3,6 @@ package facefarm.worker.processors.meshswap;
 import facefarm.worker.analysis.LowPass;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 
 /**
  * Gives the warped source the target's light and colour locally: each pixel is scaled, per channel, by the ratio of
@@ -26,15 +25,9 @@ public final class LocalColourMatch {
      */
     public static void apply(Mat warped, float[] targetMean, Mat support, double sigma) {
         int pixels = (int) support.total();
-        try (Mat weight = new Mat(); Mat warpedF = new Mat(); Mat warpedMean = new Mat(); Mat weight3 = new Mat(); Mat result = new Mat()) {
-            support.convertTo(weight, opencv_core.CV_32F, 1 / 255.0, 0);
+        try (Mat weight = new Mat(); Mat warpedF = new Mat(); Mat warpedMean = new Mat(); Mat result = new Mat()) {
+            LowPass.masked(warped, support, sigma, warpedMean, weight);
             warped.convertTo(warpedF, opencv_core.CV_32F);
-            try (MatVector channels = new MatVector(weight, weight, weight)) {
-                opencv_core.merge(channels, weight3);
-            }
-            opencv_core.multiply(warpedF, weight3, warpedMean);
-            LowPass.apply(warpedMean, sigma);
-            LowPass.apply(weight, sigma);
             float[] w = new float[pixels];
             float[] sm = new float[pixels * 3];
             float[] v = new float[pixels * 3];

@@ -3,18 +3,13 @@ package facefarm.worker.processors.meshswap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.worker.SharedFiles;
-import facefarm.worker.analysis.DetectorModel;
-import facefarm.worker.analysis.FaceDetection;
-import facefarm.worker.analysis.FaceMesh468;
+import facefarm.worker.MeshedFace;
 import facefarm.worker.analysis.MeshRegions;
-import facefarm.worker.analysis.OnnxFaceDetector;
 import facefarm.worker.analysis.Point;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
@@ -26,12 +21,9 @@ class SourceFaceMaskTest {
 
     @Test
     void theHullsBackgroundIsCutAwayAndTheFeaturesStay() {
-        try (FaceDetection detection = new FaceDetection(
-                List.of(new OnnxFaceDetector(DetectorModel.YUNET, SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)),
-                FaceDetection.Options.DEFAULT);
-             FaceMesh468 mesh = new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx"));
-             Mat source = opencv_imgcodecs.imread(SharedFiles.media("astronaut.png").toString())) {
-            List<Point> points = mesh.run(source, detection.detect(source).get(0)).points();
+        try (MeshedFace astronaut = MeshedFace.astronaut()) {
+            Mat source = astronaut.image();
+            List<Point> points = astronaut.points();
             try (Mat face = SourceFaceMask.of(source, points); Mat hull = hull(points, source)) {
                 int kept = opencv_core.countNonZero(face);
                 int hullArea = opencv_core.countNonZero(hull);

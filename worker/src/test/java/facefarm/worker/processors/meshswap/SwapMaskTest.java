@@ -3,16 +3,11 @@ package facefarm.worker.processors.meshswap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.worker.SharedFiles;
-import facefarm.worker.analysis.DetectorModel;
-import facefarm.worker.analysis.FaceDetection;
-import facefarm.worker.analysis.FaceMesh468;
-import facefarm.worker.analysis.OnnxFaceDetector;
+import facefarm.worker.MeshedFace;
 import facefarm.worker.analysis.Point;
 import facefarm.worker.processors.MeshSwapper;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -35,12 +30,9 @@ class SwapMaskTest {
 
     @Test
     void aBlinkKeepsMoreOfTheTargetsEyesThanOpenEyesDo() {
-        try (FaceDetection detection = new FaceDetection(
-                List.of(new OnnxFaceDetector(DetectorModel.YUNET, SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)),
-                FaceDetection.Options.DEFAULT);
-             FaceMesh468 mesh = new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx"));
-             Mat face = opencv_imgcodecs.imread(SharedFiles.media("astronaut.png").toString())) {
-            List<Point> points = mesh.run(face, detection.detect(face).get(0)).points();
+        try (MeshedFace astronaut = MeshedFace.astronaut()) {
+            Mat face = astronaut.image();
+            List<Point> points = astronaut.points();
             Rect box = MeshSwapper.bounds(points, face.cols(), face.rows(), MeshSwapper.BOX_MARGIN);
             try (Mat coverage = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(255));
                  SwapMask open = SwapMask.of(points, box, coverage, 1.0);
