@@ -8,7 +8,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The light on a face, as the local mean colour of its skin at each of its mesh's points: a Gaussian of
@@ -90,15 +89,12 @@ public final class FaceLight {
         return skin;
     }
 
+    /** Fills the contour grown by {@code by} pixels: its outline drawn that thick is a dilation by a disc, and cheaper. */
     private static void grownFill(List<Point> points, int[] contour, Rect box, Mat into, double by) {
-        try (Mat part = new Mat(into.rows(), into.cols(), opencv_core.CV_8UC1, new Scalar(0)); Mat polygon = polygon(points, contour, box);
-             MatVector contours = new MatVector(polygon)) {
-            opencv_imgproc.fillPoly(part, contours, new Scalar(255));
-            int size = Math.max(1, (int) Math.round(2 * by)) | 1;
-            try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(size, size))) {
-                opencv_imgproc.dilate(part, part, kernel);
-            }
-            opencv_core.bitwise_or(into, part, into);
+        try (Mat polygon = polygon(points, contour, box); MatVector contours = new MatVector(polygon)) {
+            opencv_imgproc.fillPoly(into, contours, new Scalar(255));
+            int thickness = Math.max(1, (int) Math.round(2 * by));
+            opencv_imgproc.polylines(into, contours, true, new Scalar(255), thickness, opencv_imgproc.LINE_8, 0);
         }
     }
 

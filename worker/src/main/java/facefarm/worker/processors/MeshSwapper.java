@@ -131,7 +131,8 @@ public final class MeshSwapper implements FrameProcessor {
             return;
         }
         try (Mat warped = new Mat(); Mat coverage = new Mat(); Mat region = new Mat(frame, box)) {
-            warp.warp(targetPoints, box, warped, coverage);
+            MeshWarp.Placement placement = warp.place(targetPoints, box);
+            placement.warp(warped, coverage);
             if (opencv_core.countNonZero(coverage) < 16) {
                 return;
             }
@@ -140,7 +141,7 @@ public final class MeshSwapper implements FrameProcessor {
                     return;
                 }
                 if (light != null) {
-                    float[] targetMean = warp.interpolate(targetPoints, box, light, 3);
+                    float[] targetMean = placement.interpolate(light, 3);
                     LocalColourMatch.apply(warped, targetMean, mask.support(), Math.max(2, FaceLight.REACH * SwapMask.eyeSpan(targetPoints)));
                 }
                 switch (blend) {

@@ -48,43 +48,96 @@ public final class MeshWarp implements AutoCloseable {
      * which of the box's pixels a triangle covers with the source's face ({@code coverage}, 255 or 0).
      */
     public void warp(List<Point> target, Rect box, Mat warped, Mat coverage) {
-        int width = box.width();
-        int height = box.height();
+        place(target, box).warp(warped, coverage);
+    }
+
+    /** The target mesh's triangles laid over {@code box}: which covers each pixel, found once for all that uses it. */
+    public Placement place(List<Point> target, Rect box) {
         double[][] inverse = new double[triangles.length][];
         for (int t = 0; t < triangles.length; t++) {
             int[] tri = triangles[t];
             inverse[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]),
                     sourcePoints.get(tri[0]), sourcePoints.get(tri[1]), sourcePoints.get(tri[2]));
         }
-        int[] id = triangleIds(target, box, inverse);
-        int pixels = width * height;
-        float[] mapX = new float[pixels];
-        float[] mapY = new float[pixels];
-        byte[] inside = new byte[pixels];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int i = y * width + x;
+        return new Placement(target, box, inverse, triangleIds(target, box, inverse));
+    }
+
+    /** A target mesh laid over a box of its frame. */
+    public final class Placement {
+        private final List<Point> target;
+        private final Rect box;
+        private final double[][] inverse;
+        private final int[] id;
+
+        private Placement(List<Point> target, Rect box, double[][] inverse, int[] id) {
+            this.target = target;
+            this.box = box;
+            this.inverse = inverse;
+            this.id = id;
+        }
+
+        /** The source warped onto the box ({@code warped}, BGR) and which pixels it covers with its face ({@code coverage}). */
+        public void warp(Mat warped, Mat coverage) {
+            int width = box.width();
+            int height = box.height();
+            int pixels = width * height;
+            float[] mapX = new float[pixels];
+            float[] mapY = new float[pixels];
+            byte[] inside = new byte[pixels];
+            for (int i = 0; i < pixels; i++) {
                 double[] m = id[i] == 0 ? null : inverse[id[i] - 1];
                 if (m == null) {
                     mapX[i] = -1;
                     mapY[i] = -1;
                     continue;
                 }
-                double fx = x + box.x();
-                double fy = y + box.y();
+                double fx = i % width + box.x();
+                double fy = i / width + box.y();
                 mapX[i] = (float) (m[0] * fx + m[1] * fy + m[2]);
                 mapY[i] = (float) (m[3] * fx + m[4] * fy + m[5]);
                 inside[i] = (byte) 255;
             }
+            try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1);
+                 Mat face = new Mat(); Mat triangle = new Mat(height, width, opencv_core.CV_8UC1)) {
+                ((FloatBuffer) mx.createBuffer()).put(mapX);
+                ((FloatBuffer) my.createBuffer()).put(mapY);
+                opencv_imgproc.remap(source, warped, mx, my, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
+                opencv_imgproc.remap(sourceFace, face, mx, my, opencv_imgproc.INTER_NEAREST, opencv_core.BORDER_CONSTANT, new Scalar(0));
+                ((ByteBuffer) triangle.createBuffer()).put(inside);
+                opencv_core.bitwise_and(triangle, face, coverage);
+            }
         }
-        try (Mat mx = new Mat(height, width, opencv_core.CV_32FC1); Mat my = new Mat(height, width, opencv_core.CV_32FC1);
-             Mat face = new Mat(); Mat triangle = new Mat(height, width, opencv_core.CV_8UC1)) {
-            ((FloatBuffer) mx.createBuffer()).put(mapX);
-            ((FloatBuffer) my.createBuffer()).put(mapY);
-            opencv_imgproc.remap(source, warped, mx, my, opencv_imgproc.INTER_LINEAR, opencv_core.BORDER_REPLICATE, new Scalar());
-            opencv_imgproc.remap(sourceFace, face, mx, my, opencv_imgproc.INTER_NEAREST, opencv_core.BORDER_CONSTANT, new Scalar(0));
-            ((ByteBuffer) triangle.createBuffer()).put(inside);
-            opencv_core.bitwise_and(triangle, face, coverage);
+
+        /**
+         * Values given at the mesh's points ({@code channels} per point), interpolated linearly over the triangles at
+         * each pixel of the box; NaN where no triangle covers the pixel.
+         */
+        public float[] interpolate(float[] values, int channels) {
+            double[][] barycentric = new double[triangles.length][];
+            int width = box.width();
+            float[] out = new float[id.length * channels];
+            for (int i = 0; i < id.length; i++) {
+                if (id[i] == 0) {
+                    Arrays.fill(out, i * channels, (i + 1) * channels, Float.NaN);
+                    continue;
+                }
+                int t = id[i] - 1;
+                int[] tri = triangles[t];
+                if (barycentric[t] == null) {
+                    // the map from a pixel to its first two barycentric weights: the affine map onto (1,0), (0,1), (0,0)
+                    barycentric[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]), new Point(1, 0), new Point(0, 1), new Point(0, 0));
+                }
+                double[] m = barycentric[t];
+                double fx = i % width + box.x();
+                double fy = i / width + box.y();
+                double a = Math.min(1, Math.max(0, m[0] * fx + m[1] * fy + m[2]));
+                double b = Math.min(1 - a, Math.max(0, m[3] * fx + m[4] * fy + m[5]));
+                double c = 1 - a - b;
+                for (int ch = 0; ch < channels; ch++) {
+                    out[i * channels + ch] = (float) (a * values[tri[0] * channels + ch] + b * values[tri[1] * channels + ch] + c * values[tri[2] * channels + ch]);
+                }
+            }
+            return out;
         }
     }
 
@@ -94,55 +147,24 @@ public final class MeshWarp implements AutoCloseable {
      */
     private int[] triangleIds(List<Point> target, Rect box, double[][] maps) {
         int[] id = new int[box.width() * box.height()];
-        try (Mat ids = new Mat(box.height(), box.width(), opencv_core.CV_32SC1, new Scalar(0))) {
+        // one polygon and one colour, refilled for each triangle: a native allocation per triangle cost more than the fill
+        try (Mat ids = new Mat(box.height(), box.width(), opencv_core.CV_32SC1, new Scalar(0)); Mat polygon = new Mat(3, 1, opencv_core.CV_32SC2);
+             Scalar colour = new Scalar(0)) {
+            IntBuffer buffer = polygon.createBuffer();
             for (int t = 0; t < triangles.length; t++) {
                 if (maps[t] == null) {
                     continue;
                 }
-                try (Mat polygon = new Mat(3, 1, opencv_core.CV_32SC2)) {
-                    IntBuffer buffer = polygon.createBuffer();
-                    for (int v : triangles[t]) {
-                        buffer.put(Math.round(target.get(v).x() - box.x())).put(Math.round(target.get(v).y() - box.y()));
-                    }
-                    opencv_imgproc.fillConvexPoly(ids, polygon, new Scalar(t + 1), opencv_imgproc.LINE_8, 0);
+                buffer.clear();
+                for (int v : triangles[t]) {
+                    buffer.put(Math.round(target.get(v).x() - box.x())).put(Math.round(target.get(v).y() - box.y()));
                 }
+                colour.put(0, t + 1);
+                opencv_imgproc.fillConvexPoly(ids, polygon, colour, opencv_imgproc.LINE_8, 0);
             }
             ((IntBuffer) ids.createBuffer()).get(id);
         }
         return id;
-    }
-
-    /**
-     * Values given at the mesh's points ({@code channels} per point), interpolated linearly over the target mesh's
-     * triangles at each pixel of {@code box}; NaN where no triangle covers the pixel.
-     */
-    public float[] interpolate(List<Point> target, Rect box, float[] values, int channels) {
-        double[][] barycentric = new double[triangles.length][];
-        for (int t = 0; t < triangles.length; t++) {
-            int[] tri = triangles[t];
-            // the map from a pixel to its first two barycentric weights: the affine map onto (1,0), (0,1), (0,0)
-            barycentric[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]), new Point(1, 0), new Point(0, 1), new Point(0, 0));
-        }
-        int[] id = triangleIds(target, box, barycentric);
-        int width = box.width();
-        float[] out = new float[id.length * channels];
-        for (int i = 0; i < id.length; i++) {
-            if (id[i] == 0) {
-                java.util.Arrays.fill(out, i * channels, (i + 1) * channels, Float.NaN);
-                continue;
-            }
-            double[] m = barycentric[id[i] - 1];
-            int[] tri = triangles[id[i] - 1];
-            double fx = i % width + box.x();
-            double fy = i / width + box.y();
-            double a = Math.min(1, Math.max(0, m[0] * fx + m[1] * fy + m[2]));
-            double b = Math.min(1 - a, Math.max(0, m[3] * fx + m[4] * fy + m[5]));
-            double c = 1 - a - b;
-            for (int ch = 0; ch < channels; ch++) {
-                out[i * channels + ch] = (float) (a * values[tri[0] * channels + ch] + b * values[tri[1] * channels + ch] + c * values[tri[2] * channels + ch]);
-            }
-        }
-        return out;
     }
 
     /**
