@@ -37,10 +37,10 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
      * (this model) keeps its lids open and a blink can only come from the target's pixels. Between the two by how
      * far the eyes' opening has fallen below the track's open eyes (measured in MeshSwapperPerformanceTest).
      */
-    static final double EYE_MARGIN_OPEN = 0.10;
+    static final double EYE_MARGIN_OPEN = 0.0;
     static final double EYE_MARGIN_CLOSED = 0.25;
     /** Eye openings, relative to the track's open eyes, where the margin starts to grow and where it is full. */
-    static final double OPENING_FULL = 0.9;
+    static final double OPENING_FULL = 0.95;
     static final double OPENING_BLINK = 0.7;
     /**
      * The swap fades back to the target between these heights above the eyes, in eye-to-lower-brow heights: the
