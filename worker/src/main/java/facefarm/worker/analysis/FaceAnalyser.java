@@ -129,7 +129,8 @@ public final class FaceAnalyser implements AutoCloseable {
                 List<Face> meshed = new ArrayList<>(faces.size());
                 for (int i = 0; i < faces.size(); i++) {
                     List<Point> points = meshes.get(i).points();
-                    meshed.add(faces.get(i).withMesh(DenseMesh.of(points, EyeOpening.of(faceFrames.get(i), points), FaceLight.sample(faceFrames.get(i), points))));
+                    Mat frame = faceFrames.get(i);
+                    meshed.add(faces.get(i).withMesh(DenseMesh.of(points, EyeOpening.of(frame, points), FaceLight.sample(frame, points))));
                 }
                 faces = meshed;
             }

@@ -72,7 +72,8 @@ public final class FaceLight {
     /** 255 on the face's skin in {@code box}: the points' hull without the eyes, lips and brows, each grown by a margin. */
     static Mat skin(List<Point> points, Rect box, double eyeSpan) {
         Mat skin = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0));
-        try (Mat all = polygon(points, null, box); Mat hull = new Mat(); Mat holes = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0))) {
+        try (Mat all = polygon(points, null, box); Mat hull = new Mat();
+             Mat holes = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0))) {
             opencv_imgproc.convexHull(all, hull);
             try (MatVector contours = new MatVector(hull)) {
                 opencv_imgproc.fillPoly(skin, contours, new Scalar(255));

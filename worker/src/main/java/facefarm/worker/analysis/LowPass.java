@@ -37,8 +37,8 @@ public final class LowPass {
         }
         Size full = image.size();
         try (Mat small = new Mat()) {
-            opencv_imgproc.resize(image, small, new Size(Math.max(1, (int) Math.round(full.width() / scale)), Math.max(1, (int) Math.round(full.height() / scale))),
-                    0, 0, opencv_imgproc.INTER_AREA);
+            Size reduced = new Size(Math.max(1, (int) Math.round(full.width() / scale)), Math.max(1, (int) Math.round(full.height() / scale)));
+            opencv_imgproc.resize(image, small, reduced, 0, 0, opencv_imgproc.INTER_AREA);
             opencv_imgproc.GaussianBlur(small, small, new Size(0, 0), sigma / scale);
             opencv_imgproc.resize(small, image, full, 0, 0, opencv_imgproc.INTER_LINEAR);
         }

@@ -6,7 +6,6 @@ import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceLight;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.Geometry;
-import facefarm.worker.analysis.MeshRegions;
 import facefarm.worker.analysis.Point;
 import facefarm.worker.processors.meshswap.LocalColourMatch;
 import facefarm.worker.processors.meshswap.MeshWarp;
@@ -27,7 +26,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * The open face swapper: no generative model, only MediaPipe FaceMesh (Apache-2.0). The source's texture is warped
  * onto each target face's mesh ({@link MeshWarp}), so identity comes from the source and pose from the target; the
  * target keeps its own mouth, eyes (with their lids through a blink, judged along the track) and forehead
- * ({@link SwapMask}), so the face performs exactly as the actor did. The warped skin takes the scene's light locally ({@link LocalColourMatch}) and joins the frame by multi-band
+ * ({@link SwapMask}), so the face performs exactly as the actor did. The warped skin takes the scene's light locally
+ * ({@link LocalColourMatch}, from the face's light smoothed along its track) and joins the frame by multi-band
  * blending (default), a feathered alpha or Poisson cloning. Pixels outside the face's box are never touched.
  */
 public final class MeshSwapper implements FrameProcessor {

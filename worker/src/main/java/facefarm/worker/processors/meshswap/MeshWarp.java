@@ -134,7 +134,8 @@ public final class MeshWarp implements AutoCloseable {
                 double b = Math.min(1 - a, Math.max(0, m[3] * fx + m[4] * fy + m[5]));
                 double c = 1 - a - b;
                 for (int ch = 0; ch < channels; ch++) {
-                    out[i * channels + ch] = (float) (a * values[tri[0] * channels + ch] + b * values[tri[1] * channels + ch] + c * values[tri[2] * channels + ch]);
+                    double value = a * values[tri[0] * channels + ch] + b * values[tri[1] * channels + ch] + c * values[tri[2] * channels + ch];
+                    out[i * channels + ch] = (float) value;
                 }
             }
             return out;
