@@ -10,8 +10,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Writes the payload into a frame's luma, invisibly: the DWT-DCT scheme of {@link WatermarkGrid}. Only blocks whose
- * coefficients are not already in the right order by {@link #MARGIN} change, by the least that puts them there, so
- * flat and busy regions alike move by about a level of 255. The change goes back to the frame through the inverse
+ * coefficients are not already in the right order by {@link #MARGIN} change, by the least that puts them there, and
+ * none by more than {@link #MAX_SHORTFALL}, so no pixel moves by more than 14 levels of 255. The change goes back to the frame through the inverse
  * Haar step (detail bands untouched) and a smooth upscale, added equally to B, G and R, which moves luma alone.
  * Each frame is marked on its own, so a chunked render is marked exactly as a one-chunk render.
  */
@@ -21,6 +21,12 @@ public final class WatermarkEmbedder {
      * after halving the size, and the frame stays above 40 dB PSNR; see WatermarkTest for the figures.
      */
     static final float MARGIN = 24f;
+    /**
+     * The most a block is moved, in LL units (5 times the margin). A block across a strong edge can sit far on the
+     * wrong side, and moving it all the way printed a visible square on the edge (pixels moved by up to 52 levels on
+     * face_2); such a block is left as it is, and the soft votes of its bit's other five copies carry the bit.
+     */
+    static final float MAX_SHORTFALL = 5 * MARGIN;
 
     private final boolean[] word;
 
@@ -36,7 +42,7 @@ public final class WatermarkEmbedder {
             for (int column = 0; column < WatermarkGrid.BLOCKS; column++) {
                 float sign = word[WatermarkGrid.bitOf(row, column)] ? 1f : -1f;
                 float shortfall = MARGIN - sign * WatermarkGrid.relation(band, row, column);
-                if (shortfall > 0) {
+                if (shortfall > 0 && shortfall <= MAX_SHORTFALL) {
                     // adding a * PAIR moves the relation by 2a, as PAIR has a squared norm of 2
                     float amount = sign * shortfall / 2f;
                     addBlock(change, row, column, amount);
