@@ -17,6 +17,7 @@ import facefarm.worker.provenance.WatermarkScan;
 import facefarm.worker.provenance.c2pa.C2paReader;
 import facefarm.worker.provenance.c2pa.CredentialsCheck;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +107,7 @@ class FarmRenderEndToEndTest {
         // the default chain, smoothing on: every chunk decodes the overlap its tracks read, and emits only its own frames
         Path target = SharedFiles.media("face_4.mp4");
         Path chunked = dir.resolve("chunked.mkv");
-        FarmCommand.Run run = render("face_4.mp4", chunked, "--chunk-frames", "17", "--workers", "2");
+        FarmCommand.Run run = render("face_4.mp4", chunked, "--chunk-frames", "17", "--workers", "2", "--still", "40");
         assertEquals(0, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("12 chunk(s), smoothing window 3, processors mesh_swapper,"), run.stderr());
         // the output is marked by default, naming this farm and this job, and reads back without a bit error
@@ -146,6 +150,26 @@ class FarmRenderEndToEndTest {
             swapped += java.util.Arrays.equals(original.get(i), b.get(i)) ? 0 : 1;
         }
         assertTrue(swapped > 150, "mesh_swapper changed " + swapped + " of 199 frames");
+
+        // the review still: frame 40 of the target and of the render, side by side, exactly as decoded
+        Path still = dir.resolve("chunked.before-after-40.png");
+        assertTrue(run.stdout().contains("still: " + still + " (frame 40,"), run.stdout());
+        try (Mat pair = opencv_imgcodecs.imread(still.toString())) {
+            assertEquals(2 * output.width(), pair.cols());
+            assertEquals(output.height(), pair.rows());
+            assertArrayEquals(original.get(40), half(pair, 0), "the still's left half is the target's frame 40");
+            assertArrayEquals(a.get(40), half(pair, 1), "the still's right half is the render's frame 40");
+        }
+    }
+
+    /** The BGR bytes of the left (0) or right (1) half of a side-by-side still. */
+    private static byte[] half(Mat pair, int which) {
+        int width = pair.cols() / 2;
+        try (Mat view = new Mat(pair, new Rect(which * width, 0, width, pair.rows())); Mat copy = view.clone()) {
+            byte[] bytes = new byte[(int) (copy.total() * copy.channels())];
+            ((ByteBuffer) copy.createBuffer()).get(bytes);
+            return bytes;
+        }
     }
 
     @Test
@@ -168,6 +192,12 @@ class FarmRenderEndToEndTest {
         String last = bad.stderr().strip().lines().reduce((x, y) -> y).orElse("");
         assertTrue(last.startsWith("error: unknown processor 'warp_drive'"), last);
         assertFalse(Files.exists(dir.resolve("o.mp4")));
+
+        FarmCommand.Run past = farm("still", "--target", SharedFiles.media("face_2.mp4").toString(), "--render", SharedFiles.media("face_2.mp4").toString(),
+                "--frame", "500", "--output", dir.resolve("s.png").toString());
+        assertEquals(2, past.exit(), past.stderr());
+        assertEquals("error: face_2.mp4 has 125 frame(s): no frame 500 (frames count from 0)", past.stderr().strip());
+        assertFalse(Files.exists(dir.resolve("s.png")));
     }
 
     @Test

@@ -3,27 +3,28 @@ package facefarm.deploy.cli;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
-import facefarm.common.messaging.ProvenanceCheck;
-import facefarm.common.provenance.Consent;
-import facefarm.common.provenance.VisibleLabel;
-import facefarm.common.jobs.JobSubmission;
-import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.jobs.JobSubmission;
+import facefarm.common.jobs.ProcessorOptions;
+import facefarm.common.jobs.Scheduling;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.Messages;
-import facefarm.worker.provenance.WatermarkScan;
+import facefarm.common.messaging.ProvenanceCheck;
+import facefarm.common.provenance.Consent;
+import facefarm.common.provenance.VisibleLabel;
 import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
 import facefarm.deploy.stack.LocalToken;
 import facefarm.models.ModelStore;
+import facefarm.worker.media.MediaException;
+import facefarm.worker.provenance.WatermarkScan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import facefarm.common.jobs.Scheduling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ public final class FarmCli {
                             [--processors LIST] [--chunk-frames N] [--workers N] [ANALYSIS] [PROCESSING]
                             [--audio-fit pad|trim|extend] [--fps 25] [--video-bitrate 20M] [--accept-license NAME ...]
                             [--priority 0..100] [--require TAG,...] [--webhook URL] [--consent ID[@DOCUMENT] ...]
-                            [--label TEXT [--label-position bottom-right] [--label-opacity 0.8]]
+                            [--label TEXT [--label-position bottom-right] [--label-opacity 0.8]] [--still FRAME]
                                            --source: the face to put on the target (needed by the swappers)
                                            --priority: higher runs first (default 50); --require: worker tags
                                              the job needs (pool=studio-a, gpu=a100, model=inswapper_128);
@@ -63,6 +64,10 @@ public final class FarmCli {
                                              frame (pad, the default for a video), stop at the shorter (trim), or
                                              last as long as the audio, holding the last frame (extend, for an image)
                                            --fps: frame rate of a video made from a still image (default 25)
+                                           --still: also write FRAME of the target and of the render side by
+                                             side, beside the output (out.mp4 -> out.before-after-FRAME.png)
+              ./farm still --target VIDEO|IMAGE --render VIDEO --frame N [--output FILE.png]
+                                           the same still for a render made before
               ./farm analyse --input IMAGE|VIDEO [--detector NAME] [--landmarker NAME] [--embedding] [--json OUT]
                             [--face-map FRAME:POSITION=NAME|PHOTO=NAME ...]
                             [ANALYSIS] [--accept-license NAME ...]
@@ -180,6 +185,7 @@ public final class FarmCli {
         try {
             return switch (args[0]) {
                 case "render" -> render(Options.parse(rest));
+                case "still" -> still(Options.parse(rest));
                 case "analyse", "analyze" -> analyse(Options.parse(rest), models == null ? ModelStore.fromEnvironment() : models);
                 case "benchmark" -> benchmark(Options.parse(rest), models == null ? ModelStore.fromEnvironment() : models);
                 case "up" -> up(Options.parse(rest));
@@ -242,6 +248,7 @@ public final class FarmCli {
         if (output.getParent() != null && !Files.isDirectory(output.getParent())) {
             throw new UsageException("the folder of --output, " + output.getParent() + ", does not exist");
         }
+        Integer still = o.has("--still") ? o.nonNegativeInt("--still") : null;
         int workers = o.positiveInt("--workers", 2);
         Integer chunkFrames = o.has("--chunk-frames") ? o.positiveInt("--chunk-frames", 0) : null;
         List<String> processors = o.value("--processors").map(p -> Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
@@ -262,19 +269,19 @@ public final class FarmCli {
             }
             String api = o.value("--api").orElseThrow();
             err.println("farm: rendering on " + api);
-            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, consents, faceMap, audio, options, output), started);
+            return renderOn(new CoordinatorClient(api, token), new Render(target, sources, consents, faceMap, audio, options, output, still), started);
         }
         Map<String, Object> running = readState();
         if (running != null) {
             // a farm started with ./farm up takes the job; its state is its own, so no second farm starts in the same home
             err.println("farm: rendering on the farm already up at " + running.get("api"));
-            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, consents, faceMap, audio, options, output),
+            return renderOn(new CoordinatorClient((String) running.get("api"), LocalToken.read(home)), new Render(target, sources, consents, faceMap, audio, options, output, still),
                     started);
         }
         try (LocalFarm farm = LocalFarm.start(layout, settings(o, workers), line -> err.println("farm: " + line))) {
             Thread cleanup = new Thread(farm::close, "farm-stop");
             Runtime.getRuntime().addShutdownHook(cleanup);
-            int result = renderOn(farm.client(), new Render(target, sources, consents, faceMap, audio, options, output), started);
+            int result = renderOn(farm.client(), new Render(target, sources, consents, faceMap, audio, options, output, still), started);
             Runtime.getRuntime().removeShutdownHook(cleanup);
             return result;
         }
@@ -292,8 +299,31 @@ public final class FarmCli {
                 o.value("--label-opacity").map(v -> (double) parseFloat("--label-opacity", v)).orElse(null));
     }
 
+    /** @param still the frame to write a before/after still of, or null */
     private record Render(Path target, List<Path> sources, List<ConsentArgument> consents, List<FaceMapArgument.Entry> faceMap, Path audio, JobOptions options,
-                          Path output) {
+                          Path output, Integer still) {
+    }
+
+    /** ./farm still: frame N of a target and of its render side by side, for a render made before. */
+    private int still(Options o) {
+        Path target = o.requireFile("--target");
+        Path rendered = o.requireFile("--render");
+        int frame = o.nonNegativeInt("--frame");
+        Path output = o.value("--output").map(Path::of).orElse(BeforeAfterStill.besides(rendered, frame)).toAbsolutePath();
+        if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new UsageException("--output must end in .png (the still is lossless), got " + output.getFileName());
+        }
+        writeStill(target, rendered, frame, output);
+        return OK;
+    }
+
+    private void writeStill(Path target, Path rendered, int frame, Path output) {
+        try {
+            BeforeAfterStill.write(target, rendered, frame, output);
+        } catch (MediaException e) {
+            throw new UsageException(e.getMessage());
+        }
+        out.println("still: " + output + " (frame " + frame + ", the target on the left, the render on the right)");
     }
 
     private int renderOn(CoordinatorClient client, Render render, long started) {
@@ -323,6 +353,11 @@ public final class FarmCli {
                 + prepared.chunksTotal() + " chunk(s), smoothing window " + prepared.analysis().smoothingWindow() + ", processors "
                 + String.join(",", prepared.processors()) + ", models "
                 + String.join(",", prepared.models().stream().map(m -> m.id() + " (" + m.license() + ")").toList()));
+        Integer still = render.still();
+        if (still != null && still >= prepared.framesTotal()) {
+            err.println("farm: --still " + still + " is past the job's last frame (" + (prepared.framesTotal() - 1) + "): no still will be written");
+            still = null;
+        }
         JobStatus last = client.follow(submitted.id(), bar::update);
         bar.finish();
         if (last.state() != JobState.DONE) {
@@ -333,6 +368,9 @@ public final class FarmCli {
         out.println(summary(last, render.output(), wall));
         if (sidecar != null) {
             out.println("content credentials: " + sidecar + " (C2PA sidecar: keep it beside the video; ./farm provenance checks both)");
+        }
+        if (still != null) {
+            writeStill(render.target(), render.output(), still, BeforeAfterStill.besides(render.output(), still));
         }
         return OK;
     }
