@@ -99,9 +99,9 @@ public final class EyeOpening {
             if (ring < 8) {
                 return Double.NaN;
             }
-            int l = median(histograms[0], ring);
-            int a = median(histograms[1], ring);
-            int b = median(histograms[2], ring);
+            int l = Histograms.median(histograms[0], ring);
+            int a = Histograms.median(histograms[1], ring);
+            int b = Histograms.median(histograms[2], ring);
             int total = 0;
             int open = 0;
             for (int i = 0; i < in.length; i++) {
@@ -123,16 +123,5 @@ public final class EyeOpening {
         try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(size, size))) {
             opencv_imgproc.dilate(mask, out, kernel);
         }
-    }
-
-    private static int median(int[] histogram, int count) {
-        int seen = 0;
-        for (int v = 0; v < histogram.length; v++) {
-            seen += histogram[v];
-            if (seen > count / 2) {
-                return v;
-            }
-        }
-        return histogram.length - 1;
     }
 }

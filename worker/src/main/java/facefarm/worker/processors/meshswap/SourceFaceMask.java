@@ -1,5 +1,6 @@
 package facefarm.worker.processors.meshswap;
 
+import facefarm.worker.analysis.Histograms;
 import facefarm.worker.analysis.Point;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -102,8 +103,8 @@ public final class SourceFaceMask {
         if (count < 16) {
             return null;
         }
-        int medianA = quantile(a, count / 2);
-        int medianB = quantile(b, count / 2);
+        int medianA = Histograms.median(a, count);
+        int medianB = Histograms.median(b, count);
         int[] deviation = new int[512];
         for (int i = 0; i < sample.length; i++) {
             if (sample[i] != 0) {
@@ -111,19 +112,8 @@ public final class SourceFaceMask {
             }
         }
         // the median chroma distance of the skin from its own median, over 1.1774 (a 2-D normal's median radius in sigmas)
-        double sigma = quantile(deviation, count / 2) / 1.1774;
+        double sigma = Histograms.median(deviation, count) / 1.1774;
         return new double[] {medianA, medianB, Math.max(MIN_CHROMA_DISTANCE, CHROMA_DEVIATIONS * sigma)};
-    }
-
-    private static int quantile(int[] histogram, int rank) {
-        int seen = 0;
-        for (int v = 0; v < histogram.length; v++) {
-            seen += histogram[v];
-            if (seen > rank) {
-                return v;
-            }
-        }
-        return histogram.length - 1;
     }
 
     private static void hull(List<Point> points, Mat face) {
