@@ -56,8 +56,11 @@ public final class MeshWarp implements AutoCloseable {
         double[][] inverse = new double[triangles.length][];
         for (int t = 0; t < triangles.length; t++) {
             int[] tri = triangles[t];
-            inverse[t] = affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]),
-                    sourcePoints.get(tri[0]), sourcePoints.get(tri[1]), sourcePoints.get(tri[2]));
+            // a triangle that turned over (the far side of a turned head) would lay the source's silhouette, hair and
+            // background, over the face in front of it: it is left out, as a degenerate one is
+            inverse[t] = orientation(target, tri) * orientation(sourcePoints, tri) <= 0 ? null
+                    : affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]), sourcePoints.get(tri[0]), sourcePoints.get(tri[1]),
+                            sourcePoints.get(tri[2]));
         }
         return new Placement(target, box, inverse, triangleIds(target, box, inverse));
     }
@@ -144,7 +147,7 @@ public final class MeshWarp implements AutoCloseable {
 
     /**
      * Which triangle (1-based; 0 for none) covers each pixel of {@code box} on the target mesh, leaving out those whose
-     * map is null (degenerate).
+     * map is null (degenerate, or turned over).
      */
     private int[] triangleIds(List<Point> target, Rect box, double[][] maps) {
         int[] id = new int[box.width() * box.height()];
@@ -166,6 +169,14 @@ public final class MeshWarp implements AutoCloseable {
             ((IntBuffer) ids.createBuffer()).get(id);
         }
         return id;
+    }
+
+    /** The sign of the triangle's area: which way round its corners run. */
+    static double orientation(List<Point> points, int[] tri) {
+        Point a = points.get(tri[0]);
+        Point b = points.get(tri[1]);
+        Point c = points.get(tri[2]);
+        return Math.signum((b.x() - a.x()) * (c.y() - a.y()) - (b.y() - a.y()) * (c.x() - a.x()));
     }
 
     /**
