@@ -26,21 +26,24 @@ public final class FaceAnalyser implements AutoCloseable {
     private final FaceRecognizer recognizer;
     private final FaceSelector.Order order;
     private final FaceMesh468 mesh;
+    private final boolean meshReadings;
 
     public FaceAnalyser(FaceDetection detection, Fan68From5 fan68From5, List<Landmarker68> landmarkers, float landmarkerScore,
                         FaceRecognizer recognizer, FaceSelector.Order order) {
-        this(detection, fan68From5, landmarkers, landmarkerScore, recognizer, order, null);
+        this(detection, fan68From5, landmarkers, landmarkerScore, recognizer, order, null, false);
     }
 
     /**
      * @param fan68From5  null when not used
      * @param landmarkers none, one, or 2dfan4 then peppa_wutz (FaceFusion's "many")
      * @param recognizer  null when no embeddings are wanted
-     * @param mesh        null when no processor works on the dense mesh
+     * @param mesh         null when no processor works on the dense mesh
+     * @param meshReadings whether each mesh also gets the eyes' opening and the light read along it (the mesh swapper's)
      */
     public FaceAnalyser(FaceDetection detection, Fan68From5 fan68From5, List<Landmarker68> landmarkers, float landmarkerScore,
-                        FaceRecognizer recognizer, FaceSelector.Order order, FaceMesh468 mesh) {
+                        FaceRecognizer recognizer, FaceSelector.Order order, FaceMesh468 mesh, boolean meshReadings) {
         this.mesh = mesh;
+        this.meshReadings = meshReadings;
         this.detection = detection;
         this.fan68From5 = fan68From5;
         this.landmarkers = List.copyOf(landmarkers);
@@ -59,14 +62,14 @@ public final class FaceAnalyser implements AutoCloseable {
     }
 
     public static FaceAnalyser create(AnalysisOptions resolved, ModelStore models, boolean embeddings) {
-        return create(resolved, models, embeddings, false);
+        return create(resolved, models, embeddings, MeshUse.NONE);
     }
 
     /**
-     * The analysis that resolved options describe, with identity embeddings and the dense mesh when asked; loading fails
+     * The analysis that resolved options describe, with identity embeddings and the dense mesh as asked; loading fails
      * with the model store's error when a model is missing.
      */
-    public static FaceAnalyser create(AnalysisOptions resolved, ModelStore models, boolean embeddings, boolean denseMesh) {
+    public static FaceAnalyser create(AnalysisOptions resolved, ModelStore models, boolean embeddings, MeshUse meshUse) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             FaceDetection detection = FaceDetectors.create(resolved.faceDetectorModel(), resolved.faceDetectorSize(),
@@ -89,9 +92,9 @@ public final class FaceAnalyser implements AutoCloseable {
                 recognizer = new FaceRecognizer(FaceRecognizer.ARCFACE, models.resolve(FaceRecognizer.ARCFACE));
                 opened.add(recognizer);
             }
-            FaceMesh468 mesh = denseMesh ? new FaceMesh468(models.resolve(FaceMesh468.MODEL_ID)) : null;
+            FaceMesh468 mesh = meshUse.any() ? new FaceMesh468(models.resolve(FaceMesh468.MODEL_ID)) : null;
             return new FaceAnalyser(detection, fan, landmarkers, resolved.faceLandmarkerScore(), recognizer,
-                    FaceSelector.Order.byName(resolved.faceSelectorOrder()), mesh);
+                    FaceSelector.Order.byName(resolved.faceSelectorOrder()), mesh, meshUse == MeshUse.POINTS_AND_READINGS);
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -130,7 +133,8 @@ public final class FaceAnalyser implements AutoCloseable {
                 for (int i = 0; i < faces.size(); i++) {
                     List<Point> points = meshes.get(i).points();
                     Mat frame = faceFrames.get(i);
-                    meshed.add(faces.get(i).withMesh(DenseMesh.of(points, EyeOpening.of(frame, points), FaceLight.sample(frame, points))));
+                    meshed.add(faces.get(i).withMesh(meshReadings ? DenseMesh.of(points, EyeOpening.of(frame, points), FaceLight.sample(frame, points))
+                            : DenseMesh.of(points, Double.NaN, null)));
                 }
                 faces = meshed;
             }

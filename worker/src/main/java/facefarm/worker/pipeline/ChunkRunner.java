@@ -1,30 +1,30 @@
 package facefarm.worker.pipeline;
 
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.ChunkOffer;
-import facefarm.common.jobs.AnalysisOptions;
-import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Overlap;
 import facefarm.models.ModelStore;
+import facefarm.storage.ObjectStore;
+import facefarm.worker.WorkerConfig;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
+import facefarm.worker.analysis.MeshUse;
 import facefarm.worker.audio.AudioTrack;
 import facefarm.worker.audio.MelWindows;
 import facefarm.worker.audio.VoiceExtractor;
-import facefarm.worker.media.HeldFrames;
 import facefarm.worker.media.ChunkEncoder;
-import facefarm.worker.provenance.FrameFinisher;
-import org.bytedeco.opencv.opencv_core.Mat;
+import facefarm.worker.media.HeldFrames;
 import facefarm.worker.processors.FrameProcessor;
 import facefarm.worker.processors.ProcessorContext;
 import facefarm.worker.processors.ProcessorRegistry;
 import facefarm.worker.processors.ProcessorSettings;
-import facefarm.storage.ObjectStore;
-import facefarm.worker.WorkerConfig;
+import facefarm.worker.provenance.FrameFinisher;
 import facefarm.worker.tracking.TrackSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -60,7 +60,7 @@ public final class ChunkRunner implements AutoCloseable {
     private ChainKey chainKey;
     private List<FrameProcessor> chain = List.of();
 
-    private record AnalysisKey(AnalysisOptions options, boolean mesh) {
+    private record AnalysisKey(AnalysisOptions options, MeshUse mesh) {
     }
 
     private record ChainKey(String jobId, List<String> processors, ProcessorOptions options, AnalysisOptions analysis) {
@@ -97,7 +97,7 @@ public final class ChunkRunner implements AutoCloseable {
     }
 
     private synchronized FaceAnalyser analyser(AnalysisOptions resolved, List<String> processors) {
-        AnalysisKey key = new AnalysisKey(resolved, ProcessorRegistry.needsMesh(processors, AnalysisSettings.has68Landmarks(resolved)));
+        AnalysisKey key = new AnalysisKey(resolved, ProcessorRegistry.meshUse(processors, AnalysisSettings.has68Landmarks(resolved)));
         if (analyser == null || !key.equals(analysisKey)) {
             close();
             analyser = FaceAnalyser.create(resolved, models, resolved.needsIdentity(), key.mesh());

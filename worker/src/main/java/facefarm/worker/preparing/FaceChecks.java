@@ -89,7 +89,7 @@ final class FaceChecks {
                     + targetName + "' (" + video.frames() + " frames, numbered from 0)");
         }
         List<String> processorIds = new ArrayList<>(ProcessorSettings.modelIds(processing));
-        if (ProcessorRegistry.needsMesh(processing.processors(), AnalysisSettings.has68Landmarks(options)) && !processorIds.contains(FaceMesh468.MODEL_ID)) {
+        if (ProcessorRegistry.meshUse(processing.processors(), AnalysisSettings.has68Landmarks(options)).any() && !processorIds.contains(FaceMesh468.MODEL_ID)) {
             // lip sync picks its 68 points from the mesh when analysis has no 68-point landmarker
             processorIds.add(0, FaceMesh468.MODEL_ID);
         }

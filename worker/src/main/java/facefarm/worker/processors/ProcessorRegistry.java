@@ -6,6 +6,7 @@ import facefarm.models.ModelStore;
 import facefarm.worker.analysis.Face;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceRecognizer;
+import facefarm.worker.analysis.MeshUse;
 import facefarm.worker.inference.OnnxModel;
 import facefarm.worker.masks.FaceMasker;
 import facefarm.worker.masks.OcclusionMasker;
@@ -68,11 +69,15 @@ public final class ProcessorRegistry {
     }
 
     /**
-     * Whether the chain works on the dense 468-point mesh, which analysis then finds (and tracking smooths): the mesh
-     * swapper always, the lip syncer when analysis has no 68-point landmarker to give it the mouth's 68 points.
+     * What the chain takes from the dense 468-point mesh, which analysis then finds (and tracking smooths): the mesh
+     * swapper its points and readings, the lip syncer its points when analysis has no 68-point landmarker to give it
+     * the mouth's 68 points.
      */
-    public static boolean needsMesh(List<String> chain, boolean has68Landmarks) {
-        return chain.contains(MeshSwapper.NAME) || chain.contains(LipSyncer.NAME) && !has68Landmarks;
+    public static MeshUse meshUse(List<String> chain, boolean has68Landmarks) {
+        if (chain.contains(MeshSwapper.NAME)) {
+            return MeshUse.POINTS_AND_READINGS;
+        }
+        return chain.contains(LipSyncer.NAME) && !has68Landmarks ? MeshUse.POINTS : MeshUse.NONE;
     }
 
     /** Whether the chain needs a source face image. */

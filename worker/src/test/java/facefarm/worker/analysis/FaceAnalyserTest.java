@@ -45,6 +45,19 @@ class FaceAnalyserTest {
         frames.forEach(Mat::close);
     }
 
+    @Test
+    void theMeshSwappersReadingsComeOnlyWhenTheChainUsesThem() {
+        Path faceMesh = SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx");
+        try (FaceAnalyser points = new FaceAnalyser(yunet(), null, List.of(), 0.5f, null, FaceSelector.Order.LARGE_SMALL, new FaceMesh468(faceMesh), false);
+             FaceAnalyser readings = new FaceAnalyser(yunet(), null, List.of(), 0.5f, null, FaceSelector.Order.LARGE_SMALL, new FaceMesh468(faceMesh), true)) {
+            DenseMesh bare = points.analyse(frames.get(0)).get(0).mesh();
+            DenseMesh read = readings.analyse(frames.get(0)).get(0).mesh();
+            assertEquals(read.points(), bare.points(), "the same mesh either way");
+            assertTrue(Double.isNaN(bare.eyeOpening()) && bare.light() == null, "the lip syncer's chain reads neither the eyes nor the light");
+            assertTrue(read.eyeOpening() > 0.5 && read.light() != null && read.light().length == 3 * 468, "the mesh swapper's reads both");
+        }
+    }
+
     private static FaceDetection yunet() {
         return new FaceDetection(List.of(new OnnxFaceDetector(DetectorModel.YUNET, SharedFiles.modelsDir().resolve("face_detection_yunet_2023mar.onnx"), 640)),
                 FaceDetection.Options.DEFAULT);

@@ -43,7 +43,7 @@ class GapFillingTest {
         List<Mat> frames = new ArrayList<>();
         List<List<Face>> faces = new ArrayList<>();
         try (FaceAnalyser analyser = new FaceAnalyser(yunet, null, List.of(), 0.5f, null, FaceSelector.Order.LARGE_SMALL,
-                new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx")));
+                new FaceMesh468(SharedFiles.modelsDir().resolve("mediapipe_face_landmark_barracuda.onnx")), true);
              FaceRecognizer recognizer = new FaceRecognizer("mobilefacenet", SharedFiles.modelsDir().resolve("mobilefacenet_pixamatch.onnx"));
              MeshSwapper swapper = MeshSwapperTest.swapper(yunet, MeshSwapper.Blend.MULTIBAND);
              FrameReader reader = new FrameReader(SharedFiles.media("face_2.mp4"), new FrameRange(30, 55), Keyframe.FIRST);

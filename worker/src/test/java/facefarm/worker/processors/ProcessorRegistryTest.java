@@ -9,6 +9,7 @@ import facefarm.models.LicenseNotAcceptedException;
 import facefarm.models.ModelManifest;
 import facefarm.models.ModelStore;
 import facefarm.worker.SharedFiles;
+import facefarm.worker.analysis.MeshUse;
 import facefarm.worker.inference.OnnxGraph;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -72,6 +73,14 @@ class ProcessorRegistryTest {
                 () -> ProcessorRegistry.create(FaceSwapper.NAME, new ProcessorContext(store, options, List.of())),
                 "no source face is a clear error");
         real.frame().close();
+    }
+
+    @Test
+    void theChainSaysWhatItTakesFromTheMesh() {
+        assertEquals(MeshUse.POINTS_AND_READINGS, ProcessorRegistry.meshUse(List.of(LipSyncer.NAME, MeshSwapper.NAME), false));
+        assertEquals(MeshUse.POINTS, ProcessorRegistry.meshUse(List.of(LipSyncer.NAME, FaceEnhancer.NAME), false));
+        assertEquals(MeshUse.NONE, ProcessorRegistry.meshUse(List.of(LipSyncer.NAME), true), "68 points from analysis serve the lip syncer");
+        assertEquals(MeshUse.NONE, ProcessorRegistry.meshUse(List.of(FaceSwapper.NAME, FaceEnhancer.NAME), false));
     }
 
     @Test
