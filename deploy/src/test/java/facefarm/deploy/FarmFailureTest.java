@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;
-import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.TaskStatus;
 import facefarm.common.planning.FrameRange;
@@ -20,14 +21,13 @@ import facefarm.deploy.stack.LocalFarm;
 import facefarm.models.ModelManifest;
 import facefarm.models.ModelStore;
 import facefarm.worker.SharedFiles;
-import facefarm.common.jobs.AnalysisOptions;
 import facefarm.worker.analysis.AnalysisSettings;
 import facefarm.worker.analysis.FaceAnalyser;
 import facefarm.worker.analysis.FaceSelector;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.pipeline.ChunkPipeline;
-import facefarm.worker.tracking.TrackSettings;
 import facefarm.worker.processors.FaceDebugger;
+import facefarm.worker.tracking.TrackSettings;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,7 +181,8 @@ class FarmFailureTest {
 
     private static List<ChunkStatus> chunks(LocalFarm farm, String jobId) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks")).header("Authorization", "Bearer " + farm.token()).build(),
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(farm.apiUrl() + "/api/v1/jobs/" + jobId + "/chunks"))
+                        .header("Authorization", "Bearer " + farm.token()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         return facefarm.common.messaging.Messages.JSON.readValue(body, new com.fasterxml.jackson.core.type.TypeReference<List<ChunkStatus>>() { });
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.jobs.ModelUse;
+import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.provenance.RenderRecord;
 import facefarm.deploy.stack.Ports;
 import facefarm.deploy.stack.S3Server;

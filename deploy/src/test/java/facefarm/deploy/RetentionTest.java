@@ -3,12 +3,12 @@ package facefarm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.common.jobs.JobOptions;
-import facefarm.common.jobs.JobState;
-import facefarm.common.jobs.JobStatus;
 import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
+import facefarm.common.jobs.JobOptions;
+import facefarm.common.jobs.JobState;
+import facefarm.common.jobs.JobStatus;
 import facefarm.common.messaging.Messages;
 import facefarm.common.uploads.UploadRequest;
 import facefarm.deploy.cli.CoordinatorClient;

@@ -1,25 +1,17 @@
 package facefarm.deploy;
 
-import facefarm.common.planning.FrameRange;
-import facefarm.common.planning.Keyframe;
+import facefarm.common.provenance.WatermarkPayload;
 import facefarm.worker.audio.AudioInfo;
 import facefarm.worker.audio.AudioSamples;
 import facefarm.worker.media.TestVideos;
-import facefarm.worker.media.FrameReader;
-import facefarm.worker.media.VideoInfo;
-import facefarm.worker.media.VideoProbe;
+import facefarm.worker.provenance.WatermarkEmbedder;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import facefarm.common.provenance.WatermarkPayload;
-import facefarm.worker.provenance.WatermarkEmbedder;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
 
 /** Decoding helpers for assertions on rendered files. */
 final class Videos {

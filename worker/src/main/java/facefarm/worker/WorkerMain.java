@@ -1,14 +1,14 @@
 package facefarm.worker;
 
 import facefarm.common.messaging.ChunkEvent;
+import facefarm.common.messaging.ChunkOffer;
 import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.models.ModelStore;
 import facefarm.storage.ObjectStore;
 import facefarm.worker.health.WorkerHealth;
-import facefarm.worker.logs.AttemptLog;
-import facefarm.common.messaging.ChunkOffer;
 import facefarm.worker.inference.Acceleration;
 import facefarm.worker.inference.OrtRuntime;
+import facefarm.worker.logs.AttemptLog;
 import facefarm.worker.media.FfmpegLog;
 import facefarm.worker.media.VideoEncoders;
 import facefarm.worker.messaging.EventPublisher;
@@ -16,9 +16,9 @@ import facefarm.worker.messaging.FenceReader;
 import facefarm.worker.messaging.TaskConsumer;
 import facefarm.worker.pipeline.ChunkRunner;
 import facefarm.worker.preparing.PrepareRunner;
-import facefarm.worker.stitching.StitchRunner;
 import facefarm.worker.provenance.ProvenanceCheckRunner;
 import facefarm.worker.provenance.c2pa.OutputSigner;
+import facefarm.worker.stitching.StitchRunner;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

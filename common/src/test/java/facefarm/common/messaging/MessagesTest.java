@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import facefarm.common.jobs.AnalysisOptions;
+import facefarm.common.jobs.ProcessorOptions;
 import facefarm.common.jobs.StageTimings;
 import facefarm.common.planning.FrameRange;
 import facefarm.common.planning.Keyframe;
 import facefarm.common.provenance.FrameFinish;
 import facefarm.common.provenance.VisibleLabel;
 import facefarm.common.provenance.WatermarkPayload;
-import facefarm.common.jobs.AnalysisOptions;
-import facefarm.common.jobs.ProcessorOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

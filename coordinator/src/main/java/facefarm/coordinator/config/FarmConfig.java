@@ -1,13 +1,12 @@
 package facefarm.coordinator.config;
 
-import java.util.Optional;
-
 import facefarm.common.messaging.Topics;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The coordinator's own settings (prefix "farm", or FARM_* environment variables); every default is here. */
 @ConfigMapping(prefix = "farm")

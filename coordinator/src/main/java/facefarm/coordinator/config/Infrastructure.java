@@ -4,6 +4,7 @@ import facefarm.common.messaging.Topics;
 import facefarm.storage.ObjectStore;
 import facefarm.storage.StorageException;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
 /** The object store and Kafka admin clients, and the farm's topics, created at start-up with enough partitions. */

@@ -1,10 +1,10 @@
 package facefarm.coordinator.ingest;
 
 import facefarm.common.jobs.InputFile;
-import facefarm.common.provenance.Consent;
 import facefarm.common.jobs.JobInputs;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.OptionRules;
+import facefarm.common.provenance.Consent;
 import facefarm.common.storage.JobFolder;
 import facefarm.common.storage.ObjectKeys;
 import facefarm.coordinator.access.Caller;

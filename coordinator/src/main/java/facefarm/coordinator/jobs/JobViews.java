@@ -2,19 +2,18 @@ package facefarm.coordinator.jobs;
 
 import facefarm.common.jobs.AttemptState;
 import facefarm.common.jobs.AttemptStatus;
-import facefarm.storage.ObjectStore;
-
 import facefarm.common.jobs.ChunkState;
 import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.JobStatus;
+import facefarm.common.provenance.FrameFinish;
+import facefarm.common.provenance.SourceConsent;
+import facefarm.coordinator.provenance.OutputPolicy;
+import facefarm.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import facefarm.common.provenance.SourceConsent;
-import facefarm.common.provenance.FrameFinish;
-import facefarm.coordinator.provenance.OutputPolicy;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,7 +56,8 @@ public class JobViews {
             }
         }
         return new JobStatus(job.id().toString(), job.state(), job.framesTotal(), done, job.fpsNumerator() + "/" + job.fpsDenominator(),
-                job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(), job.analysis().options() == null ? null : job.analysis().options().withoutIdentities(), job.analysis().processorOptions(), job.analysis().models(), error,
+                job.width(), job.height(), job.hasAudio(), total, counts, fps, eta, job.timings(), job.processors(),
+                job.analysis().options() == null ? null : job.analysis().options().withoutIdentities(), job.analysis().processorOptions(), job.analysis().models(), error,
                 job.failure(), job.sizes(), job.createdAt(), job.updatedAt(), job.finishedAt(), placement(job), provenance(job));
     }
 

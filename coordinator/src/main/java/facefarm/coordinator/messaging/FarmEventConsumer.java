@@ -1,7 +1,5 @@
 package facefarm.coordinator.messaging;
 
-import facefarm.coordinator.live.FarmChanges;
-
 import facefarm.common.messaging.ChunkEvent;
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
@@ -13,6 +11,7 @@ import facefarm.common.messaging.WorkerHeartbeat;
 import facefarm.coordinator.jobs.AfterCommit;
 import facefarm.coordinator.jobs.JobService;
 import facefarm.coordinator.jobs.JobStore;
+import facefarm.coordinator.live.FarmChanges;
 import facefarm.coordinator.provenance.ProvenanceChecks;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;

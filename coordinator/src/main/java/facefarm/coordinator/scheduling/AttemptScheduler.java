@@ -1,8 +1,8 @@
 package facefarm.coordinator.scheduling;
 
-import facefarm.coordinator.notifications.Notifier;
 import facefarm.coordinator.jobs.AfterCommit;
 import facefarm.coordinator.jobs.JobService;
+import facefarm.coordinator.notifications.Notifier;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

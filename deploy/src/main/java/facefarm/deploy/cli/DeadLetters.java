@@ -2,8 +2,8 @@ package facefarm.deploy.cli;
 
 import facefarm.common.messaging.DeadLetter;
 import facefarm.common.messaging.InvalidMessageException;
-import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.KafkaClientSettings;
+import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.Topics;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package facefarm.deploy.cli;
 
 import facefarm.common.jobs.AnalysisOptions;
-import facefarm.common.jobs.FaceMapping;
 import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.JobState;

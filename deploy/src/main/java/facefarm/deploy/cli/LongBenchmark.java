@@ -1,6 +1,5 @@
 package facefarm.deploy.cli;
 
-import facefarm.worker.media.FfmpegLog;
 import facefarm.common.jobs.ChunkStatus;
 import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobOptions;
@@ -14,6 +13,7 @@ import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
 import facefarm.deploy.stack.LocalFarm;
 import facefarm.worker.audio.AudioSamples;
+import facefarm.worker.media.FfmpegLog;
 import facefarm.worker.media.FrameReader;
 import facefarm.worker.media.PacketProbe;
 import facefarm.worker.media.VideoInfo;

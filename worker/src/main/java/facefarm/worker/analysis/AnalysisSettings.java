@@ -4,9 +4,7 @@ import facefarm.common.jobs.AnalysisOptions;
 import facefarm.common.jobs.OptionRules;
 import facefarm.models.ModelStore;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Checks a job's analysis options, fills in the farm's defaults, and names the models they need. FaceFusion's

@@ -38,8 +38,13 @@ final class AvioSink implements AutoCloseable {
         this.sink = sink;
         BytePointer buffer = new BytePointer(avutil.av_malloc(BUFFER));
         OPEN.put(id, this);
-        context = avformat.avio_alloc_context(buffer, BUFFER, 1, new Pointer() { { address = id; } }, (Read_packet_Pointer_BytePointer_int) null,
-                WRITE, SEEK);
+        // the opaque pointer FFmpeg hands back to the callbacks carries this sink's id as its address
+        Pointer opaque = new Pointer() {
+            {
+                address = id;
+            }
+        };
+        context = avformat.avio_alloc_context(buffer, BUFFER, 1, opaque, (Read_packet_Pointer_BytePointer_int) null, WRITE, SEEK);
         context.seekable(avformat.AVIO_SEEKABLE_NORMAL);
     }
 

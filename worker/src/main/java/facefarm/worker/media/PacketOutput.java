@@ -15,7 +15,6 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 
 import java.nio.file.Path;
 import java.util.Set;
-import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -24,6 +23,7 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
 
 /**
  * A file written packet by packet (remuxing, no encoding): the stitch's output and the prepare task's audio track.

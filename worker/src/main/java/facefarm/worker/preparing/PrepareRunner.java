@@ -1,7 +1,7 @@
 package facefarm.worker.preparing;
 
-import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.FaceMapping;
+import facefarm.common.jobs.Failure;
 import facefarm.common.jobs.InputFile;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.PreparedJob;

@@ -1,8 +1,8 @@
 package facefarm.worker.preparing;
 
-import facefarm.common.jobs.JobLimits;
 import facefarm.common.jobs.AudioFit;
 import facefarm.common.jobs.Failure;
+import facefarm.common.jobs.JobLimits;
 import facefarm.common.jobs.JobOptions;
 import facefarm.common.jobs.PreparedJob;
 import facefarm.worker.audio.AudioInfo;

@@ -2,8 +2,8 @@ package facefarm.worker.processors;
 
 import facefarm.common.jobs.ProcessorOptions;
 import facefarm.models.ModelStore;
-import facefarm.worker.audio.MelWindows;
 import facefarm.worker.analysis.Face;
+import facefarm.worker.audio.MelWindows;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 

@@ -13,7 +13,6 @@ import facefarm.worker.masks.OcclusionMasker;
 import facefarm.worker.masks.RegionMasker;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /** The processors this build can run, by FaceFusion's names, built from a job's context. */
 public final class ProcessorRegistry {

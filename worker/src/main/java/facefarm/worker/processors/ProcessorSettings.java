@@ -6,9 +6,6 @@ import facefarm.models.ModelStore;
 import facefarm.worker.analysis.FaceMesh468;
 import facefarm.worker.analysis.FaceRecognizer;
 import facefarm.worker.audio.VoiceExtractor;
-import facefarm.worker.masks.FaceMasker;
-import facefarm.worker.masks.FaceMasks;
-import facefarm.worker.masks.RegionMasker;
 import java.util.ArrayList;
 import java.util.List;
 

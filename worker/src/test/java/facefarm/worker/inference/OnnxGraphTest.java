@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import facefarm.worker.inference.OrtRuntime;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import facefarm.common.planning.FrameRange;
-import facefarm.common.planning.Keyframe;
 import facefarm.worker.SharedFiles;
 import facefarm.worker.audio.AudioInfo;
 import java.nio.file.Files;

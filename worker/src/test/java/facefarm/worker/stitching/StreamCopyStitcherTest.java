@@ -17,7 +17,6 @@ import facefarm.worker.media.MediaException;
 import facefarm.worker.media.TestVideos;
 import facefarm.worker.media.VideoInfo;
 import facefarm.worker.media.VideoProbe;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.jobs.ModelUse;
 import facefarm.common.provenance.Consent;
+import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.provenance.RenderRecord;
 import facefarm.common.provenance.SourceConsent;
 import facefarm.worker.SharedFiles;
