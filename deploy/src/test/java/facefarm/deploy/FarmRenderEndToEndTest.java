@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import facefarm.common.provenance.ProvenanceCheckRequest;
 import facefarm.common.provenance.ProvenanceReport;
 import facefarm.common.provenance.WatermarkPayload;
 import facefarm.deploy.stack.LocalFarm;
@@ -112,7 +113,7 @@ class FarmRenderEndToEndTest {
         assertTrue(run.stderr().contains("12 chunk(s), smoothing window 3, processors mesh_swapper,"), run.stderr());
         // the output is marked by default, naming this farm and this job, and reads back without a bit error
         WatermarkPayload payload = WatermarkPayload.of("facefarm", jobId(run));
-        WatermarkReading reading = WatermarkScan.scan(chunked, WatermarkScan.DEFAULT_FRAMES);
+        WatermarkReading reading = WatermarkScan.scan(chunked, ProvenanceCheckRequest.DEFAULT_FRAMES);
         assertEquals(payload, reading.payload().orElseThrow(() -> new AssertionError("the render carries no watermark")));
         assertEquals(0.0, reading.bitErrorRate());
         // an mkv cannot hold Content Credentials: they come in a sidecar beside it, which the C2PA SDK validates
@@ -137,7 +138,7 @@ class FarmRenderEndToEndTest {
         assertEquals("ffv1", output.videoCodec(), "an .mkv output is lossless");
         assertTrue(output.hasAudio(), "with the target's audio");
         assertEquals(VideoProbe.probe(target).frames(), output.frames());
-        assertFalse(WatermarkScan.scan(single, WatermarkScan.DEFAULT_FRAMES).found(), "a farm set to mark nothing marks nothing");
+        assertFalse(WatermarkScan.scan(single, ProvenanceCheckRequest.DEFAULT_FRAMES).found(), "a farm set to mark nothing marks nothing");
         List<byte[]> a = Videos.frames(chunked);
         List<byte[]> b = Videos.frames(single);
         List<byte[]> original = Videos.frames(target);

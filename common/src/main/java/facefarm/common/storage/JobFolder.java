@@ -62,8 +62,6 @@ public record JobFolder(String tenant, String jobId) {
      * key with the extension {@code .c2pa}, as the C2PA specification names sidecars).
      */
     public static String credentialsSidecar(String outputKey) {
-        int slash = outputKey.lastIndexOf('/');
-        int dot = outputKey.lastIndexOf('.');
-        return (dot > slash ? outputKey.substring(0, dot) : outputKey) + ".c2pa";
+        return facefarm.common.provenance.ProvenanceCheckRequest.sidecarName(outputKey);
     }
 }

@@ -34,8 +34,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ProvenanceChecks {
     private static final Logger LOG = Logger.getLogger(ProvenanceChecks.class);
-    /** The frames a check reads unless asked: as many as ./farm provenance reads. */
-    public static final int DEFAULT_FRAMES = 48;
     /** How long a check waits for a worker before it is reported failed. */
     static final Duration WAIT = Duration.ofMinutes(10);
 
@@ -58,7 +56,7 @@ public class ProvenanceChecks {
                     + "POST /api/v1/uploads, or name a job's output key)");
         }
         String tenant = tenantOf(caller, request.key());
-        int frames = request.frames() == null ? DEFAULT_FRAMES : request.frames();
+        int frames = request.frames() == null ? ProvenanceCheckRequest.DEFAULT_FRAMES : request.frames();
         if (frames < 1 || frames > ProvenanceCheck.MAX_FRAMES) {
             throw new BadInputException(400, "frames is how many of the file's first frames to read: 1 to " + ProvenanceCheck.MAX_FRAMES + ", not " + frames);
         }

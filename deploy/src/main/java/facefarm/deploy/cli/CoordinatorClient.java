@@ -140,13 +140,8 @@ public final class CoordinatorClient {
 
     /** Asks a worker to read a stored file's provenance (its upload key; the sidecar's, or null); see {@link #provenanceCheck}. */
     public facefarm.common.provenance.ProvenanceCheckStatus startProvenanceCheck(String key, String sidecarKey, int frames) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("key", key);
-        if (sidecarKey != null) {
-            body.put("sidecarKey", sidecarKey);
-        }
-        body.put("frames", frames);
-        return Messages.JSON.convertValue(send(post("/api/v1/provenance/checks", json(body))), facefarm.common.provenance.ProvenanceCheckStatus.class);
+        facefarm.common.provenance.ProvenanceCheckRequest request = new facefarm.common.provenance.ProvenanceCheckRequest(key, sidecarKey, frames);
+        return Messages.JSON.convertValue(send(post("/api/v1/provenance/checks", json(request))), facefarm.common.provenance.ProvenanceCheckStatus.class);
     }
 
     public facefarm.common.provenance.ProvenanceCheckStatus provenanceCheck(String id) {
@@ -274,8 +269,7 @@ public final class CoordinatorClient {
         if (!urls.hasNonNull("credentialsUrl")) {
             return null;
         }
-        String name = output.getFileName().toString();
-        Path sidecar = output.resolveSibling((name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name) + ".c2pa");
+        Path sidecar = output.resolveSibling(facefarm.common.provenance.ProvenanceCheckRequest.sidecarName(output.getFileName().toString()));
         fetch(HttpRequest.newBuilder(URI.create(urls.path("credentialsUrl").asText())).GET().build(), sidecar);
         return sidecar;
     }

@@ -12,6 +12,7 @@ import facefarm.common.jobs.StageTimings;
 import facefarm.common.messaging.Messages;
 import facefarm.common.messaging.ProvenanceCheck;
 import facefarm.common.provenance.Consent;
+import facefarm.common.provenance.ProvenanceCheckRequest;
 import facefarm.common.provenance.VisibleLabel;
 import facefarm.deploy.stack.ChildProcess;
 import facefarm.deploy.stack.FarmLayout;
@@ -19,7 +20,6 @@ import facefarm.deploy.stack.LocalFarm;
 import facefarm.deploy.stack.LocalToken;
 import facefarm.models.ModelStore;
 import facefarm.worker.media.MediaException;
-import facefarm.worker.provenance.WatermarkScan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -671,7 +671,7 @@ public final class FarmCli {
             throw new UsageException("provenance needs the file to check: ./farm provenance FILE [--frames 48] [--on-farm] [--api URL]");
         }
         Options o = Options.parse(rest.subList(1, rest.size()));
-        int frames = o.positiveInt("--frames", WatermarkScan.DEFAULT_FRAMES);
+        int frames = o.positiveInt("--frames", ProvenanceCheckRequest.DEFAULT_FRAMES);
         if (frames > ProvenanceCheck.MAX_FRAMES) {
             throw new UsageException("--frames reads at most " + ProvenanceCheck.MAX_FRAMES + " frames; the mark is found in a few dozen");
         }

@@ -7,9 +7,6 @@ import java.nio.file.Path;
 
 /** Reads the watermark of a video file from its first frames. */
 public final class WatermarkScan {
-    /** Two seconds at 24 frames/s: enough votes for a heavily re-encoded copy, quick to decode. */
-    public static final int DEFAULT_FRAMES = 48;
-
     private WatermarkScan() {
     }
 

@@ -1,5 +1,6 @@
 package facefarm.worker.provenance.c2pa;
 
+import facefarm.common.provenance.ProvenanceCheckRequest;
 import facefarm.common.provenance.RenderRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +18,6 @@ import java.util.Map;
 public final class SidecarCredentials {
     /** The hard binding's label. */
     static final String LABEL = "c2pa.hash.data";
-    /** The sidecar's extension, as the C2PA specification names it. */
-    public static final String EXTENSION = ".c2pa";
 
     private SidecarCredentials() {
     }
@@ -31,9 +30,7 @@ public final class SidecarCredentials {
 
     /** Where a file's sidecar is: the same name with the extension {@code .c2pa}. */
     public static Path sidecarOf(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + EXTENSION);
+        return file.resolveSibling(ProvenanceCheckRequest.sidecarName(file.getFileName().toString()));
     }
 
     static byte[] hash(InputStream content) throws IOException {
