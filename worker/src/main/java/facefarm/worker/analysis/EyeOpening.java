@@ -1,12 +1,10 @@
 package facefarm.worker.analysis;
 
 import java.nio.ByteBuffer;
-import java.nio.IntBuffer;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -67,14 +65,8 @@ public final class EyeOpening {
         int w = box.width();
         int h = box.height();
         try (Mat region = new Mat(frame, box); Mat lab = new Mat(); Mat inside = new Mat(h, w, opencv_core.CV_8UC1, new Scalar(0));
-             Mat near = new Mat(); Mat far = new Mat(); Mat polygon = new Mat(contour.length, 1, opencv_core.CV_32SC2)) {
-            IntBuffer buffer = polygon.createBuffer();
-            for (int i : contour) {
-                buffer.put(Math.round(points.get(i).x() - x1)).put(Math.round(points.get(i).y() - y1));
-            }
-            try (MatVector contours = new MatVector(polygon)) {
-                opencv_imgproc.fillPoly(inside, contours, new Scalar(255));
-            }
+             Mat near = new Mat(); Mat far = new Mat()) {
+            MeshShapes.fill(points, contour, x1, y1, inside);
             grow(inside, near, RING_INNER * width);
             grow(inside, far, RING_OUTER * width);
             opencv_imgproc.cvtColor(region, lab, opencv_imgproc.COLOR_BGR2Lab);

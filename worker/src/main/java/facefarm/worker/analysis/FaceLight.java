@@ -1,11 +1,8 @@
 package facefarm.worker.analysis;
 
-import java.nio.IntBuffer;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
@@ -72,42 +69,19 @@ public final class FaceLight {
     /** 255 on the face's skin in {@code box}: the points' hull without the eyes, lips and brows, each grown by a margin. */
     static Mat skin(List<Point> points, Rect box, double eyeSpan) {
         Mat skin = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0));
-        try (Mat all = polygon(points, null, box); Mat hull = new Mat();
-             Mat holes = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0))) {
-            opencv_imgproc.convexHull(all, hull);
-            try (MatVector contours = new MatVector(hull)) {
-                opencv_imgproc.fillPoly(skin, contours, new Scalar(255));
-            }
+        try (Mat holes = new Mat(box.height(), box.width(), opencv_core.CV_8UC1, new Scalar(0))) {
+            MeshShapes.fillHull(points, box.x(), box.y(), skin);
             int[] corners = MeshRegions.EYE_CORNERS;
             double mouthWidth = Geometry.distance(points.get(MeshRegions.LIPS_OUTER[0]), points.get(MeshRegions.LIPS_OUTER[10]));
-            grownFill(points, MeshRegions.RIGHT_EYE, box, holes, EYE_MARGIN * Geometry.distance(points.get(corners[0]), points.get(corners[1])));
-            grownFill(points, MeshRegions.LEFT_EYE, box, holes, EYE_MARGIN * Geometry.distance(points.get(corners[2]), points.get(corners[3])));
-            grownFill(points, MeshRegions.LIPS_OUTER, box, holes, MOUTH_MARGIN * mouthWidth);
-            grownFill(points, MeshRegions.RIGHT_BROW, box, holes, BROW_MARGIN * eyeSpan);
-            grownFill(points, MeshRegions.LEFT_BROW, box, holes, BROW_MARGIN * eyeSpan);
+            int x0 = box.x();
+            int y0 = box.y();
+            MeshShapes.fillGrown(points, MeshRegions.RIGHT_EYE, x0, y0, holes, EYE_MARGIN * Geometry.distance(points.get(corners[0]), points.get(corners[1])));
+            MeshShapes.fillGrown(points, MeshRegions.LEFT_EYE, x0, y0, holes, EYE_MARGIN * Geometry.distance(points.get(corners[2]), points.get(corners[3])));
+            MeshShapes.fillGrown(points, MeshRegions.LIPS_OUTER, x0, y0, holes, MOUTH_MARGIN * mouthWidth);
+            MeshShapes.fillGrown(points, MeshRegions.RIGHT_BROW, x0, y0, holes, BROW_MARGIN * eyeSpan);
+            MeshShapes.fillGrown(points, MeshRegions.LEFT_BROW, x0, y0, holes, BROW_MARGIN * eyeSpan);
             opencv_core.subtract(skin, holes, skin);
         }
         return skin;
-    }
-
-    /** Fills the contour grown by {@code by} pixels: its outline drawn that thick is a dilation by a disc, and cheaper. */
-    private static void grownFill(List<Point> points, int[] contour, Rect box, Mat into, double by) {
-        try (Mat polygon = polygon(points, contour, box); MatVector contours = new MatVector(polygon)) {
-            opencv_imgproc.fillPoly(into, contours, new Scalar(255));
-            int thickness = Math.max(1, (int) Math.round(2 * by));
-            opencv_imgproc.polylines(into, contours, true, new Scalar(255), thickness, opencv_imgproc.LINE_8, 0);
-        }
-    }
-
-    /** The points named by {@code indices} (all of them when null), relative to the box, as a CV_32SC2 contour. */
-    private static Mat polygon(List<Point> points, int[] indices, Rect box) {
-        int n = indices == null ? points.size() : indices.length;
-        Mat polygon = new Mat(n, 1, opencv_core.CV_32SC2);
-        IntBuffer buffer = polygon.createBuffer();
-        for (int k = 0; k < n; k++) {
-            Point p = points.get(indices == null ? k : indices[k]);
-            buffer.put(Math.round(p.x() - box.x())).put(Math.round(p.y() - box.y()));
-        }
-        return polygon;
     }
 }

@@ -1,6 +1,7 @@
 package facefarm.worker.processors.meshswap;
 
 import facefarm.worker.analysis.Histograms;
+import facefarm.worker.analysis.MeshShapes;
 import facefarm.worker.analysis.Point;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -8,7 +9,6 @@ import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -39,7 +39,7 @@ public final class SourceFaceMask {
         double eyeSpan = Math.max(8, SwapMask.eyeSpan(points));
         Mat face = new Mat(height, width, opencv_core.CV_8UC1, new Scalar(0));
         try (Mat lab = new Mat(); Mat sample = new Mat()) {
-            hull(points, face);
+            MeshShapes.fillHull(points, 0, 0, face);
             int inset = Math.max(1, (int) Math.round(2 * SAMPLE_INSET * eyeSpan)) | 1;
             try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(inset, inset))) {
                 opencv_imgproc.erode(face, sample, kernel);
@@ -114,18 +114,5 @@ public final class SourceFaceMask {
         // the median chroma distance of the skin from its own median, over 1.1774 (a 2-D normal's median radius in sigmas)
         double sigma = Histograms.median(deviation, count) / 1.1774;
         return new double[] {medianA, medianB, Math.max(MIN_CHROMA_DISTANCE, CHROMA_DEVIATIONS * sigma)};
-    }
-
-    private static void hull(List<Point> points, Mat face) {
-        try (Mat all = new Mat(points.size(), 1, opencv_core.CV_32SC2); Mat hull = new Mat()) {
-            java.nio.IntBuffer buffer = all.createBuffer();
-            for (Point p : points) {
-                buffer.put(Math.round(p.x())).put(Math.round(p.y()));
-            }
-            opencv_imgproc.convexHull(all, hull);
-            try (MatVector contours = new MatVector(hull)) {
-                opencv_imgproc.fillPoly(face, contours, new Scalar(255));
-            }
-        }
     }
 }

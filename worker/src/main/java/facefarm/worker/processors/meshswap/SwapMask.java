@@ -2,15 +2,14 @@ package facefarm.worker.processors.meshswap;
 
 import facefarm.worker.analysis.Geometry;
 import facefarm.worker.analysis.MeshRegions;
+import facefarm.worker.analysis.MeshShapes;
 import facefarm.worker.analysis.Point;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -127,9 +126,7 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
         Point mouthLeft = target.get(MeshRegions.LIPS_OUTER[0]);
         Point mouthRight = target.get(MeshRegions.LIPS_OUTER[10]);
         double mouthWidth = Geometry.distance(mouthLeft, mouthRight);
-        try (Mat lips = polygon(target, MeshRegions.LIPS_OUTER, box); MatVector contours = new MatVector(lips)) {
-            opencv_imgproc.fillPoly(kept, contours, new Scalar(255));
-        }
+        MeshShapes.fill(target, MeshRegions.LIPS_OUTER, box.x(), box.y(), kept);
         int grow = odd(2 * MOUTH_MARGIN * mouthWidth);
         try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(grow, grow))) {
             opencv_imgproc.dilate(kept, kept, kernel);
@@ -142,9 +139,8 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
     private static void eye(List<Point> target, int cornerA, int cornerB, int[] contour, Rect box, Mat kept, double closure) {
         double width = Geometry.distance(target.get(cornerA), target.get(cornerB));
         double margin = EYE_MARGIN_OPEN + closure * (EYE_MARGIN_CLOSED - EYE_MARGIN_OPEN);
-        try (Mat eye = new Mat(kept.rows(), kept.cols(), opencv_core.CV_8UC1, new Scalar(0)); Mat lids = polygon(target, contour, box);
-             MatVector contours = new MatVector(lids)) {
-            opencv_imgproc.fillPoly(eye, contours, new Scalar(255));
+        try (Mat eye = new Mat(kept.rows(), kept.cols(), opencv_core.CV_8UC1, new Scalar(0))) {
+            MeshShapes.fill(target, contour, box.x(), box.y(), eye);
             int grow = odd(2 * margin * width);
             try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_ELLIPSE, new Size(grow, grow))) {
                 opencv_imgproc.dilate(eye, eye, kernel);
@@ -180,15 +176,6 @@ public record SwapMask(Mat alpha, Mat outline, Mat support) implements AutoClose
             }
         }
         return out;
-    }
-
-    private static Mat polygon(List<Point> points, int[] indices, Rect box) {
-        Mat polygon = new Mat(indices.length, 1, opencv_core.CV_32SC2);
-        IntBuffer buffer = polygon.createBuffer();
-        for (int i : indices) {
-            buffer.put(Math.round(points.get(i).x() - box.x())).put(Math.round(points.get(i).y() - box.y()));
-        }
-        return polygon;
     }
 
     private static int odd(double size) {

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import facefarm.worker.MeshedFace;
 import facefarm.worker.analysis.MeshRegions;
+import facefarm.worker.analysis.MeshShapes;
 import facefarm.worker.analysis.Point;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 
@@ -46,14 +45,7 @@ class SourceFaceMaskTest {
 
     private static Mat hull(List<Point> points, Mat source) {
         Mat hull = new Mat(source.rows(), source.cols(), opencv_core.CV_8UC1, new Scalar(0));
-        try (Mat all = new Mat(points.size(), 1, opencv_core.CV_32SC2); Mat corners = new Mat()) {
-            java.nio.IntBuffer buffer = all.createBuffer();
-            points.forEach(p -> buffer.put(Math.round(p.x())).put(Math.round(p.y())));
-            opencv_imgproc.convexHull(all, corners);
-            try (MatVector contours = new MatVector(corners)) {
-                opencv_imgproc.fillPoly(hull, contours, new Scalar(255));
-            }
-        }
+        MeshShapes.fillHull(points, 0, 0, hull);
         return hull;
     }
 }
