@@ -11,8 +11,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Writes the payload into a frame's luma, invisibly: the DWT-DCT scheme of {@link WatermarkGrid}. Only blocks whose
  * coefficients are not already in the right order by {@link #MARGIN} change, by the least that puts them there, and
- * none by more than {@link #MAX_SHORTFALL}, so no pixel moves by more than 14 levels of 255. The change goes back to the frame through the inverse
- * Haar step (detail bands untouched) and a smooth upscale, added equally to B, G and R, which moves luma alone.
+ * none by more than {@link #MAX_SHORTFALL}, so no pixel moves by more than 14 levels of 255. The change goes back to
+ * the frame through the inverse Haar step (detail bands untouched) and a smooth upscale, added equally to B, G and R,
+ * which moves luma alone.
  * Each frame is marked on its own, so a chunked render is marked exactly as a one-chunk render.
  */
 public final class WatermarkEmbedder {

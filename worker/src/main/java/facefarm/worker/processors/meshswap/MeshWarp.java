@@ -40,7 +40,7 @@ public final class MeshWarp implements AutoCloseable {
         this.source = source;
         this.sourcePoints = List.copyOf(sourcePoints);
         this.sourceFace = SourceFaceMask.of(source, sourcePoints);
-        this.triangles = triangulate(sourcePoints);
+        this.triangles = counterClockwise(triangulate(sourcePoints), sourcePoints);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class MeshWarp implements AutoCloseable {
             int[] tri = triangles[t];
             // a triangle that turned over (the far side of a turned head) would lay the source's silhouette, hair and
             // background, over the face in front of it: it is left out, as a degenerate one is
-            inverse[t] = orientation(target, tri) * orientation(sourcePoints, tri) <= 0 ? null
+            inverse[t] = orientation(target, tri) <= 0 ? null
                     : affine(target.get(tri[0]), target.get(tri[1]), target.get(tri[2]), sourcePoints.get(tri[0]), sourcePoints.get(tri[1]),
                             sourcePoints.get(tri[2]));
         }
@@ -169,6 +169,22 @@ public final class MeshWarp implements AutoCloseable {
             ((IntBuffer) ids.createBuffer()).get(id);
         }
         return id;
+    }
+
+    /**
+     * The triangles with their corners in the order that gives each a positive {@link #orientation} on
+     * {@code points}, so a target triangle that turned over is one whose orientation is not; those without an area
+     * on the source are dropped, as they map nothing.
+     */
+    private static int[][] counterClockwise(int[][] triangles, List<Point> points) {
+        List<int[]> out = new ArrayList<>(triangles.length);
+        for (int[] tri : triangles) {
+            double sign = orientation(points, tri);
+            if (sign != 0) {
+                out.add(sign > 0 ? tri : new int[] {tri[0], tri[2], tri[1]});
+            }
+        }
+        return out.toArray(int[][]::new);
     }
 
     /** The sign of the triangle's area: which way round its corners run. */
